@@ -1,0 +1,2 @@
+Console.Error.WriteLine("kafka-proxy: the server command is not built yet.");
+return 2;

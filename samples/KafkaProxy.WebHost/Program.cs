@@ -1,0 +1,2 @@
+Console.Error.WriteLine("KafkaProxy.WebHost: the HTTP gateway is not built yet.");
+return 2;
