@@ -1,0 +1,84 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using KafkaProxy.Protocol.Primitives;
+
+namespace KafkaProxy.Protocol.Headers;
+
+/// <summary>
+/// The fixed start of every request header (v0, v1 and v2 alike): api key, api version and correlation id.
+/// Enough to track a request and match its response without decoding anything else.
+/// </summary>
+/// <param name="ApiKey">The request's api key; unknown keys are legal and pass through.</param>
+/// <param name="ApiVersion">The request's api version.</param>
+/// <param name="CorrelationId">The id the response will echo.</param>
+public readonly record struct RequestHeader(short ApiKey, short ApiVersion, int CorrelationId)
+{
+    /// <summary>Bytes of the fixed part: api key, api version, correlation id.</summary>
+    public const int PrefixLength = 8;
+
+    /// <summary>
+    /// Reads the fixed part from the start of a frame payload. Returns false when fewer than 8 bytes are available
+    /// (a frame shorter than that is malformed; see <see cref="Read"/>).
+    /// </summary>
+    public static bool TryReadPrefix(in ReadOnlySequence<byte> payload, out RequestHeader header)
+    {
+        if (payload.Length < PrefixLength)
+        {
+            header = default;
+            return false;
+        }
+
+        scoped ReadOnlySpan<byte> span;
+        Span<byte> copy = stackalloc byte[PrefixLength];
+        if (payload.FirstSpan.Length >= PrefixLength)
+        {
+            span = payload.FirstSpan;
+        }
+        else
+        {
+            payload.Slice(0, PrefixLength).CopyTo(copy);
+            span = copy;
+        }
+
+        header = new RequestHeader(
+            BinaryPrimitives.ReadInt16BigEndian(span),
+            BinaryPrimitives.ReadInt16BigEndian(span[2..]),
+            BinaryPrimitives.ReadInt32BigEndian(span[4..]));
+        return true;
+    }
+
+    /// <summary>Reads the fixed part of a complete request payload; a payload shorter than 8 bytes is malformed.</summary>
+    public static RequestHeader Read(in ReadOnlySequence<byte> payload) =>
+        TryReadPrefix(payload, out var header) ? header : throw new KafkaProtocolException($"request of {payload.Length} bytes is shorter than a request header", offset: 0);
+
+    /// <summary>
+    /// The header version this request uses: 2 when its api version is flexible, 0 for ControlledShutdown v0,
+    /// 1 otherwise; -1 for an api key this library does not know.
+    /// </summary>
+    public short HeaderVersion => KafkaApis.RequestHeaderVersion(ApiKey, ApiVersion);
+
+    /// <summary>
+    /// Skips the whole header of a request: the fixed part, the client id (v1+) and the tagged fields (v2).
+    /// Leaves <paramref name="reader"/> at the first byte of the body. Throws for unknown api keys, whose header layout is not known.
+    /// </summary>
+    public void SkipHeader(ref KafkaReader reader)
+    {
+        short headerVersion = HeaderVersion;
+        if (headerVersion < 0)
+        {
+            throw new KafkaProtocolException("the header layout of an unknown api key cannot be read", ApiKey, ApiVersion, reader.Consumed);
+        }
+
+        reader.Skip(PrefixLength);
+        if (headerVersion >= 1)
+        {
+            // The client id stays a classic nullable string even in header v2.
+            reader.SkipString(compact: false);
+        }
+
+        if (headerVersion >= 2)
+        {
+            reader.SkipTaggedFields();
+        }
+    }
+}

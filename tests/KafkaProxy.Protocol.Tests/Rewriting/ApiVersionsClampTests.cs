@@ -1,0 +1,47 @@
+using KafkaProxy.Protocol.Headers;
+using KafkaProxy.Protocol.Tests.Support;
+
+namespace KafkaProxy.Protocol.Tests.Rewriting;
+
+public sealed class ApiVersionsClampTests
+{
+    private static byte[] Response(short version, short errorCode, params (ApiKey Key, short Min, short Max)[] apis)
+    {
+        bool flexible = version >= 3 && errorCode != 35;
+        var f = new Frame { Compact = flexible };
+        f.Int32(Responses.CorrelationId);                         // header v0 always
+        f.Int16(errorCode).Array(apis.Length);
+        foreach (var (key, min, max) in apis)
+        {
+            f.Int16((short)key).Int16(min).Int16(max).NoTags();
+        }
+
+        if (version >= 1 && errorCode != 35) { f.Int32(0); }      // throttle_time_ms
+        if (flexible) { f.Tags((0, [0x01, 0x00])); }              // supported_features (opaque here)
+        return f.Payload;
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void ClampApiVersions_NewerThanRewritable_LowersOnlyThoseMaxVersions(short version)
+    {
+        byte[] broker = Response(version, 0, (ApiKey.Produce, 0, 14), (ApiKey.Fetch, 4, 19), (ApiKey.Metadata, 0, 15), (ApiKey.OffsetCommit, 0, 9), (ApiKey.DescribeQuorum, 0, 2), ((ApiKey)84, 0, 3));
+
+        byte[] clamped = Rewrite.Run(ApiKey.ApiVersions, version, broker);
+
+        Assert.Equal(Response(version, 0, (ApiKey.Produce, 0, 13), (ApiKey.Fetch, 4, 18), (ApiKey.Metadata, 0, 13), (ApiKey.OffsetCommit, 0, 9), (ApiKey.DescribeQuorum, 0, 1), ((ApiKey)84, 0, 3)), clamped);
+    }
+
+    [Fact]
+    public void ClampApiVersions_UnsupportedVersionFallbackInV0Layout_IsReadAsV0()
+    {
+        // A v3 request answered with error 35 comes back in v0 layout (the mock cluster does this).
+        byte[] fallback = Response(0, 35, (ApiKey.Metadata, 0, 13), (ApiKey.ApiVersions, 0, 2));
+
+        Assert.Equal(fallback, Rewrite.Run(ApiKey.ApiVersions, 3, fallback));
+    }
+}

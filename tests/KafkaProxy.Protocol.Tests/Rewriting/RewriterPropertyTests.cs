@@ -1,0 +1,70 @@
+using CsCheck;
+using KafkaProxy.Protocol.Headers;
+using KafkaProxy.Protocol.Primitives;
+using KafkaProxy.Protocol.Tests.Support;
+
+namespace KafkaProxy.Protocol.Tests.Rewriting;
+
+public sealed class RewriterPropertyTests
+{
+    private static readonly Gen<Broker> GenBroker =
+        Gen.Select(Gen.Int[0, 1000], Gen.String[Gen.Char.AlphaNumeric, 1, 40], Gen.Int[1, 65535], Gen.String[Gen.Char.AlphaNumeric, 0, 8].Null())
+            .Select((n, h, p, r) => new Broker(n, h, p, r));
+
+    private static readonly Gen<(ApiKey Key, short Version, byte[] Payload)> GenResponse = Gen.OneOf(
+        Gen.Select(Gen.Short[0, 13], GenBroker.Array[0, 6], Gen.Int[0, 4]).Select((v, b, t) => (ApiKey.Metadata, v, Responses.Metadata(v, b, t))),
+        Gen.Select(Gen.Short[0, 6], GenBroker.Array[1, 4]).Select((v, b) => (ApiKey.FindCoordinator, v, Responses.FindCoordinator(v, b))),
+        Gen.Select(Gen.Short[0, 2], GenBroker.Array[0, 4]).Select((v, b) => (ApiKey.DescribeCluster, v, Responses.DescribeCluster(v, b))),
+        Gen.Select(Gen.Short[10, 13], GenBroker.Array[0, 4]).Select((v, b) => (ApiKey.Produce, v, Responses.Produce(v, b))),
+        Gen.Select(Gen.Short[16, 18], GenBroker.Array[0, 4], Gen.Byte.Array[0, 64]).Select((v, b, r) => (ApiKey.Fetch, v, Responses.Fetch(v, b, r))),
+        Gen.Select(Gen.Short[0, 2], GenBroker.Array[0, 4], Gen.Bool).Select((v, b, f) => (f ? ApiKey.ShareFetch : ApiKey.ShareAcknowledge, v, Responses.Share(f, v, b, [1, 2]))));
+
+    [Fact]
+    public void Rewrite_RandomValidResponses_IdentityMapperGivesIdenticalBytes()
+    {
+        GenResponse.Sample(r => Assert.Equal(r.Payload, Rewrite.Run(r.Key, r.Version, r.Payload, MapTo.Identity)), iter: 10_000, seed: "0N0XIzNsQ0O2");
+    }
+
+    [Fact]
+    public void Rewrite_RandomValidResponses_ProxyMapperOutputRewritesToItselfAgain()
+    {
+        // Rewriting is idempotent: once every address is the proxy's, a second pass changes nothing.
+        GenResponse.Sample(r =>
+        {
+            byte[] once = Rewrite.Run(r.Key, r.Version, r.Payload);
+            Assert.Equal(once, Rewrite.Run(r.Key, r.Version, once));
+        }, iter: 10_000, seed: "0N0XIzNsQ0O2");
+    }
+
+    [Fact]
+    public void Rewrite_TruncatedOrMutatedResponses_ThrowOnlyTheProtocolException()
+    {
+        var cases = GenResponse.SelectMany(r => Gen.Select(Gen.Int[0, r.Payload.Length], Gen.Int[0, r.Payload.Length - 1], Gen.Byte, Gen.Bool)
+            .Select((cut, at, value, truncate) =>
+            {
+                byte[] bytes = r.Payload.ToArray();
+                if (truncate)
+                {
+                    bytes = bytes[..cut];
+                }
+                else
+                {
+                    bytes[at] = value;
+                }
+
+                return (r.Key, r.Version, bytes);
+            }));
+
+        cases.Sample(c =>
+        {
+            try
+            {
+                Rewrite.Run(c.Key, c.Version, ReadOnlySequenceFactory.Split(c.bytes, c.bytes.Length / 3, c.bytes.Length / 2));
+            }
+            catch (KafkaProtocolException)
+            {
+                // The only acceptable failure.
+            }
+        }, iter: 100_000, seed: "0N0XIzNsQ0O2");
+    }
+}
