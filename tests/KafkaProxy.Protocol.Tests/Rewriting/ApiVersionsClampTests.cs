@@ -37,7 +37,22 @@ public sealed class ApiVersionsClampTests
     }
 
     [Fact]
-    public void ClampApiVersions_UnsupportedVersionFallbackInV0Layout_IsReadAsV0()
+    public void ClampApiVersions_MockClusterFallbackWithOddCompactCount_PassesThroughVerbatim()
+    {
+        // Captured from librdkafka's mock cluster answering an ApiVersions v3 request (it speaks v0-2).
+        byte[] captured = Hex.Bytes("""
+            00 00 00 01   // correlation id
+            00 23         // error_code 35 UNSUPPORTED_VERSION
+            01            // compact array count "0" ...
+            00 12 00 00 00 02 00  // ... yet one entry: ApiVersions 0-2, no tags
+            00 00 00      // three more bytes
+            """);
+
+        Assert.Equal(captured, Rewrite.Run(ApiKey.ApiVersions, 3, captured));
+    }
+
+    [Fact]
+    public void ClampApiVersions_UnsupportedVersionFallbackInV0Layout_PassesThroughVerbatim()
     {
         // A v3 request answered with error 35 comes back in v0 layout (the mock cluster does this).
         byte[] fallback = Response(0, 35, (ApiKey.Metadata, 0, 13), (ApiKey.ApiVersions, 0, 2));

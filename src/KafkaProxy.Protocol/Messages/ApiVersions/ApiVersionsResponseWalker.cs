@@ -6,9 +6,14 @@ namespace KafkaProxy.Protocol.Messages.ApiVersions;
 /// <summary>
 /// Lowers the max versions an ApiVersions response advertises to what the proxy can rewrite, so that a client
 /// never negotiates a version whose addresses would pass through unrewritten. Flexible from v3, with a v0
-/// response header in every version; a response with error 35 (UNSUPPORTED_VERSION) is in v0 layout whatever
-/// version was asked (the protocol's fallback rule).
+/// response header in every version.
 /// </summary>
+/// <remarks>
+/// A response with error 35 (UNSUPPORTED_VERSION) only tells the client which ApiVersions versions to retry with;
+/// the protocol says it is in v0 layout, but brokers differ (librdkafka's mock cluster writes a compact count of 0
+/// followed by one entry). It carries nothing to clamp, so it passes through verbatim and the retried request's
+/// response is clamped instead.
+/// </remarks>
 internal static class ApiVersionsResponseWalker
 {
     public const short MaxVersion = 4;
@@ -17,7 +22,12 @@ internal static class ApiVersionsResponseWalker
     public static void Walk(ref KafkaReader reader, short version, RewritePlan plan, ReadOnlySpan<short> maxVersions)
     {
         short errorCode = reader.ReadInt16();
-        bool flexible = version >= 3 && errorCode != UnsupportedVersion;
+        if (errorCode == UnsupportedVersion)
+        {
+            return;
+        }
+
+        bool flexible = version >= 3;
         int count = reader.ReadArrayLength(flexible);
         for (int i = 0; i < count; i++)
         {

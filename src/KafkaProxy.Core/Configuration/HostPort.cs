@@ -1,0 +1,47 @@
+using System.Globalization;
+
+namespace KafkaProxy.Core.Configuration;
+
+/// <summary>A <c>host:port</c> pair as flags and configuration spell it (IPv6 literals in brackets).</summary>
+/// <param name="Host">Host name or IP literal (without brackets).</param>
+/// <param name="Port">TCP port; 0 lets the OS choose where a listener is meant.</param>
+public readonly record struct HostPort(string Host, int Port)
+{
+    /// <summary>Parses <c>host:port</c> or <c>[v6]:port</c>.</summary>
+    /// <exception cref="FormatException">The text is not a host and a port from 0 to 65535; the message says which part is wrong.</exception>
+    public static HostPort Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        string trimmed = text.Trim();
+        int colon = trimmed.LastIndexOf(':');
+        if (colon <= 0 || colon == trimmed.Length - 1)
+        {
+            throw new FormatException($"'{text}' is not host:port (for example 127.0.0.1:9092, or [::1]:9092 for IPv6).");
+        }
+
+        string host = trimmed[..colon];
+        if (host.StartsWith('[') && host.EndsWith(']'))
+        {
+            host = host[1..^1];
+        }
+        else if (host.Contains(':', StringComparison.Ordinal))
+        {
+            throw new FormatException($"'{text}': write IPv6 addresses in brackets, as [::1]:9092.");
+        }
+
+        if (host.Length == 0)
+        {
+            throw new FormatException($"'{text}' has an empty host.");
+        }
+
+        if (!int.TryParse(trimmed.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int port) || port > 65535)
+        {
+            throw new FormatException($"'{text}' has port '{trimmed[(colon + 1)..]}'; a port is a number from 0 to 65535.");
+        }
+
+        return new HostPort(host, port);
+    }
+
+    /// <summary><c>host:port</c>, with IPv6 literals in brackets.</summary>
+    public override string ToString() => Host.Contains(':', StringComparison.Ordinal) ? $"[{Host}]:{Port}" : $"{Host}:{Port}";
+}

@@ -1,0 +1,52 @@
+using KafkaProxy.Protocol.Frames;
+
+namespace KafkaProxy.Core.Configuration;
+
+/// <summary>Settings of the Kafka protocol proxy. Defaults are safe; validated at start.</summary>
+public sealed class KafkaProxyOptions
+{
+    /// <summary>The brokers to listen for (<c>--bootstrap-server-mapping</c>); at least one.</summary>
+    public IList<BrokerMapping> Brokers { get; } = [];
+
+    /// <summary>Brokers advertised at an address whose listener runs elsewhere (<c>--external-server-mapping</c>).</summary>
+    public IList<AddressMapping> ExternalServers { get; } = [];
+
+    /// <summary>Brokers dialed at another address than the one they advertise (<c>--dial-address-mapping</c>).</summary>
+    public IList<AddressMapping> DialAddresses { get; } = [];
+
+    /// <summary>Listeners for brokers discovered in responses.</summary>
+    public DynamicListenerOptions DynamicListeners { get; } = new();
+
+    /// <summary>Client-side sockets (the proxy's listeners).</summary>
+    public SocketOptions ListenerSockets { get; } = new();
+
+    /// <summary>Broker-side sockets.</summary>
+    public SocketOptions UpstreamSockets { get; } = new();
+
+    /// <summary>The largest frame accepted in either direction (default 100 MiB); a larger one closes its connection.</summary>
+    public int MaxFrameSize { get; set; } = KafkaFrame.DefaultMaxFrameSize;
+
+    /// <summary>Requests a client may have in flight on one connection (default 1024); more closes the connection.</summary>
+    public int MaxInFlightRequests { get; set; } = 1024;
+
+    /// <summary>Client connections open at once across all listeners (default 10,000); more are refused.</summary>
+    public int MaxConnections { get; set; } = 10_000;
+
+    /// <summary>How long dialing a broker may take (default 15 s).</summary>
+    public TimeSpan DialTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// How long a broker may stay silent while requests wait for its responses (default 0 = no limit). Keep it above
+    /// the longest request the clients make: a JoinGroup may wait a whole rebalance timeout (5 min by default).
+    /// </summary>
+    public TimeSpan UpstreamReadTimeout { get; set; }
+
+    /// <summary>How long writing to a socket may block (default 30 s): a peer that stops reading is disconnected.</summary>
+    public TimeSpan WriteTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A connection with no traffic either way for this long is closed (default 10 min, as brokers' connections.max.idle.ms).</summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long stopping waits for in-flight requests to be answered before closing connections (default 30 s).</summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(30);
+}

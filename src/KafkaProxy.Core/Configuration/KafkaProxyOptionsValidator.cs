@@ -1,0 +1,120 @@
+using Microsoft.Extensions.Options;
+
+namespace KafkaProxy.Core.Configuration;
+
+/// <summary>Checks <see cref="KafkaProxyOptions"/> at start; every message names the setting and the fix.</summary>
+public sealed class KafkaProxyOptionsValidator : IValidateOptions<KafkaProxyOptions>
+{
+    /// <inheritdoc/>
+    public ValidateOptionsResult Validate(string? name, KafkaProxyOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = new List<string>();
+        if (options.Brokers.Count == 0)
+        {
+            errors.Add("No broker is mapped: add at least one --bootstrap-server-mapping \"broker:port,local:port\" (Brokers).");
+        }
+
+        var upstreams = new HashSet<HostPort>();
+        var listens = new HashSet<HostPort>();
+        foreach (var broker in options.Brokers)
+        {
+            if (broker.Upstream.Port == 0)
+            {
+                errors.Add($"Broker mapping '{broker}': the broker's port must not be 0.");
+            }
+
+            if (!upstreams.Add(broker.Upstream))
+            {
+                errors.Add($"Broker {broker.Upstream} is mapped twice: keep one --bootstrap-server-mapping for it.");
+            }
+
+            if (IsWildcard(broker.Listen.Host) && broker.Advertised is null)
+            {
+                errors.Add($"Broker mapping '{broker}' listens on {broker.Listen.Host}, which clients cannot connect to: add the advertised address as a third part, 'broker:port,local:port,advertised:port'.");
+            }
+
+            if (broker.Listen.Port != 0 && !listens.Add(broker.Listen))
+            {
+                errors.Add($"Listen address {broker.Listen} is used by two broker mappings: give each its own port.");
+            }
+        }
+
+        foreach (var external in options.ExternalServers)
+        {
+            if (upstreams.Contains(external.From))
+            {
+                errors.Add($"Broker {external.From} has both a bootstrap mapping and an external mapping: keep one.");
+            }
+        }
+
+        Positive(errors, options.MaxFrameSize, "MaxFrameSize (--max-frame-size)", "bytes");
+        Positive(errors, options.MaxInFlightRequests, "MaxInFlightRequests (--max-inflight-requests)", "requests");
+        Positive(errors, options.MaxConnections, "MaxConnections (--max-connections)", "connections");
+        if (options.DialTimeout <= TimeSpan.Zero)
+        {
+            errors.Add($"DialTimeout (--dial-timeout) is {options.DialTimeout}; it must be positive, for example 15s.");
+        }
+
+        NotNegative(errors, options.UpstreamReadTimeout, "UpstreamReadTimeout (--read-timeout)");
+        NotNegative(errors, options.WriteTimeout, "WriteTimeout (--write-timeout)");
+        NotNegative(errors, options.IdleTimeout, "IdleTimeout (--idle-timeout)");
+        NotNegative(errors, options.DrainTimeout, "DrainTimeout (--drain-timeout)");
+        Buffers(errors, options.ListenerSockets, "proxy-listener");
+        Buffers(errors, options.UpstreamSockets, "upstream");
+
+        var dynamic = options.DynamicListeners;
+        if (string.IsNullOrWhiteSpace(dynamic.BindAddress))
+        {
+            errors.Add("DynamicListeners.BindAddress (--default-listener-ip) is empty: use 127.0.0.1, or 0.0.0.0 to listen on every interface.");
+        }
+
+        if (IsWildcard(dynamic.BindAddress) && string.IsNullOrWhiteSpace(dynamic.AdvertisedHost))
+        {
+            errors.Add($"Dynamic listeners bind to {dynamic.BindAddress}, which clients cannot connect to: set --dynamic-advertised-listener to the host clients should use.");
+        }
+
+        if (dynamic.SequentialMinPort is < 0 or > 65535)
+        {
+            errors.Add($"DynamicListeners.SequentialMinPort (--dynamic-sequential-min-port) is {dynamic.SequentialMinPort}; use 0 (random ports) or a port up to 65535.");
+        }
+
+        if (dynamic.Deterministic && dynamic.SequentialMinPort == 0)
+        {
+            errors.Add("--deterministic-listeners needs --dynamic-sequential-min-port: the port is that minimum plus the broker id.");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static bool IsWildcard(string host) => host is "0.0.0.0" or "::" or "[::]";
+
+    private static void Positive(List<string> errors, int value, string setting, string unit)
+    {
+        if (value <= 0)
+        {
+            errors.Add($"{setting} is {value}; it must be at least 1 {unit}.");
+        }
+    }
+
+    private static void NotNegative(List<string> errors, TimeSpan value, string setting)
+    {
+        if (value < TimeSpan.Zero)
+        {
+            errors.Add($"{setting} is {value}; use 0 to turn it off or a positive duration.");
+        }
+    }
+
+    private static void Buffers(List<string> errors, SocketOptions sockets, string prefix)
+    {
+        if (sockets.ReceiveBufferSize < 0)
+        {
+            errors.Add($"--{prefix}-read-buffer-size is {sockets.ReceiveBufferSize}; use 0 for the OS default or a size in bytes.");
+        }
+
+        if (sockets.SendBufferSize < 0)
+        {
+            errors.Add($"--{prefix}-write-buffer-size is {sockets.SendBufferSize}; use 0 for the OS default or a size in bytes.");
+        }
+    }
+}

@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Globalization;
+using KafkaProxy.Protocol.Headers;
+
+namespace KafkaProxy.Core.Diagnostics;
+
+/// <summary>
+/// The proxy's instruments. The first five carry the Go kafka-proxy's names and labels so existing dashboards keep
+/// working. Label values are bounded: broker is a configured or discovered broker address, api_key and api_version
+/// are numbers from fixed tables ("other" beyond them), never client-chosen strings. Tags are built from cached boxes,
+/// so recording allocates nothing.
+/// </summary>
+internal sealed class ProxyMetrics
+{
+    public const string MeterName = "KafkaProxy.Proxy";
+    private const int MaxVersionLabel = 63;
+    private static readonly object[] ApiKeyLabels = Labels(KafkaApis.MaxKnownApiKey);
+    private static readonly object[] VersionLabels = Labels(MaxVersionLabel);
+    private static readonly object OtherLabel = "other";
+
+    private readonly UpDownCounter<long> _openedConnections;
+    private readonly Counter<long> _connectionsTotal;
+    private readonly Counter<long> _requestsTotal;
+    private readonly Counter<long> _requestBytes;
+    private readonly Counter<long> _responseBytes;
+    private readonly Histogram<double> _requestDuration;
+    private readonly Counter<long> _upstreamConnectFailures;
+    private readonly Counter<long> _framesRejected;
+    private readonly Counter<long> _connectionsRefused;
+    private readonly UpDownCounter<long> _dynamicListeners;
+
+    public ProxyMetrics(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(MeterName);
+        _openedConnections = meter.CreateUpDownCounter<long>("proxy_opened_connections", "{connection}", "Client connections open now.");
+        _connectionsTotal = meter.CreateCounter<long>("proxy_connections_total", "{connection}", "Client connections accepted.");
+        _requestsTotal = meter.CreateCounter<long>("proxy_requests_total", "{request}", "Requests forwarded to brokers.");
+        _requestBytes = meter.CreateCounter<long>("proxy_requests_bytes", "By", "Request bytes forwarded to brokers.");
+        _responseBytes = meter.CreateCounter<long>("proxy_responses_bytes", "By", "Response bytes forwarded to clients.");
+        _requestDuration = meter.CreateHistogram<double>("proxy_request_duration", "s", "Time from a request seen to its response forwarded.");
+        _upstreamConnectFailures = meter.CreateCounter<long>("proxy_upstream_connect_failures_total", "{failure}", "Failed dials to brokers.");
+        _framesRejected = meter.CreateCounter<long>("proxy_frames_rejected_total", "{frame}", "Frames that closed their connection, by reason.");
+        _connectionsRefused = meter.CreateCounter<long>("proxy_connections_refused_total", "{connection}", "Client connections refused by the connection limit.");
+        _dynamicListeners = meter.CreateUpDownCounter<long>("proxy_dynamic_listeners", "{listener}", "Listeners started for discovered brokers.");
+    }
+
+    public void ConnectionOpened(string broker)
+    {
+        var tag = new KeyValuePair<string, object?>("broker", broker);
+        _openedConnections.Add(1, tag);
+        _connectionsTotal.Add(1, tag);
+    }
+
+    public void ConnectionClosed(string broker) => _openedConnections.Add(-1, new KeyValuePair<string, object?>("broker", broker));
+
+    public void Request(string broker, short apiKey, short apiVersion, long bytes)
+    {
+        var brokerTag = new KeyValuePair<string, object?>("broker", broker);
+        if (_requestsTotal.Enabled)
+        {
+            _requestsTotal.Add(1, brokerTag, new("api_key", ApiKeyLabel(apiKey)), new("api_version", VersionLabel(apiVersion)));
+        }
+
+        _requestBytes.Add(bytes, brokerTag);
+    }
+
+    public void Response(string broker, short apiKey, long bytes, long startTimestamp)
+    {
+        var brokerTag = new KeyValuePair<string, object?>("broker", broker);
+        _responseBytes.Add(bytes, brokerTag);
+        if (_requestDuration.Enabled)
+        {
+            _requestDuration.Record(Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds, brokerTag, new("api_key", ApiKeyLabel(apiKey)));
+        }
+    }
+
+    public void UpstreamConnectFailed(string broker) => _upstreamConnectFailures.Add(1, new KeyValuePair<string, object?>("broker", broker));
+
+    public void FrameRejected(string reason) => _framesRejected.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    public void ConnectionRefused() => _connectionsRefused.Add(1);
+
+    public void DynamicListenerStarted() => _dynamicListeners.Add(1);
+
+    private static object ApiKeyLabel(short apiKey) => apiKey >= 0 && apiKey < ApiKeyLabels.Length ? ApiKeyLabels[apiKey] : OtherLabel;
+
+    private static object VersionLabel(short version) => version >= 0 && version < VersionLabels.Length ? VersionLabels[version] : OtherLabel;
+
+    private static object[] Labels(int max) =>
+        Enumerable.Range(0, max + 1).Select(i => (object)i.ToString(CultureInfo.InvariantCulture)).ToArray();
+}

@@ -1,0 +1,91 @@
+using System.Net;
+using System.Net.Sockets;
+using KafkaProxy.Core.Configuration;
+
+namespace KafkaProxy.Core.Proxy;
+
+/// <summary>A bound socket for one broker; hands every accepted client to the engine.</summary>
+internal sealed class BrokerListener : IDisposable
+{
+    private readonly Socket _socket;
+
+    private BrokerListener(Socket socket, BrokerRoute route, ProxyListenerInfo info)
+    {
+        _socket = socket;
+        Route = route;
+        Info = info;
+    }
+
+    public BrokerRoute Route { get; }
+
+    public ProxyListenerInfo Info { get; }
+
+    /// <summary>Binds <paramref name="listen"/> (port 0 = any free port). Clients are told <paramref name="advertised"/>, or the listen
+    /// host; an advertised port of 0 means the bound port.</summary>
+    public static BrokerListener Bind(HostPort listen, BrokerRoute route, HostPort? advertised, bool isDynamic, SocketOptions sockets)
+    {
+        var address = ResolveBindAddress(listen.Host);
+        var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            if (sockets.ReceiveBufferSize > 0)
+            {
+                socket.ReceiveBufferSize = sockets.ReceiveBufferSize; // inherited by accepted sockets
+            }
+
+            socket.Bind(new IPEndPoint(address, listen.Port));
+            socket.Listen(512);
+        }
+        catch (SocketException ex)
+        {
+            socket.Dispose();
+            throw new InvalidOperationException($"Cannot listen on {listen} for broker {route.Upstream}: {ex.Message}. Choose another local port.", ex);
+        }
+
+        var bound = (IPEndPoint)socket.LocalEndPoint!;
+        var shown = advertised ?? new HostPort(listen.Host, 0);
+        if (shown.Port == 0)
+        {
+            shown = shown with { Port = bound.Port };
+        }
+
+        return new BrokerListener(socket, route, new ProxyListenerInfo(route.Upstream, bound, shown, isDynamic));
+    }
+
+    /// <summary>Accepts until the listener is closed.</summary>
+    public async Task AcceptLoopAsync(Action<BrokerListener, Socket> onAccepted)
+    {
+        while (true)
+        {
+            Socket client;
+            try
+            {
+                client = await _socket.AcceptAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is ObjectDisposedException || ex is SocketException { SocketErrorCode: SocketError.OperationAborted or SocketError.Interrupted })
+            {
+                return;
+            }
+
+            onAccepted(this, client);
+        }
+    }
+
+    public void Dispose() => _socket.Dispose();
+
+    private static IPAddress ResolveBindAddress(string host)
+    {
+        if (IPAddress.TryParse(host, out var address))
+        {
+            return address;
+        }
+
+        if (string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            return IPAddress.Loopback;
+        }
+
+        var addresses = Dns.GetHostAddresses(host);
+        return addresses.Length > 0 ? addresses[0] : throw new InvalidOperationException($"Cannot listen on '{host}': the name resolves to no address.");
+    }
+}

@@ -1,0 +1,8 @@
+using KafkaProxy.Core.Configuration;
+using KafkaProxy.Core.Diagnostics;
+using Microsoft.Extensions.Logging;
+
+namespace KafkaProxy.Core.Proxy;
+
+/// <summary>What every connection of an engine shares.</summary>
+internal sealed record ConnectionContext(KafkaProxyOptions Options, BrokerAddressBook AddressBook, ProxyMetrics Metrics, ILogger Logger);

@@ -1,0 +1,42 @@
+using Microsoft.Extensions.Logging;
+
+namespace KafkaProxy.Core.Proxy;
+
+internal static partial class Log
+{
+    [LoggerMessage(1001, LogLevel.Information, "Listening on {LocalEndPoint} for broker {Upstream}, advertised as {Advertised}")]
+    public static partial void ListenerStarted(ILogger logger, string localEndPoint, string upstream, string advertised);
+
+    [LoggerMessage(1002, LogLevel.Information, "Started a dynamic listener on {LocalEndPoint} for discovered broker {Upstream} (node {NodeId}), advertised as {Advertised}")]
+    public static partial void DynamicListenerStarted(ILogger logger, string localEndPoint, string upstream, int nodeId, string advertised);
+
+    [LoggerMessage(1003, LogLevel.Debug, "Connection {ConnectionId} from {Remote} to broker {Upstream} opened")]
+    public static partial void ConnectionOpened(ILogger logger, long connectionId, string? remote, string upstream);
+
+    [LoggerMessage(1004, LogLevel.Debug, "Connection {ConnectionId} to broker {Upstream} closed")]
+    public static partial void ConnectionClosed(ILogger logger, long connectionId, string upstream);
+
+    [LoggerMessage(1005, LogLevel.Warning, "Connection {ConnectionId} to broker {Upstream} closed: {Reason}")]
+    public static partial void ConnectionFailed(ILogger logger, long connectionId, string upstream, string reason);
+
+    [LoggerMessage(1006, LogLevel.Warning, "Connection {ConnectionId}: could not reach broker {Upstream} at {Dial}: {Reason}")]
+    public static partial void DialFailed(ILogger logger, long connectionId, string upstream, string dial, string reason);
+
+    [LoggerMessage(1007, LogLevel.Warning, "Refused a connection to {LocalEndPoint}: {Open} client connections are open, the limit (MaxConnections) is {Limit}")]
+    public static partial void ConnectionRefused(ILogger logger, string localEndPoint, int open, int limit);
+
+    [LoggerMessage(1008, LogLevel.Error, "Connection {ConnectionId} to broker {Upstream} failed unexpectedly")]
+    public static partial void ConnectionCrashed(ILogger logger, Exception exception, long connectionId, string upstream);
+
+    [LoggerMessage(1009, LogLevel.Error, "The listener on {LocalEndPoint} stopped accepting")]
+    public static partial void AcceptFailed(ILogger logger, Exception exception, string localEndPoint);
+
+    [LoggerMessage(1010, LogLevel.Information, "Stopping: listeners closed, draining {Connections} connections for up to {DrainTimeout}")]
+    public static partial void Draining(ILogger logger, int connections, TimeSpan drainTimeout);
+
+    [LoggerMessage(1011, LogLevel.Warning, "Drain timeout passed: closing {Connections} connections that still had requests in flight")]
+    public static partial void DrainTimedOut(ILogger logger, int connections);
+
+    [LoggerMessage(1012, LogLevel.Error, "Response for an unmapped broker refused: {Reason}")]
+    public static partial void UnmappedBroker(ILogger logger, string reason);
+}

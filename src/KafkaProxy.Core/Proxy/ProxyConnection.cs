@@ -1,0 +1,407 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.IO.Pipelines;
+using System.Net.Sockets;
+using KafkaProxy.Protocol.Frames;
+using KafkaProxy.Protocol.Headers;
+using KafkaProxy.Protocol.Messages.Produce;
+using KafkaProxy.Protocol.Primitives;
+using KafkaProxy.Protocol.Rewriting;
+
+namespace KafkaProxy.Core.Proxy;
+
+/// <summary>
+/// One client connection and its own upstream connection. Two pumps run at once: requests client → broker and
+/// responses broker → client, pipelined and in order. Frames are not buffered whole unless they must be rewritten:
+/// a pass-through frame is forwarded as its bytes arrive, once its header has been seen.
+/// </summary>
+internal sealed class ProxyConnection
+{
+    private const int PipeBufferSize = 64 * 1024;
+    private static readonly StreamPipeReaderOptions ReaderOptions = new(bufferSize: PipeBufferSize, minimumReadSize: 4096, leaveOpen: true);
+    private static readonly StreamPipeWriterOptions WriterOptions = new(minimumBufferSize: PipeBufferSize, leaveOpen: true);
+
+    private readonly ConnectionContext _context;
+    private readonly Socket _client;
+    private readonly InFlightRequests _inFlight;
+    private readonly ResponseRewriter _rewriter;
+    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Socket? _upstream;
+    private PipeReader? _clientReader;
+    private volatile bool _draining;
+    private long _lastActivity = Environment.TickCount64;
+    private long _lastUpstreamActivity = Environment.TickCount64;
+    private long _flushStarted;
+
+    public ProxyConnection(long id, Socket client, BrokerRoute route, ConnectionContext context)
+    {
+        Id = id;
+        Route = route;
+        _client = client;
+        _context = context;
+        _inFlight = new InFlightRequests(context.Options.MaxInFlightRequests);
+        _rewriter = new ResponseRewriter(context.AddressBook);
+    }
+
+    public long Id { get; }
+
+    public BrokerRoute Route { get; }
+
+    private string Broker => Route.MetricName;
+
+    /// <summary>Dials the broker and runs both pumps until either side closes, a frame is bad, or the connection is stopped.</summary>
+    public async Task RunAsync()
+    {
+        var log = _context.Logger;
+        Log.ConnectionOpened(log, Id, _client.RemoteEndPoint?.ToString(), Broker);
+        _upstream = await DialAsync().ConfigureAwait(false);
+        if (_upstream is null)
+        {
+            return;
+        }
+
+        var clientStream = new NetworkStream(_client, ownsSocket: false);
+        await using var clientStreamScope = clientStream.ConfigureAwait(false);
+        var upstreamStream = new NetworkStream(_upstream, ownsSocket: false);
+        await using var upstreamStreamScope = upstreamStream.ConfigureAwait(false);
+        _clientReader = PipeReader.Create(clientStream, ReaderOptions);
+        var clientWriter = PipeWriter.Create(clientStream, WriterOptions);
+        var upstreamReader = PipeReader.Create(upstreamStream, ReaderOptions);
+        var upstreamWriter = PipeWriter.Create(upstreamStream, WriterOptions);
+
+        string? failure = null;
+        try
+        {
+            var requests = PumpRequestsAsync(_clientReader, upstreamWriter);
+            var responses = PumpResponsesAsync(upstreamReader, clientWriter);
+            var first = await Task.WhenAny(requests, responses).ConfigureAwait(false);
+            if (first == requests && _draining)
+            {
+                // Graceful stop: no new requests; answers for those in flight still reach the client.
+                await Task.WhenAny(responses, _drained.Task).ConfigureAwait(false);
+            }
+
+            failure = await DescribeFailureAsync(first).ConfigureAwait(false);
+        }
+        finally
+        {
+            Abort();
+            await _clientReader.CompleteAsync().ConfigureAwait(false);
+            await upstreamReader.CompleteAsync().ConfigureAwait(false);
+            await SafeCompleteAsync(clientWriter).ConfigureAwait(false);
+            await SafeCompleteAsync(upstreamWriter).ConfigureAwait(false);
+        }
+
+        if (failure is null)
+        {
+            Log.ConnectionClosed(log, Id, Broker);
+        }
+        else
+        {
+            Log.ConnectionFailed(log, Id, Broker, failure);
+        }
+    }
+
+    /// <summary>Stops reading requests; the connection closes once every request in flight is answered.</summary>
+    public void BeginDrain()
+    {
+        _draining = true;
+        _clientReader?.CancelPendingRead();
+        if (_inFlight.Count == 0)
+        {
+            _drained.TrySetResult();
+        }
+    }
+
+    /// <summary>Closes both sockets at once; the pumps end with errors that are not logged as failures.</summary>
+    public void Abort()
+    {
+        _client.Dispose();
+        _upstream?.Dispose();
+        _drained.TrySetResult();
+    }
+
+    /// <summary>Closes the connection if it broke a deadline; called about once a second.</summary>
+    public void CheckDeadlines(long now)
+    {
+        var options = _context.Options;
+        long flushStarted = Interlocked.Read(ref _flushStarted);
+        string? reason = null;
+        if (options.WriteTimeout > TimeSpan.Zero && flushStarted != 0 && now - flushStarted > options.WriteTimeout.TotalMilliseconds)
+        {
+            reason = $"a write blocked for more than {options.WriteTimeout} (WriteTimeout): the peer stopped reading";
+        }
+        else if (options.IdleTimeout > TimeSpan.Zero && now - Interlocked.Read(ref _lastActivity) > options.IdleTimeout.TotalMilliseconds)
+        {
+            reason = $"idle for {options.IdleTimeout} (IdleTimeout)";
+        }
+        else if (options.UpstreamReadTimeout > TimeSpan.Zero && _inFlight.Count > 0
+            && now - Interlocked.Read(ref _lastUpstreamActivity) > options.UpstreamReadTimeout.TotalMilliseconds)
+        {
+            reason = $"the broker sent nothing for {options.UpstreamReadTimeout} (UpstreamReadTimeout) with {_inFlight.Count} requests waiting";
+        }
+
+        if (reason is not null)
+        {
+            Log.ConnectionFailed(_context.Logger, Id, Broker, reason);
+            _context.Metrics.FrameRejected("deadline");
+            Abort();
+        }
+    }
+
+    private async Task<Socket?> DialAsync()
+    {
+        var options = _context.Options;
+        var dial = Route.Dial;
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            SocketSetup.Apply(socket, options.UpstreamSockets);
+            using var timeout = new CancellationTokenSource(options.DialTimeout);
+            await socket.ConnectAsync(dial.Host, dial.Port, timeout.Token).ConfigureAwait(false);
+            return socket;
+        }
+        catch (Exception ex) when (ex is SocketException or OperationCanceledException)
+        {
+            socket.Dispose();
+            string reason = ex is OperationCanceledException ? $"no connection within {options.DialTimeout} (DialTimeout)" : ex.Message;
+            Log.DialFailed(_context.Logger, Id, Broker, dial.ToString(), reason);
+            _context.Metrics.UpstreamConnectFailed(Broker);
+            return null;
+        }
+    }
+
+    private async Task PumpRequestsAsync(PipeReader client, PipeWriter upstream)
+    {
+        long remaining = 0;
+        while (true)
+        {
+            var result = await client.ReadAsync().ConfigureAwait(false);
+            if (result.IsCanceled && _draining)
+            {
+                return;
+            }
+
+            var buffer = result.Buffer;
+            bool wrote = ForwardRequests(ref buffer, ref remaining, upstream);
+            client.AdvanceTo(buffer.Start, buffer.End);
+            Touch(ref _lastActivity);
+            if (wrote)
+            {
+                await FlushAsync(upstream).ConfigureAwait(false);
+            }
+
+            if (result.IsCompleted)
+            {
+                return;
+            }
+        }
+    }
+
+    // Forwards every whole or partial request in the buffer; stops where more bytes are needed.
+    private bool ForwardRequests(ref ReadOnlySequence<byte> buffer, ref long remaining, PipeWriter upstream)
+    {
+        var options = _context.Options;
+        bool wrote = false;
+        while (true)
+        {
+            if (remaining > 0)
+            {
+                if (buffer.IsEmpty)
+                {
+                    return wrote;
+                }
+
+                long take = Math.Min(remaining, buffer.Length);
+                upstream.Write(buffer.Slice(0, take));
+                buffer = buffer.Slice(take);
+                remaining -= take;
+                wrote = true;
+                continue;
+            }
+
+            if (!KafkaFrame.TryReadSize(buffer, options.MaxFrameSize, out int size))
+            {
+                return wrote;
+            }
+
+            if (size < RequestHeader.PrefixLength)
+            {
+                throw new KafkaProtocolException($"request of {size} bytes is shorter than a request header", offset: 0);
+            }
+
+            var payload = buffer.Slice(KafkaFrame.SizePrefixLength);
+            if (!RequestHeader.TryReadPrefix(payload, out var header))
+            {
+                return wrote;
+            }
+
+            bool expectsResponse = true;
+            if (header.ApiKey == (short)ApiKey.Produce)
+            {
+                bool complete = payload.Length >= size;
+                if (!ProduceRequestReader.TryReadAcks(complete ? payload.Slice(0, size) : payload, complete, header, out short acks))
+                {
+                    return wrote;
+                }
+
+                expectsResponse = acks != 0;
+            }
+
+            if (expectsResponse && !_inFlight.TryAdd(new(header.ApiKey, header.ApiVersion, header.CorrelationId, Stopwatch.GetTimestamp())))
+            {
+                _context.Metrics.FrameRejected("too_many_in_flight");
+                throw new ProxyLimitException($"the client has {options.MaxInFlightRequests} requests in flight, the limit (MaxInFlightRequests)");
+            }
+
+            _context.Metrics.Request(Broker, header.ApiKey, header.ApiVersion, KafkaFrame.SizePrefixLength + (long)size);
+            remaining = KafkaFrame.SizePrefixLength + (long)size;
+        }
+    }
+
+    private async Task PumpResponsesAsync(PipeReader upstream, PipeWriter client)
+    {
+        long remaining = 0;
+        while (true)
+        {
+            var result = await upstream.ReadAsync().ConfigureAwait(false);
+            var buffer = result.Buffer;
+            bool wrote = ForwardResponses(ref buffer, ref remaining, client);
+            upstream.AdvanceTo(buffer.Start, buffer.End);
+            Touch(ref _lastActivity);
+            Touch(ref _lastUpstreamActivity);
+            if (wrote)
+            {
+                await FlushAsync(client).ConfigureAwait(false);
+            }
+
+            if (_draining && remaining == 0 && _inFlight.Count == 0)
+            {
+                _drained.TrySetResult();
+                return;
+            }
+
+            if (result.IsCompleted)
+            {
+                return;
+            }
+        }
+    }
+
+    private bool ForwardResponses(ref ReadOnlySequence<byte> buffer, ref long remaining, PipeWriter client)
+    {
+        bool wrote = false;
+        while (true)
+        {
+            if (remaining > 0)
+            {
+                if (buffer.IsEmpty)
+                {
+                    return wrote;
+                }
+
+                long take = Math.Min(remaining, buffer.Length);
+                client.Write(buffer.Slice(0, take));
+                buffer = buffer.Slice(take);
+                remaining -= take;
+                wrote = true;
+                continue;
+            }
+
+            if (!KafkaFrame.TryReadSize(buffer, _context.Options.MaxFrameSize, out int size))
+            {
+                return wrote;
+            }
+
+            if (size < ResponseHeader.CorrelationIdLength)
+            {
+                throw new KafkaProtocolException($"response of {size} bytes is shorter than a response header", offset: 0);
+            }
+
+            var payload = buffer.Slice(KafkaFrame.SizePrefixLength);
+            if (!ResponseHeader.TryReadCorrelationId(payload, out int correlationId))
+            {
+                return wrote;
+            }
+
+            if (!_inFlight.TryPeek(out var request))
+            {
+                throw new KafkaProtocolException($"the broker sent a response (correlation id {correlationId}) with no request waiting", offset: 0);
+            }
+
+            if (request.CorrelationId != correlationId)
+            {
+                throw new KafkaProtocolException($"the broker answered correlation id {correlationId} while {request.CorrelationId} was next", request.ApiKey, request.ApiVersion, 0);
+            }
+
+            if (ResponseRewriter.MustRewrite(request.ApiKey, request.ApiVersion))
+            {
+                if (payload.Length < size)
+                {
+                    return wrote;
+                }
+
+                payload = payload.Slice(0, size);
+                _rewriter.Rewrite(request.ApiKey, request.ApiVersion, payload, client);
+                buffer = buffer.Slice(payload.End);
+            }
+            else
+            {
+                remaining = KafkaFrame.SizePrefixLength + (long)size;
+            }
+
+            _inFlight.RemoveFirst();
+            _context.Metrics.Response(Broker, request.ApiKey, KafkaFrame.SizePrefixLength + (long)size, request.StartTimestamp);
+            wrote = true;
+        }
+    }
+
+    private async ValueTask FlushAsync(PipeWriter writer)
+    {
+        Interlocked.Exchange(ref _flushStarted, Environment.TickCount64);
+        await writer.FlushAsync().ConfigureAwait(false);
+        Interlocked.Exchange(ref _flushStarted, 0);
+    }
+
+    private static void Touch(ref long timestamp) => Interlocked.Exchange(ref timestamp, Environment.TickCount64);
+
+    private async Task<string?> DescribeFailureAsync(Task first)
+    {
+        try
+        {
+            await first.ConfigureAwait(false);
+            return null;
+        }
+        catch (KafkaProtocolException ex)
+        {
+            _context.Metrics.FrameRejected(ex.Offset == 0 && ex.ApiKey < 0 ? "bad_frame" : "bad_message");
+            return ex.Message;
+        }
+        catch (ProxyLimitException ex)
+        {
+            return ex.Message;
+        }
+        catch (UnmappedBrokerException ex)
+        {
+            Log.UnmappedBroker(_context.Logger, ex.Message);
+            return ex.Message;
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            // A peer went away or the connection was aborted: ordinary ends of a connection.
+            return null;
+        }
+    }
+
+    private static async ValueTask SafeCompleteAsync(PipeWriter writer)
+    {
+        try
+        {
+            await writer.CompleteAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+        {
+            // Completing flushes what is left; the socket is already gone.
+        }
+    }
+}

@@ -1,0 +1,247 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using System.Net.Sockets;
+using KafkaProxy.Core.Configuration;
+using KafkaProxy.Core.Diagnostics;
+using KafkaProxy.Protocol.Rewriting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace KafkaProxy.Core.Proxy;
+
+/// <summary>
+/// The Kafka protocol proxy: a listener per broker; each accepted client gets its own connection to that broker;
+/// responses carrying broker addresses are rewritten so that clients only ever see the proxy. Usable with DI
+/// (<c>services.AddKafkaProxy()</c>) or alone: <c>await using var engine = new ProxyEngine(options); await engine.StartAsync();</c>.
+/// </summary>
+public sealed class ProxyEngine : IAsyncDisposable
+{
+    private readonly KafkaProxyOptions _options;
+    private readonly ILogger _logger;
+    private readonly ProxyMetrics _metrics;
+    private readonly OwnedMeterFactory? _ownedMeterFactory;
+    private readonly ConnectionContext _context;
+    private readonly BrokerAddressBook _addressBook;
+    private readonly ConcurrentDictionary<long, (ProxyConnection Connection, Task Run)> _connections = new();
+    private readonly ConcurrentBag<(BrokerListener Listener, Task Accepting)> _listeners = [];
+    private readonly Lock _portGate = new();
+    private ITimer? _deadlineTimer;
+    private long _nextConnectionId;
+    private int _nextSequentialPort;
+    private int _state; // 0 new, 1 started, 2 stopped
+
+    /// <summary>Creates an engine from validated options (the DI path).</summary>
+    public ProxyEngine(IOptions<KafkaProxyOptions> options, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options.Value;
+        var result = new KafkaProxyOptionsValidator().Validate(null, _options);
+        if (result.Failed)
+        {
+            throw new OptionsValidationException(nameof(KafkaProxyOptions), typeof(KafkaProxyOptions), result.Failures);
+        }
+
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<ProxyEngine>();
+        if (meterFactory is null)
+        {
+            _ownedMeterFactory = new OwnedMeterFactory();
+            meterFactory = _ownedMeterFactory;
+        }
+
+        _metrics = new ProxyMetrics(meterFactory);
+        _addressBook = new BrokerAddressBook(_options.DynamicListeners.Enabled ? StartDynamicListener : null);
+        _context = new ConnectionContext(_options, _addressBook, _metrics, _logger);
+        _nextSequentialPort = _options.DynamicListeners.SequentialMinPort;
+    }
+
+    /// <summary>Creates an engine without DI.</summary>
+    public ProxyEngine(KafkaProxyOptions options, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null)
+        : this(Options.Create(options ?? throw new ArgumentNullException(nameof(options))), loggerFactory, meterFactory)
+    {
+    }
+
+    /// <summary>Every listener, mapped and dynamic, with its bound and advertised address.</summary>
+    public IReadOnlyList<ProxyListenerInfo> Listeners => _listeners.Select(l => l.Listener.Info).OrderBy(i => i.IsDynamic).ThenBy(i => i.Upstream.ToString(), StringComparer.Ordinal).ToList();
+
+    /// <summary>Client connections open now.</summary>
+    public int OpenConnections => _connections.Count;
+
+    /// <summary>Binds a listener for every mapped broker and starts accepting.</summary>
+    public Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (Interlocked.CompareExchange(ref _state, 1, 0) != 0)
+        {
+            throw new InvalidOperationException("The proxy engine was already started.");
+        }
+
+        foreach (var external in _options.ExternalServers)
+        {
+            _addressBook.Add(external.From, new BrokerEndpoint(external.To.Host, external.To.Port));
+        }
+
+        foreach (var broker in _options.Brokers)
+        {
+            var listener = BrokerListener.Bind(broker.Listen, RouteTo(broker.Upstream), broker.Advertised, isDynamic: false, _options.ListenerSockets);
+            _addressBook.Add(broker.Upstream, new BrokerEndpoint(listener.Info.Advertised.Host, listener.Info.Advertised.Port));
+            Run(listener);
+        }
+
+        _deadlineTimer = TimeProvider.System.CreateTimer(_ => CheckDeadlines(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Stops gracefully: closes the listeners, lets every request in flight be answered (up to the drain timeout or
+    /// until <paramref name="cancellationToken"/> fires), then closes what is left.
+    /// </summary>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.Exchange(ref _state, 2) != 1)
+        {
+            return;
+        }
+
+        foreach (var (listener, _) in _listeners)
+        {
+            listener.Dispose();
+        }
+
+        Log.Draining(_logger, _connections.Count, _options.DrainTimeout);
+        foreach (var (connection, _) in _connections.Values)
+        {
+            connection.BeginDrain();
+        }
+
+        var all = Task.WhenAll(_connections.Values.Select(c => c.Run));
+        using var drain = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        drain.CancelAfter(_options.DrainTimeout);
+        await all.WaitAsync(drain.Token).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+        if (!all.IsCompleted)
+        {
+            Log.DrainTimedOut(_logger, _connections.Count);
+            foreach (var (connection, _) in _connections.Values)
+            {
+                connection.Abort();
+            }
+
+            await all.ConfigureAwait(false);
+        }
+
+        await Task.WhenAll(_listeners.Select(l => l.Accepting)).ConfigureAwait(false);
+        _deadlineTimer?.Dispose();
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        _ownedMeterFactory?.Dispose();
+    }
+
+    private void Run(BrokerListener listener)
+    {
+        _listeners.Add((listener, listener.AcceptLoopAsync(OnAccepted)));
+        var info = listener.Info;
+        Log.ListenerStarted(_logger, info.LocalEndPoint.ToString(), info.Upstream.ToString(), info.Advertised.ToString());
+    }
+
+    // accept → dial → two pumps → close: the life of a connection, on its own task.
+    private void OnAccepted(BrokerListener listener, Socket client)
+    {
+        if (_connections.Count >= _options.MaxConnections || Volatile.Read(ref _state) != 1)
+        {
+            Log.ConnectionRefused(_logger, listener.Info.LocalEndPoint.ToString(), _connections.Count, _options.MaxConnections);
+            _metrics.ConnectionRefused();
+            client.Dispose();
+            return;
+        }
+
+        SocketSetup.Apply(client, _options.ListenerSockets);
+        long id = Interlocked.Increment(ref _nextConnectionId);
+        var connection = new ProxyConnection(id, client, listener.Route, _context);
+        _metrics.ConnectionOpened(listener.Route.MetricName);
+        var run = Task.Run(async () =>
+        {
+            try
+            {
+                await connection.RunAsync().ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // The per-connection task contains every failure so that other connections keep running.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                Log.ConnectionCrashed(_logger, ex, id, listener.Route.MetricName);
+            }
+            finally
+            {
+                connection.Abort();
+                _connections.TryRemove(id, out _);
+                _metrics.ConnectionClosed(listener.Route.MetricName);
+            }
+        });
+        _connections[id] = (connection, run);
+    }
+
+    private BrokerEndpoint StartDynamicListener(HostPort upstream, int nodeId)
+    {
+        var dynamic = _options.DynamicListeners;
+        int port = 0;
+        if (dynamic.SequentialMinPort > 0)
+        {
+            lock (_portGate)
+            {
+                port = dynamic.Deterministic ? dynamic.SequentialMinPort + nodeId : _nextSequentialPort++;
+            }
+        }
+
+        var listen = new HostPort(dynamic.BindAddress, port);
+        var listener = BrokerListener.Bind(listen, RouteTo(upstream), dynamic.AdvertisedHost is { } host ? new HostPort(host, 0) : null, isDynamic: true, _options.ListenerSockets);
+        Run(listener);
+        _metrics.DynamicListenerStarted();
+        var advertised = listener.Info.Advertised;
+        Log.DynamicListenerStarted(_logger, listener.Info.LocalEndPoint.ToString(), upstream.ToString(), nodeId, advertised.ToString());
+        return new BrokerEndpoint(advertised.Host, advertised.Port);
+    }
+
+    private BrokerRoute RouteTo(HostPort upstream)
+    {
+        var dial = _options.DialAddresses.FirstOrDefault(d => d.From == upstream)?.To ?? upstream;
+        return new BrokerRoute(upstream, dial);
+    }
+
+    private void CheckDeadlines()
+    {
+        long now = Environment.TickCount64;
+        foreach (var (connection, _) in _connections.Values)
+        {
+            connection.CheckDeadlines(now);
+        }
+    }
+
+    // Used only when no IMeterFactory is given (the engine used without DI).
+    private sealed class OwnedMeterFactory : IMeterFactory
+    {
+        private readonly List<Meter> _meters = [];
+
+        public Meter Create(MeterOptions options)
+        {
+            var meter = new Meter(options);
+            lock (_meters)
+            {
+                _meters.Add(meter);
+            }
+
+            return meter;
+        }
+
+        public void Dispose()
+        {
+            lock (_meters)
+            {
+                _meters.ForEach(m => m.Dispose());
+            }
+        }
+    }
+}

@@ -1,0 +1,15 @@
+namespace KafkaProxy.Core.Proxy;
+
+/// <summary>A response named a broker that no mapping covers while dynamic listeners are off.</summary>
+public sealed class UnmappedBrokerException : Exception
+{
+    /// <summary>Creates the exception for <paramref name="broker"/>.</summary>
+    public UnmappedBrokerException(string broker)
+        : base($"Broker {broker} appears in a response but has no --bootstrap-server-mapping or --external-server-mapping, and dynamic listeners are disabled. Map it, or enable dynamic listeners.")
+    {
+        Broker = broker;
+    }
+
+    /// <summary>The broker's address as the response gave it.</summary>
+    public string Broker { get; }
+}

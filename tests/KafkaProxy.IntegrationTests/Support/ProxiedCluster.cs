@@ -1,0 +1,48 @@
+using KafkaProxy.Core.Configuration;
+using KafkaProxy.Core.Proxy;
+using KafkaProxy.Testing;
+using Microsoft.Extensions.Logging;
+
+namespace KafkaProxy.IntegrationTests.Support;
+
+/// <summary>A 3-broker test cluster with a proxy in front that maps only broker 1; the others get dynamic listeners.</summary>
+internal sealed class ProxiedCluster : IAsyncDisposable
+{
+    private ProxiedCluster(KafkaTestCluster cluster, ProxyEngine engine)
+    {
+        Cluster = cluster;
+        Engine = engine;
+    }
+
+    public KafkaTestCluster Cluster { get; }
+
+    public CapturingLoggerProvider Logs { get; private init; } = new();
+
+    public ProxyEngine Engine { get; }
+
+    public string Bootstrap => Engine.Listeners.First(l => !l.IsDynamic).Advertised.ToString();
+
+    public static async Task<ProxiedCluster> StartAsync(int brokers = 3, Action<KafkaProxyOptions>? configure = null)
+    {
+        var cluster = await KafkaTestCluster.StartAsync(brokers);
+        var options = new KafkaProxyOptions();
+        var first = cluster.Brokers[0];
+        options.Brokers.Add(new BrokerMapping { Upstream = new HostPort(first.Host, first.Port), Listen = new HostPort("127.0.0.1", 0) });
+        configure?.Invoke(options);
+        var logs = new CapturingLoggerProvider();
+        var loggerFactory = new LoggerFactory([logs]);
+        var engine = new ProxyEngine(options, loggerFactory);
+        await engine.StartAsync();
+        return new ProxiedCluster(cluster, engine) { Logs = logs };
+    }
+
+    public HashSet<int> RealPorts => Cluster.Brokers.Select(b => b.Port).ToHashSet();
+
+    public HashSet<int> ProxyPorts => Engine.Listeners.Select(l => l.Advertised.Port).ToHashSet();
+
+    public async ValueTask DisposeAsync()
+    {
+        await Engine.DisposeAsync();
+        await Cluster.DisposeAsync();
+    }
+}
