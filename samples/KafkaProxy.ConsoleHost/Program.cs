@@ -1,2 +1,115 @@
-Console.Error.WriteLine("kafka-proxy: the server command is not built yet.");
-return 2;
+using KafkaProxy.Core.Configuration;
+using KafkaProxy.Core.Configuration.CommandLine;
+using KafkaProxy.Core.Proxy;
+using KafkaProxy.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+// kafka-proxy: a composition root. Flags → options → AddKafkaProxy → run until SIGTERM/SIGINT.
+// With no arguments at all it runs 'server', which then starts the embedded demo cluster.
+if (args.Length == 0)
+{
+    args = ["server"];
+}
+
+if (args[0] is "-h" or "--help" or "help")
+{
+    Console.WriteLine("Usage: kafka-proxy server [flags]   (kafka-proxy server --help lists the flags)");
+    return 0;
+}
+
+if (args[0] != "server")
+{
+    Console.Error.WriteLine($"kafka-proxy: unknown command '{args[0]}'. The command is 'server': kafka-proxy server --help");
+    return 2;
+}
+
+ServerCommandLine commandLine;
+try
+{
+    commandLine = ServerCommandLine.Parse(args[1..]);
+}
+catch (CommandLineException ex)
+{
+    Console.Error.WriteLine("kafka-proxy: " + ex.Message);
+    return 2;
+}
+
+if (commandLine.HelpRequested)
+{
+    Console.WriteLine(ServerCommandLine.HelpText);
+    return 0;
+}
+
+await using var demoCluster = commandLine.HasBrokerMappings ? null : await KafkaTestCluster.StartAsync(brokers: 3);
+demoCluster?.CreateTopic("demo", partitions: 3);
+
+var builder = Host.CreateApplicationBuilder();
+builder.Logging.ClearProviders();
+if (commandLine.LogFormat == "json")
+{
+    builder.Logging.AddJsonConsole(o => o.UseUtcTimestamp = true);
+}
+else
+{
+    builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.UseUtcTimestamp = true; o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ "; });
+}
+
+builder.Logging.SetMinimumLevel(commandLine.LogLevel switch
+{
+    "trace" => LogLevel.Trace,
+    "debug" => LogLevel.Debug,
+    "warn" => LogLevel.Warning,
+    "error" => LogLevel.Error,
+    _ => LogLevel.Information,
+});
+void Configure(KafkaProxyOptions options)
+{
+    commandLine.ApplyTo(options);
+    if (demoCluster is not null)
+    {
+        var first = demoCluster.Brokers[0];
+        options.Brokers.Add(new BrokerMapping { Upstream = new HostPort(first.Host, first.Port), Listen = new HostPort("127.0.0.1", 0) });
+    }
+}
+
+var check = new KafkaProxyOptions();
+Configure(check);
+var validation = new KafkaProxyOptionsValidator().Validate(null, check);
+if (validation.Failed)
+{
+    Console.Error.WriteLine("kafka-proxy: the configuration is not valid:\n  " + string.Join("\n  ", validation.Failures));
+    return 2;
+}
+
+builder.Services.AddKafkaProxy(Configure);
+
+using var host = builder.Build();
+try
+{
+    await host.StartAsync();
+}
+catch (InvalidOperationException ex)
+{
+    Console.Error.WriteLine("kafka-proxy: " + ex.Message);
+    return 2;
+}
+
+if (demoCluster is not null)
+{
+    string proxy = host.Services.GetRequiredService<ProxyEngine>().Listeners[0].Advertised.ToString();
+    Console.WriteLine($"""
+
+        No --bootstrap-server-mapping given: started an embedded 3-broker test cluster ({demoCluster.BootstrapServers})
+        and a proxy in front of broker 1 at {proxy}. Try it (Ctrl+C stops both):
+
+          kcat -L -b {proxy}                                  # every broker shows a proxy address
+          echo hello | kcat -P -b {proxy} -t demo             # produce through the proxy
+          kcat -C -b {proxy} -t demo -o beginning -e          # consume through the proxy
+
+        """);
+}
+
+await host.WaitForShutdownAsync();
+return 0;

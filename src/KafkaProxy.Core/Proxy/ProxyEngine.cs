@@ -144,7 +144,10 @@ public sealed class ProxyEngine : IAsyncDisposable
     {
         _listeners.Add((listener, listener.AcceptLoopAsync(OnAccepted)));
         var info = listener.Info;
-        Log.ListenerStarted(_logger, info.LocalEndPoint.ToString(), info.Upstream.ToString(), info.Advertised.ToString());
+        if (!info.IsDynamic)
+        {
+            Log.ListenerStarted(_logger, info.LocalEndPoint.ToString(), info.Upstream.ToString(), info.Advertised.ToString());
+        }
     }
 
     // accept → dial → two pumps → close: the life of a connection, on its own task.

@@ -1,0 +1,199 @@
+using System.Globalization;
+using System.Text;
+
+namespace KafkaProxy.Core.Configuration.CommandLine;
+
+/// <summary>
+/// The flags of <c>kafka-proxy server</c>, named after the Go kafka-proxy's so that existing command lines keep working.
+/// Parsing fails fast, with a message naming the flag, on an unknown flag, a missing value or a malformed one.
+/// </summary>
+public sealed class ServerCommandLine
+{
+    private static readonly ServerFlag[] Flags =
+    [
+        new("bootstrap-server-mapping", "broker:port,local:port[,advertised:port]", "Listen on local:port for broker:port; clients are told advertised:port (default: local:port). Repeatable.",
+            (c, v) => c.Configure(o => o.Brokers.Add(BrokerMapping.Parse(v)))),
+        new("external-server-mapping", "broker:port,external:port", "Advertise external:port for broker:port without starting a listener (it runs elsewhere). Repeatable.",
+            (c, v) => c.Configure(o => o.ExternalServers.Add(AddressMapping.Parse(v)))),
+        new("dial-address-mapping", "broker:port,dial:port", "Connect to dial:port whenever broker:port is the destination. Repeatable.",
+            (c, v) => c.Configure(o => o.DialAddresses.Add(AddressMapping.Parse(v)))),
+        new("default-listener-ip", "ip", "Address dynamic listeners bind to (default 127.0.0.1; the Go proxy binds 0.0.0.0). A proxy that adds credentials must not be open to the network by accident.",
+            (c, v) => c.Configure(o => o.DynamicListeners.BindAddress = v)),
+        new("dynamic-advertised-listener", "host", "Host that dynamic listeners advertise (default: --default-listener-ip).",
+            (c, v) => c.Configure(o => o.DynamicListeners.AdvertisedHost = v)),
+        new("dynamic-listeners-disable", null, "Do not start listeners for brokers discovered in responses; an unmapped broker is then an error in the log.",
+            (c, _) => c.Configure(o => o.DynamicListeners.Enabled = false)),
+        new("dynamic-sequential-min-port", "port", "Give dynamic listeners ports from this one upward (default 0: random ports).",
+            (c, v) => c.Configure(o => o.DynamicListeners.SequentialMinPort = Int(v))),
+        new("deterministic-listeners", null, "Dynamic listener port = --dynamic-sequential-min-port + broker id, stable across restarts.",
+            (c, _) => c.Configure(o => o.DynamicListeners.Deterministic = true)),
+        new("proxy-listener-read-buffer-size", "bytes", "SO_RCVBUF of client connections (default 0: OS default).",
+            (c, v) => c.Configure(o => o.ListenerSockets.ReceiveBufferSize = Int(v))),
+        new("proxy-listener-write-buffer-size", "bytes", "SO_SNDBUF of client connections (default 0: OS default).",
+            (c, v) => c.Configure(o => o.ListenerSockets.SendBufferSize = Int(v))),
+        new("proxy-listener-keep-alive", "duration", "TCP keep-alive of client connections (default 60s; 0 turns it off).",
+            (c, v) => c.Configure(o => o.ListenerSockets.KeepAlive = GoDuration.Parse(v))),
+        new("kafka-connection-read-buffer-size", "bytes", "SO_RCVBUF of broker connections (default 0: OS default).",
+            (c, v) => c.Configure(o => o.UpstreamSockets.ReceiveBufferSize = Int(v))),
+        new("kafka-connection-write-buffer-size", "bytes", "SO_SNDBUF of broker connections (default 0: OS default).",
+            (c, v) => c.Configure(o => o.UpstreamSockets.SendBufferSize = Int(v))),
+        new("kafka-keep-alive", "duration", "TCP keep-alive of broker connections (default 60s; 0 turns it off).",
+            (c, v) => c.Configure(o => o.UpstreamSockets.KeepAlive = GoDuration.Parse(v))),
+        new("kafka-max-open-requests", "count", "Requests a client may have in flight on one connection (default 1024); more closes the connection.",
+            (c, v) => c.Configure(o => o.MaxInFlightRequests = Int(v))),
+        new("kafka-dial-timeout", "duration", "How long connecting to a broker may take (default 15s).",
+            (c, v) => c.Configure(o => o.DialTimeout = GoDuration.Parse(v))),
+        new("kafka-read-timeout", "duration", "Close a connection whose broker sends nothing for this long while requests wait (default 0: off). Keep it above the longest rebalance.",
+            (c, v) => c.Configure(o => o.UpstreamReadTimeout = GoDuration.Parse(v))),
+        new("kafka-write-timeout", "duration", "Close a connection whose peer stops reading for this long (default 30s).",
+            (c, v) => c.Configure(o => o.WriteTimeout = GoDuration.Parse(v))),
+        new("max-frame-size", "bytes", "Largest request or response frame (default 104857600); a larger one closes its connection.",
+            (c, v) => c.Configure(o => o.MaxFrameSize = Int(v))),
+        new("max-connections", "count", "Client connections open at once (default 10000); more are refused.",
+            (c, v) => c.Configure(o => o.MaxConnections = Int(v))),
+        new("idle-timeout", "duration", "Close connections idle this long in both directions (default 10m; 0 turns it off).",
+            (c, v) => c.Configure(o => o.IdleTimeout = GoDuration.Parse(v))),
+        new("drain-timeout", "duration", "On SIGTERM/SIGINT, how long in-flight requests may take to be answered before connections close (default 30s).",
+            (c, v) => c.Configure(o => o.DrainTimeout = GoDuration.Parse(v))),
+        new("log-level", "level", "trace, debug, info, warn or error (default info).",
+            (c, v) => c.LogLevel = OneOf(v, "trace", "debug", "info", "warn", "error")),
+        new("log-format", "format", "text or json (one JSON object per line) (default text).",
+            (c, v) => c.LogFormat = OneOf(v, "text", "json")),
+        new("help", null, "Show this help.", (c, _) => c.HelpRequested = true),
+    ];
+
+    private readonly List<Action<KafkaProxyOptions>> _configure = [];
+
+    private ServerCommandLine()
+    {
+    }
+
+    /// <summary>True when <c>--help</c> (or <c>-h</c>) was given.</summary>
+    public bool HelpRequested { get; private set; }
+
+    /// <summary>The log level named by <c>--log-level</c>.</summary>
+    public string LogLevel { get; private set; } = "info";
+
+    /// <summary>The log format named by <c>--log-format</c>.</summary>
+    public string LogFormat { get; private set; } = "text";
+
+    /// <summary>True when at least one <c>--bootstrap-server-mapping</c> was given.</summary>
+    public bool HasBrokerMappings { get; private set; }
+
+    /// <summary>Parses the arguments after <c>server</c>.</summary>
+    /// <exception cref="CommandLineException">A flag is unknown, lacks its value, or has a malformed one.</exception>
+    public static ServerCommandLine Parse(IReadOnlyList<string> args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var line = new ServerCommandLine();
+        for (int i = 0; i < args.Count; i++)
+        {
+            string arg = args[i];
+            if (arg is "-h")
+            {
+                line.HelpRequested = true;
+                continue;
+            }
+
+            if (!arg.StartsWith("--", StringComparison.Ordinal))
+            {
+                throw new CommandLineException($"Unexpected argument '{arg}': flags start with --. Run 'kafka-proxy server --help' for the list.");
+            }
+
+            int equals = arg.IndexOf('=', StringComparison.Ordinal);
+            string name = equals > 0 ? arg[2..equals] : arg[2..];
+            var flag = Array.Find(Flags, f => f.Name == name)
+                ?? throw new CommandLineException($"Unknown flag --{name}. Run 'kafka-proxy server --help' for the list.");
+            string value;
+            if (flag.IsSwitch)
+            {
+                value = equals > 0 ? arg[(equals + 1)..] : "true";
+                if (!bool.TryParse(value, out bool on))
+                {
+                    throw new CommandLineException($"--{name} takes true or false, not '{value}'.");
+                }
+
+                if (!on)
+                {
+                    continue;
+                }
+            }
+            else if (equals > 0)
+            {
+                value = arg[(equals + 1)..];
+            }
+            else if (i + 1 < args.Count)
+            {
+                value = args[++i];
+            }
+            else
+            {
+                throw new CommandLineException($"--{name} needs a value: --{name} <{flag.ValueName}>.");
+            }
+
+            try
+            {
+                flag.Apply(line, value);
+            }
+            catch (FormatException ex)
+            {
+                throw new CommandLineException($"--{name}: {ex.Message}");
+            }
+
+            line.HasBrokerMappings |= name == "bootstrap-server-mapping";
+        }
+
+        return line;
+    }
+
+    /// <summary>Applies every parsed setting to <paramref name="options"/>, in command-line order.</summary>
+    public void ApplyTo(KafkaProxyOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        foreach (var configure in _configure)
+        {
+            configure(options);
+        }
+    }
+
+    /// <summary>The help text of <c>kafka-proxy server</c>.</summary>
+    public static string HelpText
+    {
+        get
+        {
+            var text = new StringBuilder();
+            text.AppendLine("Usage: kafka-proxy server [flags]");
+            text.AppendLine();
+            text.AppendLine("Runs a Kafka protocol proxy: a local listener per broker, broker addresses in responses rewritten to the");
+            text.AppendLine("proxy's. Without --bootstrap-server-mapping it starts an embedded 3-broker test cluster to try it on.");
+            text.AppendLine("All listeners bind to 127.0.0.1 unless told otherwise.");
+            text.AppendLine();
+            text.AppendLine("Flags:");
+            foreach (var flag in Flags)
+            {
+                string head = flag.IsSwitch ? $"--{flag.Name}" : $"--{flag.Name} <{flag.ValueName}>";
+                text.Append(CultureInfo.InvariantCulture, $"  {head}").AppendLine();
+                text.Append(CultureInfo.InvariantCulture, $"      {flag.Help}").AppendLine();
+            }
+
+            return text.ToString();
+        }
+    }
+
+    private void Configure(Action<KafkaProxyOptions> configure)
+    {
+        // Parse now, apply later: a malformed value fails while the command line is read.
+        configure(new KafkaProxyOptions());
+        _configure.Add(configure);
+    }
+
+    private static int Int(string value) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int parsed)
+            ? parsed
+            : throw new FormatException($"'{value}' is not a whole number.");
+
+    private static string OneOf(string value, params string[] allowed) =>
+        allowed.Contains(value, StringComparer.OrdinalIgnoreCase)
+            ? value.ToLowerInvariant()
+            : throw new FormatException($"'{value}' is not one of {string.Join(", ", allowed)}.");
+}

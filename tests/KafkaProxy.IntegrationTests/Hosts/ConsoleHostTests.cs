@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using KafkaProxy.IntegrationTests.Support;
+
+namespace KafkaProxy.IntegrationTests.Hosts;
+
+/// <summary>The built <c>kafka-proxy</c> command, run as a separate process the way users run it.</summary>
+public sealed partial class ConsoleHostTests
+{
+    private static string HostDll
+    {
+        get
+        {
+            var dir = new DirectoryInfo(AppContext.BaseDirectory);
+            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "KafkaProxy.sln")))
+            {
+                dir = dir.Parent;
+            }
+
+            Assert.NotNull(dir);
+            string configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+            string dll = Path.Combine(dir.FullName, "samples", "KafkaProxy.ConsoleHost", "bin", configuration, "net10.0", "kafka-proxy.dll");
+            Assert.True(File.Exists(dll), $"build the solution first: {dll} is missing");
+            return dll;
+        }
+    }
+
+    [Fact]
+    public async Task Help_ListsGoCompatibleFlagsAndExitsZero()
+    {
+        var result = await ExternalProcess.RunAsync("dotnet", [HostDll, "server", "--help"], Clients.Patience);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("--bootstrap-server-mapping <broker:port,local:port[,advertised:port]>", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("--dynamic-listeners-disable", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("127.0.0.1", result.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--no-such-flag", "Unknown flag --no-such-flag")]
+    [InlineData("--kafka-dial-timeout=ten", "'ten' is not a duration")]
+    [InlineData("--bootstrap-server-mapping=onlyhost", "'onlyhost' must be 'broker:port,local:port'")]
+    [InlineData("--max-connections=0", "MaxConnections (--max-connections) is 0")]
+    public async Task BadFlags_FailFastWithAClearMessageAndExitTwo(string flag, string expected)
+    {
+        var result = await ExternalProcess.RunAsync("dotnet", [HostDll, "server", "--bootstrap-server-mapping", "127.0.0.1:1,127.0.0.1:0", flag], Clients.Patience);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(expected, result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task NoArguments_StartsDemoClusterAndProxy_KcatSeesOnlyProxyAddresses()
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(HostDll);
+        using var host = Process.Start(start)!;
+        try
+        {
+            string? proxy = null;
+            string[] realBrokers = [];
+            var clock = Stopwatch.StartNew();
+            while (proxy is null)
+            {
+                string line = await host.StandardOutput.ReadLineAsync().WaitAsync(Clients.Patience) ?? throw new InvalidOperationException("kafka-proxy exited early");
+                var cluster = ClusterLine().Match(line);
+                if (cluster.Success)
+                {
+                    realBrokers = cluster.Groups[1].Value.Split(',');
+                }
+
+                var match = KcatLine().Match(line);
+                proxy = match.Success ? match.Groups[1].Value : null;
+                Assert.True(clock.Elapsed < Clients.Patience, "kafka-proxy printed no kcat command");
+            }
+
+            Assert.Equal(3, realBrokers.Length);
+
+            var listing = await ExternalProcess.RunAsync("kcat", ["-L", "-b", proxy, "-m", "10"], Clients.Patience);
+            Assert.True(listing.ExitCode == 0, listing.ToString());
+            Assert.Equal(3, Regex.Count(listing.StandardOutput, @"broker \d at 127\.0\.0\.1:\d+"));
+            Assert.All(realBrokers, real => Assert.DoesNotContain(real, listing.StandardOutput, StringComparison.Ordinal));
+        }
+        finally
+        {
+            host.Kill(entireProcessTree: true);
+            await host.WaitForExitAsync();
+        }
+    }
+
+    [GeneratedRegex(@"test cluster \(([^)]+)\)")]
+    private static partial Regex ClusterLine();
+
+    [GeneratedRegex(@"kcat -L -b (\S+)")]
+    private static partial Regex KcatLine();
+}
