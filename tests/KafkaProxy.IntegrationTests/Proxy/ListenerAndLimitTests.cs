@@ -1,0 +1,143 @@
+using System.Buffers;
+using System.Net.Sockets;
+using Confluent.Kafka;
+using KafkaProxy.Core.Configuration;
+using KafkaProxy.IntegrationTests.Support;
+using KafkaProxy.Protocol.Primitives;
+
+namespace KafkaProxy.IntegrationTests.Proxy;
+
+public sealed class ListenerAndLimitTests
+{
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    [InlineData(8)]
+    [InlineData(9)]
+    [InlineData(12)]
+    public async Task ConfluentMetadata_ClusterLimitedToOneVersion_StillSeesOnlyProxyAddresses(short version)
+    {
+        await using var proxied = await ProxiedCluster.StartAsync();
+        proxied.Cluster.SetApiVersionRange(3, version, version);
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = proxied.Bootstrap }).Build();
+
+        var metadata = admin.GetMetadata(Clients.Patience);
+
+        Assert.Equal(3, metadata.Brokers.Count);
+        Assert.All(metadata.Brokers, b => Assert.Contains(b.Port, proxied.ProxyPorts));
+    }
+
+    [Fact]
+    public async Task DialAddressMapping_BrokerAdvertisesUnreachableName_ProxyDialsTheMappedAddress()
+    {
+        await using var cluster = await Testing.KafkaTestCluster.StartAsync(brokers: 2);
+        var second = cluster.Brokers[1];
+        cluster.SetAdvertisedAddress(2, "broker-2.invalid", 29092);
+        cluster.CreateTopic("dialed", partitions: 1);
+        cluster.SetPartitionLeader("dialed", 0, 2);
+        var options = new KafkaProxyOptions();
+        options.Brokers.Add(new BrokerMapping { Upstream = new HostPort("127.0.0.1", cluster.Brokers[0].Port), Listen = new HostPort("127.0.0.1", 0) });
+        options.DialAddresses.Add(new AddressMapping { From = new HostPort("broker-2.invalid", 29092), To = new HostPort(second.Host, second.Port) });
+        await using var engine = new Core.Proxy.ProxyEngine(options);
+        await engine.StartAsync();
+        string bootstrap = engine.Listeners[0].Advertised.ToString();
+
+        using var producer = Clients.Producer(bootstrap);
+        var delivered = await producer.ProduceAsync("dialed", new Message<string, string> { Key = "k", Value = "v" }).WaitAsync(Clients.Patience);
+
+        Assert.Equal(PersistenceStatus.Persisted, delivered.Status);
+        Assert.Contains(engine.Listeners, l => l.IsDynamic && l.Upstream == new HostPort("broker-2.invalid", 29092));
+    }
+
+    [Fact]
+    public async Task DynamicListenersDisabled_UnmappedBroker_ResponseRefusedAndLoggedNotLeaked()
+    {
+        await using var proxied = await ProxiedCluster.StartAsync(configure: o => o.DynamicListeners.Enabled = false);
+        var listener = proxied.Engine.Listeners[0].Advertised;
+        await using var client = await RawKafkaClient.ConnectAsync(listener.Host, listener.Port);
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => client.SendAsync(3, 1, false, b => b.WriteArrayLength(-1, compact: false)));
+
+        Assert.True(error is IOException or EndOfStreamException, error.ToString());
+        Assert.Contains(proxied.Logs.Lines, l => l.Contains("has no --bootstrap-server-mapping", StringComparison.Ordinal));
+        Assert.Single(proxied.Engine.Listeners);
+    }
+
+    [Fact]
+    public async Task DeterministicListeners_PortIsMinPortPlusBrokerId()
+    {
+        int minPort = 20000 + Random.Shared.Next(0, 20000);
+        await using var proxied = await ProxiedCluster.StartAsync(configure: o =>
+        {
+            o.DynamicListeners.SequentialMinPort = minPort;
+            o.DynamicListeners.Deterministic = true;
+        });
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = proxied.Bootstrap }).Build();
+
+        var metadata = admin.GetMetadata(Clients.Patience);
+
+        Assert.Equal(minPort + 2, metadata.Brokers.Single(b => b.BrokerId == 2).Port);
+        Assert.Equal(minPort + 3, metadata.Brokers.Single(b => b.BrokerId == 3).Port);
+    }
+
+    [Fact]
+    public async Task MaxConnections_OneOverTheLimit_IsRefusedOthersKeepWorking()
+    {
+        await using var proxied = await ProxiedCluster.StartAsync(configure: o => o.MaxConnections = 2);
+        var listener = proxied.Engine.Listeners[0].Advertised;
+        await using var first = await RawKafkaClient.ConnectAsync(listener.Host, listener.Port);
+        await using var second = await RawKafkaClient.ConnectAsync(listener.Host, listener.Port);
+        await first.SendAsync(18, 0, false, _ => { });
+        await second.SendAsync(18, 0, false, _ => { });
+
+        await using var third = await RawKafkaClient.ConnectAsync(listener.Host, listener.Port);
+        var read = await third.Stream.ReadAsync(new byte[1]).AsTask().WaitAsync(Clients.Patience);
+
+        Assert.Equal(0, read);
+        Assert.Contains(proxied.Logs.Lines, l => l.Contains("the limit (MaxConnections) is 2", StringComparison.Ordinal));
+        await first.SendAsync(18, 0, false, _ => { });
+    }
+
+    [Fact]
+    public async Task MaxInFlightRequests_ClientPipelinesMoreThanAllowed_ConnectionClosedWithReason()
+    {
+        await using var proxied = await ProxiedCluster.StartAsync(configure: o => o.MaxInFlightRequests = 2);
+        var listener = proxied.Engine.Listeners[0].Advertised;
+        using var socket = new TcpClient();
+        await socket.ConnectAsync(listener.Host, listener.Port);
+        var stream = socket.GetStream();
+        var burst = new ArrayBufferWriter<byte>();
+        for (int i = 0; i < 3; i++)
+        {
+            burst.WriteInt32(10);      // size
+            burst.WriteInt16(18);      // ApiVersions
+            burst.WriteInt16(0);       // v0
+            burst.WriteInt32(i);       // correlation id
+            burst.WriteInt16(-1);      // null client id
+        }
+
+        await stream.WriteAsync(burst.WrittenMemory);
+        var drained = new MemoryStream();
+        await stream.CopyToAsync(drained).WaitAsync(Clients.Patience);       // ends when the proxy closes
+
+        Assert.Contains(proxied.Logs.Lines, l => l.Contains("limit (MaxInFlightRequests)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task BrokerUnreachable_ClientConnectionClosedWithDialError()
+    {
+        await using var cluster = await Testing.KafkaTestCluster.StartAsync(brokers: 1);
+        var options = new KafkaProxyOptions { DialTimeout = TimeSpan.FromSeconds(2) };
+        options.Brokers.Add(new BrokerMapping { Upstream = new HostPort("127.0.0.1", cluster.Brokers[0].Port), Listen = new HostPort("127.0.0.1", 0) });
+        var logs = new CapturingLoggerProvider();
+        await using var engine = new Core.Proxy.ProxyEngine(options, new Microsoft.Extensions.Logging.LoggerFactory([logs]));
+        await engine.StartAsync();
+        cluster.SetBrokerDown(1);
+
+        await using var client = await RawKafkaClient.ConnectAsync("127.0.0.1", engine.Listeners[0].Advertised.Port);
+        var read = await client.Stream.ReadAsync(new byte[1]).AsTask().WaitAsync(Clients.Patience);
+
+        Assert.Equal(0, read);
+        Assert.Contains(logs.Lines, l => l.Contains("could not reach broker", StringComparison.Ordinal));
+    }
+}
