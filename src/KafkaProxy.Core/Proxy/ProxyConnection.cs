@@ -207,15 +207,11 @@ internal sealed class ProxyConnection
         {
             if (remaining > 0)
             {
-                if (buffer.IsEmpty)
+                if (!ForwardPassThrough(ref buffer, ref remaining, upstream))
                 {
                     return wrote;
                 }
 
-                long take = Math.Min(remaining, buffer.Length);
-                upstream.Write(buffer.Slice(0, take));
-                buffer = buffer.Slice(take);
-                remaining -= take;
                 wrote = true;
                 continue;
             }
@@ -295,15 +291,11 @@ internal sealed class ProxyConnection
         {
             if (remaining > 0)
             {
-                if (buffer.IsEmpty)
+                if (!ForwardPassThrough(ref buffer, ref remaining, client))
                 {
                     return wrote;
                 }
 
-                long take = Math.Min(remaining, buffer.Length);
-                client.Write(buffer.Slice(0, take));
-                buffer = buffer.Slice(take);
-                remaining -= take;
                 wrote = true;
                 continue;
             }
@@ -354,6 +346,21 @@ internal sealed class ProxyConnection
             _context.Metrics.Response(Broker, request.ApiKey, KafkaFrame.SizePrefixLength + (long)size, request.StartTimestamp);
             wrote = true;
         }
+    }
+
+    // Copies what has arrived of a pass-through frame; false when nothing has arrived yet.
+    private static bool ForwardPassThrough(ref ReadOnlySequence<byte> buffer, ref long remaining, PipeWriter destination)
+    {
+        if (buffer.IsEmpty)
+        {
+            return false;
+        }
+
+        long take = Math.Min(remaining, buffer.Length);
+        destination.Write(buffer.Slice(0, take));
+        buffer = buffer.Slice(take);
+        remaining -= take;
+        return true;
     }
 
     private async ValueTask FlushAsync(PipeWriter writer)

@@ -1,12 +1,12 @@
 using System.Diagnostics;
 
-namespace KafkaProxy.Testing.Tests;
+namespace KafkaProxy.Tests.Shared;
 
 internal sealed record ExternalProcess(int ExitCode, string StandardOutput, string StandardError)
 {
-    public static async Task<ExternalProcess> RunAsync(string fileName, IEnumerable<string> arguments, TimeSpan timeout)
+    public static async Task<ExternalProcess> RunAsync(string fileName, IEnumerable<string> arguments, TimeSpan timeout, string? standardInput = null)
     {
-        var start = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = standardInput is not null };
         foreach (string argument in arguments)
         {
             start.ArgumentList.Add(argument);
@@ -15,6 +15,12 @@ internal sealed record ExternalProcess(int ExitCode, string StandardOutput, stri
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {fileName}");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
+        if (standardInput is not null)
+        {
+            await process.StandardInput.WriteAsync(standardInput);
+            process.StandardInput.Close();
+        }
+
         using var cancel = new CancellationTokenSource(timeout);
         try
         {
@@ -23,7 +29,7 @@ internal sealed record ExternalProcess(int ExitCode, string StandardOutput, stri
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{fileName} did not finish within {timeout}");
+            throw new TimeoutException($"{fileName} did not finish within {timeout}: {await stderr}");
         }
 
         return new ExternalProcess(process.ExitCode, await stdout, await stderr);
