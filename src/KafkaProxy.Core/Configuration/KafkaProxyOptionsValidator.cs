@@ -49,19 +49,19 @@ public sealed class KafkaProxyOptionsValidator : IValidateOptions<KafkaProxyOpti
         }
 
         Positive(errors, options.MaxFrameSize, "MaxFrameSize (--max-frame-size)", "bytes");
-        Positive(errors, options.MaxInFlightRequests, "MaxInFlightRequests (--max-inflight-requests)", "requests");
+        Positive(errors, options.MaxInFlightRequests, "MaxInFlightRequests (--kafka-max-open-requests)", "requests");
         Positive(errors, options.MaxConnections, "MaxConnections (--max-connections)", "connections");
         if (options.DialTimeout <= TimeSpan.Zero)
         {
-            errors.Add($"DialTimeout (--dial-timeout) is {options.DialTimeout}; it must be positive, for example 15s.");
+            errors.Add($"DialTimeout (--kafka-dial-timeout) is {options.DialTimeout}; it must be positive, for example 15s.");
         }
 
-        NotNegative(errors, options.UpstreamReadTimeout, "UpstreamReadTimeout (--read-timeout)");
-        NotNegative(errors, options.WriteTimeout, "WriteTimeout (--write-timeout)");
+        NotNegative(errors, options.UpstreamReadTimeout, "UpstreamReadTimeout (--kafka-read-timeout)");
+        NotNegative(errors, options.WriteTimeout, "WriteTimeout (--kafka-write-timeout)");
         NotNegative(errors, options.IdleTimeout, "IdleTimeout (--idle-timeout)");
         NotNegative(errors, options.DrainTimeout, "DrainTimeout (--drain-timeout)");
         Buffers(errors, options.ListenerSockets, "proxy-listener");
-        Buffers(errors, options.UpstreamSockets, "upstream");
+        Buffers(errors, options.UpstreamSockets, "kafka-connection");
 
         var dynamic = options.DynamicListeners;
         if (string.IsNullOrWhiteSpace(dynamic.BindAddress))
