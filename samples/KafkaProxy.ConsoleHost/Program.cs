@@ -2,6 +2,8 @@ using KafkaProxy.Core.Configuration;
 using KafkaProxy.Core.Configuration.CommandLine;
 using KafkaProxy.Core.Proxy;
 using KafkaProxy.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -45,7 +47,14 @@ if (commandLine.HelpRequested)
 await using var demoCluster = commandLine.HasBrokerMappings ? null : await KafkaTestCluster.StartAsync(brokers: 3);
 demoCluster?.CreateTopic("demo", partitions: 3);
 
-var builder = Host.CreateApplicationBuilder();
+// With HTTP on, the host is a web application serving /health, /ready and /metrics; otherwise a plain host.
+WebApplicationBuilder? web = commandLine.HttpDisabled ? null : WebApplication.CreateSlimBuilder();
+IHostApplicationBuilder builder = web is null ? Host.CreateApplicationBuilder() : web;
+if (web is not null)
+{
+    web.WebHost.UseUrls($"http://{commandLine.HttpListenAddress}");
+}
+
 builder.Logging.ClearProviders();
 if (commandLine.LogFormat == "json")
 {
@@ -83,14 +92,27 @@ if (validation.Failed)
     return 2;
 }
 
-builder.Services.AddKafkaProxy(Configure);
+var proxyBuilder = builder.Services.AddKafkaProxy(Configure);
+IHost host;
+if (web is null)
+{
+    host = ((HostApplicationBuilder)builder).Build();
+}
+else
+{
+    proxyBuilder.AddOperationsEndpoints();
+    var app = web.Build();
+    app.MapKafkaProxyHealth(commandLine.HttpHealthPath, commandLine.HttpReadyPath);
+    app.MapKafkaProxyMetrics(commandLine.HttpMetricsPath);
+    host = app;
+}
 
-using var host = builder.Build();
+using var hostScope = host;
 try
 {
     await host.StartAsync();
 }
-catch (InvalidOperationException ex)
+catch (Exception ex) when (ex is InvalidOperationException or IOException)
 {
     Console.Error.WriteLine("kafka-proxy: " + ex.Message);
     return 2;

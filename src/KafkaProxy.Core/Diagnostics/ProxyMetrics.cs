@@ -38,7 +38,7 @@ internal sealed class ProxyMetrics
         _requestsTotal = meter.CreateCounter<long>("proxy_requests_total", "{request}", "Requests forwarded to brokers.");
         _requestBytes = meter.CreateCounter<long>("proxy_requests_bytes", "By", "Request bytes forwarded to brokers.");
         _responseBytes = meter.CreateCounter<long>("proxy_responses_bytes", "By", "Response bytes forwarded to clients.");
-        _requestDuration = meter.CreateHistogram<double>("proxy_request_duration", "s", "Time from a request seen to its response forwarded.");
+        _requestDuration = meter.CreateHistogram<double>("proxy_request_duration_seconds", "s", "Time from a request seen to its response forwarded.");
         _upstreamConnectFailures = meter.CreateCounter<long>("proxy_upstream_connect_failures_total", "{failure}", "Failed dials to brokers.");
         _framesRejected = meter.CreateCounter<long>("proxy_frames_rejected_total", "{frame}", "Frames that closed their connection, by reason.");
         _connectionsRefused = meter.CreateCounter<long>("proxy_connections_refused_total", "{connection}", "Client connections refused by the connection limit.");

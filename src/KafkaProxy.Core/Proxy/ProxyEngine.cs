@@ -67,6 +67,32 @@ public sealed class ProxyEngine : IAsyncDisposable
     /// <summary>Client connections open now.</summary>
     public int OpenConnections => _connections.Count;
 
+    /// <summary>
+    /// Dials the mapped brokers (at their dial addresses) one after another and returns the first that accepts a TCP
+    /// connection, or null when none does within <paramref name="timeout"/> each. For readiness checks.
+    /// </summary>
+    public async Task<string?> FindReachableBrokerAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        foreach (var broker in _options.Brokers)
+        {
+            var dial = RouteTo(broker.Upstream).Dial;
+            using var probe = new Socket(SocketType.Stream, ProtocolType.Tcp);
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(timeout);
+            try
+            {
+                await probe.ConnectAsync(dial.Host, dial.Port, deadline.Token).ConfigureAwait(false);
+                return broker.Upstream.ToString();
+            }
+            catch (Exception ex) when (ex is SocketException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+            {
+                // Try the next broker.
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Binds a listener for every mapped broker and starts accepting.</summary>
     public Task StartAsync(CancellationToken cancellationToken = default)
     {

@@ -77,6 +77,6 @@ public sealed class ProxyMetricsTests
         Assert.Equal("{request}", found["proxy_requests_total"]);
         Assert.Equal("By", found["proxy_requests_bytes"]);
         Assert.Equal("By", found["proxy_responses_bytes"]);
-        Assert.Equal("s", found["proxy_request_duration"]);
+        Assert.Equal("s", found["proxy_request_duration_seconds"]);
     }
 }

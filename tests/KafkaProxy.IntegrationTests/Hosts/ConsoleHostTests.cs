@@ -88,6 +88,62 @@ public sealed partial class ConsoleHostTests
         }
     }
 
+    [Fact]
+    public async Task HttpEndpoints_AfterTraffic_HealthReadyAndGoCompatibleMetrics()
+    {
+        int httpPort = FreePort();
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string arg in new[] { HostDll, "server", "--http-listen-address", $"127.0.0.1:{httpPort}", "--http-metrics-path", "/prom" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var host = Process.Start(start)!;
+        try
+        {
+            string proxy = await ReadProxyAddressAsync(host);
+            var produce = await ExternalProcess.RunAsync("kcat", ["-P", "-b", proxy, "-t", "demo"], Clients.Patience, "one\ntwo\n");
+            Assert.True(produce.ExitCode == 0, produce.ToString());
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}") };
+
+            Assert.Equal("Healthy", await http.GetStringAsync("/health"));
+            Assert.Equal("Healthy", await http.GetStringAsync("/ready"));
+            string metrics = await http.GetStringAsync("/prom");
+
+            Assert.Matches(@"proxy_requests_total\{broker=""127\.0\.0\.1:\d+"",api_key=""0"",api_version=""\d+""\} [1-9]", metrics);
+            Assert.Contains("# TYPE proxy_opened_connections gauge", metrics, StringComparison.Ordinal);
+            Assert.Matches(@"proxy_connections_total\{broker=""127\.0\.0\.1:\d+""\} [1-9]", metrics);
+            Assert.Matches(@"proxy_requests_bytes\{broker=""127\.0\.0\.1:\d+""\} [1-9]", metrics);
+            Assert.Matches(@"proxy_responses_bytes\{broker=""127\.0\.0\.1:\d+""\} [1-9]", metrics);
+            Assert.Contains("proxy_request_duration_seconds_bucket{", metrics, StringComparison.Ordinal);
+        }
+        finally
+        {
+            host.Kill(entireProcessTree: true);
+            await host.WaitForExitAsync();
+        }
+    }
+
+    private static async Task<string> ReadProxyAddressAsync(Process host)
+    {
+        while (true)
+        {
+            string line = await host.StandardOutput.ReadLineAsync().WaitAsync(Clients.Patience) ?? throw new InvalidOperationException("kafka-proxy exited early: " + await host.StandardError.ReadToEndAsync());
+            var match = KcatLine().Match(line);
+            if (match.Success)
+            {
+                return match.Groups[1].Value;
+            }
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        return ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+    }
+
     [GeneratedRegex(@"test cluster \(([^)]+)\)")]
     private static partial Regex ClusterLine();
 

@@ -55,6 +55,12 @@ public sealed class ServerCommandLine
             (c, v) => c.Configure(o => o.IdleTimeout = GoDuration.Parse(v))),
         new("drain-timeout", "duration", "On SIGTERM/SIGINT, how long in-flight requests may take to be answered before connections close (default 30s).",
             (c, v) => c.Configure(o => o.DrainTimeout = GoDuration.Parse(v))),
+        new("http-listen-address", "host:port", "Where /health, /ready and /metrics are served (default 127.0.0.1:9080; use 0.0.0.0:9080 for Kubernetes probes).",
+            (c, v) => c.HttpListenAddress = HostPort.Parse(v)),
+        new("http-health-path", "path", "Liveness path (default /health).", (c, v) => c.HttpHealthPath = Path(v)),
+        new("http-ready-path", "path", "Readiness path: listeners bound and a broker reachable (default /ready).", (c, v) => c.HttpReadyPath = Path(v)),
+        new("http-metrics-path", "path", "Prometheus metrics path (default /metrics).", (c, v) => c.HttpMetricsPath = Path(v)),
+        new("http-disable", null, "Serve no HTTP endpoints.", (c, _) => c.HttpDisabled = true),
         new("log-level", "level", "trace, debug, info, warn or error (default info).",
             (c, v) => c.LogLevel = OneOf(v, "trace", "debug", "info", "warn", "error")),
         new("log-format", "format", "text or json (one JSON object per line) (default text).",
@@ -76,6 +82,21 @@ public sealed class ServerCommandLine
 
     /// <summary>The log format named by <c>--log-format</c>.</summary>
     public string LogFormat { get; private set; } = "text";
+
+    /// <summary>Where the HTTP endpoints listen (<c>--http-listen-address</c>).</summary>
+    public HostPort HttpListenAddress { get; private set; } = new("127.0.0.1", 9080);
+
+    /// <summary>The liveness path (<c>--http-health-path</c>).</summary>
+    public string HttpHealthPath { get; private set; } = "/health";
+
+    /// <summary>The readiness path (<c>--http-ready-path</c>).</summary>
+    public string HttpReadyPath { get; private set; } = "/ready";
+
+    /// <summary>The Prometheus metrics path (<c>--http-metrics-path</c>).</summary>
+    public string HttpMetricsPath { get; private set; } = "/metrics";
+
+    /// <summary>True when <c>--http-disable</c> was given.</summary>
+    public bool HttpDisabled { get; private set; }
 
     /// <summary>True when at least one <c>--bootstrap-server-mapping</c> was given.</summary>
     public bool HasBrokerMappings { get; private set; }
@@ -191,6 +212,9 @@ public sealed class ServerCommandLine
         int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int parsed)
             ? parsed
             : throw new FormatException($"'{value}' is not a whole number.");
+
+    private static string Path(string value) =>
+        value.StartsWith('/') && !value.Contains(' ', StringComparison.Ordinal) ? value : throw new FormatException($"'{value}' is not a path: it must start with / and have no spaces.");
 
     private static string OneOf(string value, params string[] allowed) =>
         allowed.Contains(value, StringComparer.OrdinalIgnoreCase)

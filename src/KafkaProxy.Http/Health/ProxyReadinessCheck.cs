@@ -1,0 +1,23 @@
+using KafkaProxy.Core.Proxy;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace KafkaProxy.Http.Health;
+
+/// <summary>Ready when the proxy's listeners are bound and at least one broker accepts a TCP connection.</summary>
+internal sealed class ProxyReadinessCheck(ProxyEngine engine) : IHealthCheck
+{
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(2);
+
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        if (engine.Listeners.Count == 0)
+        {
+            return HealthCheckResult.Unhealthy("No listener is bound: the proxy has not started.");
+        }
+
+        string? reachable = await engine.FindReachableBrokerAsync(ProbeTimeout, cancellationToken).ConfigureAwait(false);
+        return reachable is null
+            ? HealthCheckResult.Unhealthy("No broker accepted a connection.")
+            : HealthCheckResult.Healthy($"{engine.Listeners.Count} listeners bound; broker {reachable} reachable.");
+    }
+}

@@ -1,0 +1,141 @@
+using System.Diagnostics.Metrics;
+using System.Globalization;
+using System.Text;
+
+namespace KafkaProxy.Http.Metrics;
+
+/// <summary>
+/// Listens to KafkaProxy's meters and keeps every series in memory for the Prometheus text format. Instrument names
+/// are exported as they are (so the Go kafka-proxy's names stay intact). Series are keyed by their label values, which
+/// the instruments take from fixed tables, so recording a measurement allocates nothing once its series exists.
+/// </summary>
+public sealed class PrometheusCollector : IDisposable
+{
+    /// <summary>Meters whose names start with this are collected.</summary>
+    public const string MeterPrefix = "KafkaProxy.";
+
+    private static readonly double[] Buckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+    private readonly MeterListener _listener = new();
+    private readonly Lock _gate = new();
+    private readonly Dictionary<SeriesKey, Series> _series = [];
+
+    /// <summary>Starts listening to every KafkaProxy meter, now and later created.</summary>
+    public PrometheusCollector()
+    {
+        _listener.InstrumentPublished = (instrument, listener) =>
+        {
+            if (instrument.Meter.Name.StartsWith(MeterPrefix, StringComparison.Ordinal))
+            {
+                listener.EnableMeasurementEvents(instrument);
+            }
+        };
+        _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => Record(instrument, value, tags));
+        _listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) => Record(instrument, value, tags));
+        _listener.Start();
+    }
+
+    /// <summary>Writes every series in the Prometheus text exposition format (version 0.0.4).</summary>
+    public string Render()
+    {
+        List<(SeriesKey Key, Series Series)> snapshot;
+        lock (_gate)
+        {
+            snapshot = _series.Select(p => (p.Key, p.Value.Copy())).ToList();
+        }
+
+        var text = new StringBuilder();
+        foreach (var family in snapshot.GroupBy(s => s.Key.Instrument).OrderBy(g => g.Key.Name, StringComparer.Ordinal))
+        {
+            var instrument = family.Key;
+            string type = instrument switch
+            {
+                Counter<long> or Counter<double> => "counter",
+                Histogram<long> or Histogram<double> => "histogram",
+                _ => "gauge",
+            };
+            text.Append(CultureInfo.InvariantCulture, $"# HELP {instrument.Name} {instrument.Description}").Append('\n');
+            text.Append(CultureInfo.InvariantCulture, $"# TYPE {instrument.Name} {type}").Append('\n');
+            foreach (var (key, series) in family.OrderBy(s => s.Key.LabelText(), StringComparer.Ordinal))
+            {
+                string labels = key.LabelText();
+                if (series.BucketCounts is null)
+                {
+                    text.Append(CultureInfo.InvariantCulture, $"{instrument.Name}{Braces(labels)} {Number(series.Sum)}").Append('\n');
+                    continue;
+                }
+
+                long cumulative = 0;
+                for (int i = 0; i <= Buckets.Length; i++)
+                {
+                    cumulative += series.BucketCounts[i];
+                    string le = i < Buckets.Length ? Number(Buckets[i]) : "+Inf";
+                    string all = labels.Length == 0 ? $"le=\"{le}\"" : $"{labels},le=\"{le}\"";
+                    text.Append(CultureInfo.InvariantCulture, $"{instrument.Name}_bucket{{{all}}} {cumulative}").Append('\n');
+                }
+
+                text.Append(CultureInfo.InvariantCulture, $"{instrument.Name}_sum{Braces(labels)} {Number(series.Sum)}").Append('\n');
+                text.Append(CultureInfo.InvariantCulture, $"{instrument.Name}_count{Braces(labels)} {series.Count}").Append('\n');
+            }
+        }
+
+        return text.ToString();
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => _listener.Dispose();
+
+    private void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        var key = new SeriesKey(instrument, Tag(tags, 0), Tag(tags, 1), Tag(tags, 2));
+        bool histogram = instrument is Histogram<long> or Histogram<double>;
+        lock (_gate)
+        {
+            if (!_series.TryGetValue(key, out var series))
+            {
+                series = new Series(histogram ? new long[Buckets.Length + 1] : null);
+                _series[key] = series;
+            }
+
+            series.Sum += value;
+            series.Count++;
+            if (series.BucketCounts is not null)
+            {
+                int bucket = 0;
+                while (bucket < Buckets.Length && value > Buckets[bucket])
+                {
+                    bucket++;
+                }
+
+                series.BucketCounts[bucket]++;
+            }
+        }
+    }
+
+    private static KeyValuePair<string, object?> Tag(ReadOnlySpan<KeyValuePair<string, object?>> tags, int index) =>
+        index < tags.Length ? tags[index] : default;
+
+    private static string Braces(string labels) => labels.Length == 0 ? string.Empty : "{" + labels + "}";
+
+    private static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+
+    private readonly record struct SeriesKey(Instrument Instrument, KeyValuePair<string, object?> A, KeyValuePair<string, object?> B, KeyValuePair<string, object?> C)
+    {
+        public string LabelText() => string.Join(',', new[] { A, B, C }.Where(t => t.Key is not null)
+            .Select(t => $"{t.Key}=\"{Escape(Convert.ToString(t.Value, CultureInfo.InvariantCulture) ?? string.Empty)}\""));
+
+        private static string Escape(string value) => value.Replace("\\", "\\\\", StringComparison.Ordinal)
+            .Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
+    }
+
+    private sealed class Series(long[]? bucketCounts)
+    {
+        public double Sum { get; set; }
+
+        public long Count { get; set; }
+
+        public long[]? BucketCounts { get; } = bucketCounts;
+
+        public Series Copy() => new((long[]?)BucketCounts?.Clone()) { Sum = Sum, Count = Count };
+    }
+}

@@ -1,0 +1,56 @@
+using System.Diagnostics.Metrics;
+using KafkaProxy.Http.Metrics;
+
+namespace KafkaProxy.Http.Tests.Metrics;
+
+public sealed class PrometheusCollectorTests
+{
+    [Fact]
+    public void Render_CounterGaugeAndHistogram_InTextFormat()
+    {
+        using var collector = new PrometheusCollector();
+        using var meter = new Meter("KafkaProxy.Test." + Guid.NewGuid().ToString("N"));
+        var counter = meter.CreateCounter<long>("test_requests_total", description: "Requests.");
+        var gauge = meter.CreateUpDownCounter<long>("test_open", description: "Open.");
+        var histogram = meter.CreateHistogram<double>("test_duration_seconds", "s", "Duration.");
+
+        counter.Add(2, new KeyValuePair<string, object?>("broker", "b:1"), new("api_key", "3"));
+        counter.Add(3, new KeyValuePair<string, object?>("broker", "b:1"), new("api_key", "3"));
+        gauge.Add(1);
+        gauge.Add(1);
+        gauge.Add(-1);
+        histogram.Record(0.002, new KeyValuePair<string, object?>("broker", "b:1"));
+        histogram.Record(3, new KeyValuePair<string, object?>("broker", "b:1"));
+
+        string text = collector.Render();
+
+        Assert.Contains("# TYPE test_requests_total counter\ntest_requests_total{broker=\"b:1\",api_key=\"3\"} 5\n", text, StringComparison.Ordinal);
+        Assert.Contains("# TYPE test_open gauge\ntest_open 1\n", text, StringComparison.Ordinal);
+        Assert.Contains("test_duration_seconds_bucket{broker=\"b:1\",le=\"0.001\"} 0\n", text, StringComparison.Ordinal);
+        Assert.Contains("test_duration_seconds_bucket{broker=\"b:1\",le=\"0.0025\"} 1\n", text, StringComparison.Ordinal);
+        Assert.Contains("test_duration_seconds_bucket{broker=\"b:1\",le=\"5\"} 2\n", text, StringComparison.Ordinal);
+        Assert.Contains("test_duration_seconds_bucket{broker=\"b:1\",le=\"+Inf\"} 2\n", text, StringComparison.Ordinal);
+        Assert.Contains("test_duration_seconds_sum{broker=\"b:1\"} 3.002\n", text, StringComparison.Ordinal);
+        Assert.Contains("test_duration_seconds_count{broker=\"b:1\"} 2\n", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_LabelWithQuotesAndNewline_IsEscaped()
+    {
+        using var collector = new PrometheusCollector();
+        using var meter = new Meter("KafkaProxy.Test." + Guid.NewGuid().ToString("N"));
+        meter.CreateCounter<long>("test_escape_total").Add(1, new KeyValuePair<string, object?>("reason", "a\"b\\c\nd"));
+
+        Assert.Contains("test_escape_total{reason=\"a\\\"b\\\\c\\nd\"} 1", collector.Render(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_OtherMeters_AreNotCollected()
+    {
+        using var collector = new PrometheusCollector();
+        using var meter = new Meter("Somebody.Else");
+        meter.CreateCounter<long>("foreign_total").Add(1);
+
+        Assert.DoesNotContain("foreign_total", collector.Render(), StringComparison.Ordinal);
+    }
+}
