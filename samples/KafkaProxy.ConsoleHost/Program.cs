@@ -121,7 +121,9 @@ catch (Exception ex) when (ex is InvalidOperationException or IOException)
 if (demoCluster is not null)
 {
     string proxy = host.Services.GetRequiredService<ProxyEngine>().Listeners[0].Advertised.ToString();
-    Console.WriteLine($"""
+    // With JSON logs, stdout carries only JSON lines; the banner goes to stderr.
+    var banner = commandLine.LogFormat == "json" ? Console.Error : Console.Out;
+    banner.WriteLine($"""
 
         No --bootstrap-server-mapping given: started an embedded 3-broker test cluster ({demoCluster.BootstrapServers})
         and a proxy in front of broker 1 at {proxy}. Try it (Ctrl+C stops both):

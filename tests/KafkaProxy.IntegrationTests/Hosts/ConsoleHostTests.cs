@@ -124,6 +124,37 @@ public sealed partial class ConsoleHostTests
         }
     }
 
+    [Fact]
+    public async Task LogFormatJson_EveryStdoutLineIsOneJsonObjectWithEventId()
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string arg in new[] { HostDll, "server", "--log-format", "json", "--http-disable" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var host = Process.Start(start)!;
+        try
+        {
+            while (true)
+            {
+                string line = await host.StandardOutput.ReadLineAsync().WaitAsync(Clients.Patience) ?? throw new InvalidOperationException("kafka-proxy exited early");
+                using var json = System.Text.Json.JsonDocument.Parse(line); // throws if a line is not JSON
+                if (json.RootElement.GetProperty("EventId").GetInt32() == 1001)
+                {
+                    Assert.Contains("Listening on 127.0.0.1:", json.RootElement.GetProperty("Message").GetString(), StringComparison.Ordinal);
+                    Assert.Equal("Information", json.RootElement.GetProperty("LogLevel").GetString());
+                    break;
+                }
+            }
+        }
+        finally
+        {
+            host.Kill(entireProcessTree: true);
+            await host.WaitForExitAsync();
+        }
+    }
+
     private static async Task<string> ReadProxyAddressAsync(Process host)
     {
         while (true)
