@@ -69,7 +69,6 @@ internal sealed class ProxyConnection
         var upstreamReader = PipeReader.Create(upstreamStream, ReaderOptions);
         var upstreamWriter = PipeWriter.Create(upstreamStream, WriterOptions);
 
-        string? failure = null;
         try
         {
             var requests = PumpRequestsAsync(_clientReader, upstreamWriter);
@@ -81,7 +80,16 @@ internal sealed class ProxyConnection
                 await Task.WhenAny(responses, _drained.Task).ConfigureAwait(false);
             }
 
-            failure = await DescribeFailureAsync(first).ConfigureAwait(false);
+            // Logged before the sockets close, so the reason is on record by the time the client sees the close.
+            string? failure = await DescribeFailureAsync(first).ConfigureAwait(false);
+            if (failure is null)
+            {
+                Log.ConnectionClosed(log, Id, Broker);
+            }
+            else
+            {
+                Log.ConnectionFailed(log, Id, Broker, failure);
+            }
         }
         finally
         {
@@ -90,15 +98,6 @@ internal sealed class ProxyConnection
             await upstreamReader.CompleteAsync().ConfigureAwait(false);
             await SafeCompleteAsync(clientWriter).ConfigureAwait(false);
             await SafeCompleteAsync(upstreamWriter).ConfigureAwait(false);
-        }
-
-        if (failure is null)
-        {
-            Log.ConnectionClosed(log, Id, Broker);
-        }
-        else
-        {
-            Log.ConnectionFailed(log, Id, Broker, failure);
         }
     }
 
