@@ -13,23 +13,36 @@ public readonly record struct HostPort(string Host, int Port)
     {
         ArgumentNullException.ThrowIfNull(text);
         string trimmed = text.Trim();
-        int colon = trimmed.LastIndexOf(':');
-        if (colon <= 0 || colon == trimmed.Length - 1)
+        int colon;
+        string host;
+        if (trimmed.StartsWith('['))
         {
-            throw new FormatException($"'{text}' is not host:port (for example 127.0.0.1:9092, or [::1]:9092 for IPv6).");
+            // [v6]:port — the colon that separates the port comes right after the closing bracket.
+            int close = trimmed.IndexOf(']', StringComparison.Ordinal);
+            if (close < 0 || close + 2 >= trimmed.Length || trimmed[close + 1] != ':')
+            {
+                throw new FormatException($"'{text}' is not host:port (for example 127.0.0.1:9092, or [::1]:9092 for IPv6).");
+            }
+
+            colon = close + 1;
+            host = trimmed[1..close];
+        }
+        else
+        {
+            colon = trimmed.LastIndexOf(':');
+            if (colon <= 0 || colon == trimmed.Length - 1)
+            {
+                throw new FormatException($"'{text}' is not host:port (for example 127.0.0.1:9092, or [::1]:9092 for IPv6).");
+            }
+
+            host = trimmed[..colon];
+            if (host.Contains(':', StringComparison.Ordinal))
+            {
+                throw new FormatException($"'{text}': write IPv6 addresses in brackets, as [::1]:9092.");
+            }
         }
 
-        string host = trimmed[..colon];
-        if (host.StartsWith('[') && host.EndsWith(']'))
-        {
-            host = host[1..^1];
-        }
-        else if (host.Contains(':', StringComparison.Ordinal))
-        {
-            throw new FormatException($"'{text}': write IPv6 addresses in brackets, as [::1]:9092.");
-        }
-
-        if (host.Length == 0)
+        if (host.Trim().Length == 0)
         {
             throw new FormatException($"'{text}' has an empty host.");
         }

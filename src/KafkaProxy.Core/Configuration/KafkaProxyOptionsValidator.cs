@@ -55,6 +55,10 @@ public sealed class KafkaProxyOptionsValidator : IValidateOptions<KafkaProxyOpti
         {
             errors.Add($"DialTimeout (--kafka-dial-timeout) is {options.DialTimeout}; it must be positive, for example 15s.");
         }
+        else
+        {
+            NotNegative(errors, options.DialTimeout, "DialTimeout (--kafka-dial-timeout)");
+        }
 
         NotNegative(errors, options.UpstreamReadTimeout, "UpstreamReadTimeout (--kafka-read-timeout)");
         NotNegative(errors, options.WriteTimeout, "WriteTimeout (--kafka-write-timeout)");
@@ -97,11 +101,18 @@ public sealed class KafkaProxyOptionsValidator : IValidateOptions<KafkaProxyOpti
         }
     }
 
+    // Timers and cancellation sources take at most about 24.8 days (int milliseconds).
+    private static readonly TimeSpan MaxTimeout = TimeSpan.FromDays(24);
+
     private static void NotNegative(List<string> errors, TimeSpan value, string setting)
     {
         if (value < TimeSpan.Zero)
         {
             errors.Add($"{setting} is {value}; use 0 to turn it off or a positive duration.");
+        }
+        else if (value > MaxTimeout)
+        {
+            errors.Add($"{setting} is {value}; the longest supported is 24 days (24d is written 576h).");
         }
     }
 

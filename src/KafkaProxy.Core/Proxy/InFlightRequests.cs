@@ -53,6 +53,11 @@ internal sealed class InFlightRequests
     {
         lock (_gate)
         {
+            if (_count == 0)
+            {
+                throw new InvalidOperationException("No request is in flight.");
+            }
+
             _head = (_head + 1) % _ring.Length;
             _count--;
         }

@@ -1,9 +1,81 @@
 using KafkaProxy.Core.Configuration;
+using Microsoft.Extensions.Options;
 
 namespace KafkaProxy.Core.Tests.Configuration;
 
 public sealed class KafkaProxyOptionsValidatorTests
 {
+    // Each case breaks one rule of otherwise valid options, and gives the text its message must contain.
+    private static readonly Dictionary<string, (Action<KafkaProxyOptions> Break, string Expected)> BrokenCases = new()
+    {
+        ["NoBrokers"] = (o => o.Brokers.Clear(), "No broker is mapped: add at least one --bootstrap-server-mapping \"broker:port,local:port\" (Brokers)."),
+        ["UpstreamPortZero"] = (o => o.Brokers.Add(BrokerMapping.Parse("b2:0,127.0.0.1:0")), "Broker mapping 'b2:0,127.0.0.1:0': the broker's port must not be 0."),
+        ["DuplicateUpstream"] = (o => o.Brokers.Add(BrokerMapping.Parse("broker-1:9092,127.0.0.1:1")), "Broker broker-1:9092 is mapped twice: keep one --bootstrap-server-mapping for it."),
+        ["DuplicateListen"] = (
+            o => { o.Brokers.Add(BrokerMapping.Parse("b2:1,127.0.0.1:5")); o.Brokers.Add(BrokerMapping.Parse("b3:1,127.0.0.1:5")); },
+            "Listen address 127.0.0.1:5 is used by two broker mappings: give each its own port."),
+        ["DuplicateListenIPv6"] = (
+            o => { o.Brokers.Add(BrokerMapping.Parse("b2:1,[::1]:5")); o.Brokers.Add(BrokerMapping.Parse("b3:1,[::1]:5")); },
+            "Listen address [::1]:5 is used by two broker mappings"),
+        ["WildcardListenIPv4"] = (o => o.Brokers.Add(BrokerMapping.Parse("b2:1,0.0.0.0:5")), "Broker mapping 'b2:1,0.0.0.0:5' listens on 0.0.0.0, which clients cannot connect to: add the advertised address as a third part"),
+        ["WildcardListenIPv6"] = (o => o.Brokers.Add(BrokerMapping.Parse("b2:1,[::]:5")), "Broker mapping 'b2:1,[::]:5' listens on ::, which clients cannot connect to"),
+        ["ExternalConflictsWithBootstrap"] = (o => o.ExternalServers.Add(AddressMapping.Parse("broker-1:9092,x:1")), "Broker broker-1:9092 has both a bootstrap mapping and an external mapping: keep one."),
+        ["MaxFrameSizeZero"] = (o => o.MaxFrameSize = 0, "MaxFrameSize (--max-frame-size) is 0; it must be at least 1 bytes."),
+        ["MaxFrameSizeNegative"] = (o => o.MaxFrameSize = -1, "MaxFrameSize (--max-frame-size) is -1"),
+        ["MaxInFlightZero"] = (o => o.MaxInFlightRequests = 0, "MaxInFlightRequests (--kafka-max-open-requests) is 0; it must be at least 1 requests."),
+        ["MaxInFlightNegative"] = (o => o.MaxInFlightRequests = -1, "MaxInFlightRequests (--kafka-max-open-requests) is -1"),
+        ["MaxConnectionsZero"] = (o => o.MaxConnections = 0, "MaxConnections (--max-connections) is 0; it must be at least 1 connections."),
+        ["MaxConnectionsNegative"] = (o => o.MaxConnections = int.MinValue, "MaxConnections (--max-connections) is -2147483648"),
+        ["DialTimeoutZero"] = (o => o.DialTimeout = TimeSpan.Zero, "DialTimeout (--kafka-dial-timeout) is 00:00:00; it must be positive, for example 15s."),
+        ["DialTimeoutNegative"] = (o => o.DialTimeout = TimeSpan.FromSeconds(-1), "DialTimeout (--kafka-dial-timeout) is -00:00:01"),
+        ["UpstreamReadTimeoutNegative"] = (o => o.UpstreamReadTimeout = TimeSpan.FromSeconds(-1), "UpstreamReadTimeout (--kafka-read-timeout) is -00:00:01; use 0 to turn it off or a positive duration."),
+        ["WriteTimeoutNegative"] = (o => o.WriteTimeout = TimeSpan.FromMilliseconds(-1), "WriteTimeout (--kafka-write-timeout) is -00:00:00.0010000"),
+        ["WriteTimeoutInfinite"] = (o => o.WriteTimeout = Timeout.InfiniteTimeSpan, "WriteTimeout (--kafka-write-timeout) is -00:00:00.0010000"),
+        ["IdleTimeoutNegative"] = (o => o.IdleTimeout = TimeSpan.FromMinutes(-1), "IdleTimeout (--idle-timeout) is -00:01:00"),
+        ["DrainTimeoutNegative"] = (o => o.DrainTimeout = TimeSpan.FromSeconds(-30), "DrainTimeout (--drain-timeout) is -00:00:30"),
+        ["ListenerReadBufferNegative"] = (o => o.ListenerSockets.ReceiveBufferSize = -1, "--proxy-listener-read-buffer-size is -1; use 0 for the OS default or a size in bytes."),
+        ["ListenerWriteBufferNegative"] = (o => o.ListenerSockets.SendBufferSize = -1, "--proxy-listener-write-buffer-size is -1"),
+        ["UpstreamReadBufferNegative"] = (o => o.UpstreamSockets.ReceiveBufferSize = -3, "--kafka-connection-read-buffer-size is -3"),
+        ["UpstreamWriteBufferNegative"] = (o => o.UpstreamSockets.SendBufferSize = -2, "--kafka-connection-write-buffer-size is -2"),
+        ["DynamicBindEmpty"] = (o => o.DynamicListeners.BindAddress = "", "DynamicListeners.BindAddress (--default-listener-ip) is empty"),
+        ["DynamicBindWhitespace"] = (o => o.DynamicListeners.BindAddress = "  ", "DynamicListeners.BindAddress (--default-listener-ip) is empty"),
+        ["DynamicBindWildcardIPv4"] = (o => o.DynamicListeners.BindAddress = "0.0.0.0", "Dynamic listeners bind to 0.0.0.0, which clients cannot connect to: set --dynamic-advertised-listener"),
+        ["DynamicBindWildcardIPv6"] = (o => o.DynamicListeners.BindAddress = "::", "Dynamic listeners bind to ::, which clients cannot connect to"),
+        ["DynamicBindWildcardBracketed"] = (o => o.DynamicListeners.BindAddress = "[::]", "Dynamic listeners bind to [::]"),
+        ["DynamicBindWildcardBlankAdvertised"] = (
+            o => { o.DynamicListeners.BindAddress = "0.0.0.0"; o.DynamicListeners.AdvertisedHost = " "; },
+            "set --dynamic-advertised-listener"),
+        ["SequentialMinPortNegative"] = (o => o.DynamicListeners.SequentialMinPort = -1, "DynamicListeners.SequentialMinPort (--dynamic-sequential-min-port) is -1; use 0 (random ports) or a port up to 65535."),
+        ["SequentialMinPortTooHigh"] = (o => o.DynamicListeners.SequentialMinPort = 65536, "DynamicListeners.SequentialMinPort (--dynamic-sequential-min-port) is 65536"),
+        ["DeterministicWithoutMinPort"] = (o => o.DynamicListeners.Deterministic = true, "--deterministic-listeners needs --dynamic-sequential-min-port: the port is that minimum plus the broker id."),
+    };
+
+    // Each case changes otherwise valid options in a way that must still pass.
+    private static readonly Dictionary<string, Action<KafkaProxyOptions>> ValidCases = new()
+    {
+        ["Defaults"] = _ => { },
+        ["WildcardListenWithAdvertised"] = o => o.Brokers.Add(BrokerMapping.Parse("b2:1,0.0.0.0:5,proxy.example:5")),
+        ["WildcardIPv6ListenWithAdvertised"] = o => o.Brokers.Add(BrokerMapping.Parse("b2:1,[::]:5,proxy.example:5")),
+        ["TwoListenersOnPortZero"] = o => { o.Brokers.Add(BrokerMapping.Parse("b2:1,127.0.0.1:0")); o.Brokers.Add(BrokerMapping.Parse("b3:1,127.0.0.1:0")); },
+        ["SamePortOnOtherHosts"] = o => { o.Brokers.Add(BrokerMapping.Parse("b2:1,127.0.0.2:5")); o.Brokers.Add(BrokerMapping.Parse("b3:1,127.0.0.3:5")); },
+        ["ExternalForAnotherBroker"] = o => o.ExternalServers.Add(AddressMapping.Parse("broker-2:9092,elsewhere:9092")),
+        ["DialForTheMappedBroker"] = o => o.DialAddresses.Add(AddressMapping.Parse("broker-1:9092,10.0.0.1:9092")),
+        ["LimitsOfOne"] = o => { o.MaxFrameSize = 1; o.MaxInFlightRequests = 1; o.MaxConnections = 1; },
+        ["OptionalTimeoutsZero"] = o => { o.UpstreamReadTimeout = o.WriteTimeout = o.IdleTimeout = o.DrainTimeout = TimeSpan.Zero; },
+        ["TinyDialTimeout"] = o => o.DialTimeout = TimeSpan.FromTicks(1),
+        ["BuffersZero"] = o => { o.ListenerSockets.ReceiveBufferSize = o.ListenerSockets.SendBufferSize = 0; o.UpstreamSockets.ReceiveBufferSize = o.UpstreamSockets.SendBufferSize = 0; },
+        ["BuffersSet"] = o => { o.ListenerSockets.ReceiveBufferSize = 65536; o.UpstreamSockets.SendBufferSize = 1 << 20; },
+        ["KeepAliveOff"] = o => o.UpstreamSockets.KeepAlive = TimeSpan.FromSeconds(-1),
+        ["DynamicWildcardWithAdvertised"] = o => { o.DynamicListeners.BindAddress = "0.0.0.0"; o.DynamicListeners.AdvertisedHost = "proxy.example"; },
+        ["DeterministicWithMinPort"] = o => { o.DynamicListeners.SequentialMinPort = 30000; o.DynamicListeners.Deterministic = true; },
+        ["SequentialMinPortMax"] = o => o.DynamicListeners.SequentialMinPort = 65535,
+        ["DynamicDisabled"] = o => o.DynamicListeners.Enabled = false,
+    };
+
+    public static TheoryData<string> BrokenCaseNames => new(BrokenCases.Keys);
+
+    public static TheoryData<string> ValidCaseNames => new(ValidCases.Keys);
+
     private static KafkaProxyOptions Valid()
     {
         var options = new KafkaProxyOptions();
@@ -11,42 +83,96 @@ public sealed class KafkaProxyOptionsValidatorTests
         return options;
     }
 
-    private static List<string> Errors(KafkaProxyOptions options) =>
-        new KafkaProxyOptionsValidator().Validate(null, options).Failures?.ToList() ?? [];
-
-    [Fact]
-    public void Validate_DefaultsWithOneMapping_Pass()
-    {
-        Assert.Empty(Errors(Valid()));
-    }
-
-    public static TheoryData<string, Action<KafkaProxyOptions>> Broken => new()
-    {
-        { "No broker is mapped", o => o.Brokers.Clear() },
-        { "Broker broker-1:9092 is mapped twice", o => o.Brokers.Add(BrokerMapping.Parse("broker-1:9092,127.0.0.1:1")) },
-        { "Listen address 127.0.0.1:5 is used by two", o => { o.Brokers.Add(BrokerMapping.Parse("b2:1,127.0.0.1:5")); o.Brokers.Add(BrokerMapping.Parse("b3:1,127.0.0.1:5")); } },
-        { "which clients cannot connect to", o => o.Brokers.Add(BrokerMapping.Parse("b2:1,0.0.0.0:5")) },
-        { "has both a bootstrap mapping and an external mapping", o => o.ExternalServers.Add(AddressMapping.Parse("broker-1:9092,x:1")) },
-        { "the broker's port must not be 0", o => o.Brokers.Add(BrokerMapping.Parse("b2:0,127.0.0.1:0")) },
-        { "MaxFrameSize (--max-frame-size) is 0", o => o.MaxFrameSize = 0 },
-        { "MaxInFlightRequests (--kafka-max-open-requests) is -1", o => o.MaxInFlightRequests = -1 },
-        { "MaxConnections (--max-connections) is 0", o => o.MaxConnections = 0 },
-        { "DialTimeout (--kafka-dial-timeout) is 00:00:00", o => o.DialTimeout = TimeSpan.Zero },
-        { "IdleTimeout (--idle-timeout) is -00:00:01", o => o.IdleTimeout = TimeSpan.FromSeconds(-1) },
-        { "--proxy-listener-read-buffer-size is -1", o => o.ListenerSockets.ReceiveBufferSize = -1 },
-        { "--kafka-connection-write-buffer-size is -2", o => o.UpstreamSockets.SendBufferSize = -2 },
-        { "--deterministic-listeners needs --dynamic-sequential-min-port", o => o.DynamicListeners.Deterministic = true },
-        { "set --dynamic-advertised-listener", o => o.DynamicListeners.BindAddress = "0.0.0.0" },
-        { "SequentialMinPort (--dynamic-sequential-min-port) is 70000", o => o.DynamicListeners.SequentialMinPort = 70000 },
-    };
+    private static ValidateOptionsResult Validate(KafkaProxyOptions options) => new KafkaProxyOptionsValidator().Validate(null, options);
 
     [Theory]
-    [MemberData(nameof(Broken))]
-    public void Validate_BrokenSetting_MessageNamesTheSetting(string expected, Action<KafkaProxyOptions> breakIt)
+    [MemberData(nameof(ValidCaseNames))]
+    public void Validate_ValidOptions_Succeeds(string caseName)
     {
+        var options = Valid();
+        ValidCases[caseName](options);
+
+        var result = Validate(options);
+
+        Assert.True(result.Succeeded, result.FailureMessage);
+    }
+
+    [Theory]
+    [MemberData(nameof(BrokenCaseNames))]
+    public void Validate_OneRuleBroken_FailsWithOneMessageNamingTheSetting(string caseName)
+    {
+        var (breakIt, expected) = BrokenCases[caseName];
         var options = Valid();
         breakIt(options);
 
-        Assert.Contains(Errors(options), e => e.Contains(expected, StringComparison.Ordinal));
+        var result = Validate(options);
+
+        Assert.True(result.Failed);
+        var failure = Assert.Single(result.Failures!);
+        Assert.Contains(expected, failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_ManyRulesBroken_ReportsEveryMessageAtOnce()
+    {
+        var options = new KafkaProxyOptions { MaxFrameSize = 0, MaxConnections = 0, DialTimeout = TimeSpan.Zero, IdleTimeout = TimeSpan.FromSeconds(-1) };
+        options.ListenerSockets.SendBufferSize = -1;
+        options.DynamicListeners.Deterministic = true;
+
+        var result = Validate(options);
+
+        string[] expectedStarts =
+        [
+            "No broker is mapped",
+            "MaxFrameSize (--max-frame-size) is 0",
+            "MaxConnections (--max-connections) is 0",
+            "DialTimeout (--kafka-dial-timeout) is 00:00:00",
+            "IdleTimeout (--idle-timeout) is -00:00:01",
+            "--proxy-listener-write-buffer-size is -1",
+            "--deterministic-listeners needs",
+        ];
+        Assert.Equal(expectedStarts.Length, result.Failures!.Count());
+        Assert.All(expectedStarts.Zip(result.Failures!), pair => Assert.StartsWith(pair.First, pair.Second, StringComparison.Ordinal));
+        Assert.Contains("MaxFrameSize (--max-frame-size) is 0", result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_SameBrokerMappedThreeTimes_NamesItOncePerExtraMapping()
+    {
+        var options = Valid();
+        options.Brokers.Add(BrokerMapping.Parse("broker-1:9092,127.0.0.1:0"));
+        options.Brokers.Add(BrokerMapping.Parse("broker-1:9092,127.0.0.1:0"));
+
+        var result = Validate(options);
+
+        Assert.Equal(2, result.Failures!.Count(f => f.StartsWith("Broker broker-1:9092 is mapped twice", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void Validate_NamedOptions_AppliesTheSameRules()
+    {
+        var result = new KafkaProxyOptionsValidator().Validate("secondary", new KafkaProxyOptions());
+
+        Assert.Contains(result.Failures!, f => f.StartsWith("No broker is mapped", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_NullOptions_ThrowsArgumentNull()
+    {
+        Assert.Throws<ArgumentNullException>("options", () => new KafkaProxyOptionsValidator().Validate(null, null!));
+    }
+
+    [Fact]
+    public void Validate_TimeoutsBeyondTheTimerLimit_MessagesNameTheSettings()
+    {
+        var options = Valid();
+        options.DialTimeout = TimeSpan.FromDays(50);
+        options.DrainTimeout = TimeSpan.FromDays(50);
+
+        var result = Validate(options);
+
+        Assert.True(result.Failed);
+        Assert.Contains(result.Failures!, f => f.StartsWith("DialTimeout (--kafka-dial-timeout) is 50.00:00:00", StringComparison.Ordinal));
+        Assert.Contains(result.Failures!, f => f.StartsWith("DrainTimeout (--drain-timeout) is 50.00:00:00", StringComparison.Ordinal));
     }
 }

@@ -1,13 +1,239 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using System.Globalization;
 using KafkaProxy.Core.Diagnostics;
+using KafkaProxy.Protocol.Headers;
 
 namespace KafkaProxy.Core.Tests.Diagnostics;
 
 public sealed class ProxyMetricsTests
 {
+    private const string Broker = "broker-1:9092";
+
+    [Fact]
+    public void Request_TenThousandRandomApiKeysAndVersions_LabelValuesStayBounded()
+    {
+        using var factory = new TestMeterFactory();
+        var metrics = new ProxyMetrics(factory);
+        using var recorder = new Recorder(factory, "proxy_requests_total");
+        var random = new Random(7);
+
+        for (int i = 0; i < 10_000; i++)
+        {
+            // Mostly near the known ranges so that every label is hit, plus extremes.
+            short apiKey = i % 10 == 0 ? (short)random.Next(short.MinValue, short.MaxValue + 1) : (short)random.Next(-50, 300);
+            short version = i % 10 == 0 ? (short)random.Next(short.MinValue, short.MaxValue + 1) : (short)random.Next(-50, 200);
+            metrics.Request(Broker, apiKey, version, bytes: 100);
+        }
+
+        var apiKeys = recorder.Values("api_key");
+        var versions = recorder.Values("api_version");
+        Assert.Equal(10_000, recorder.Measurements.Count);
+        Assert.InRange(apiKeys.Count, 2, 94); // 0..92 and "other"
+        Assert.InRange(versions.Count, 2, 65); // 0..63 and "other"
+        Assert.Equal(KafkaApis.MaxKnownApiKey + 2, apiKeys.Count);
+        Assert.Equal(Labels(KafkaApis.MaxKnownApiKey).Append("other").ToHashSet(), apiKeys);
+        Assert.Equal(Labels(63).Append("other").ToHashSet(), versions);
+        Assert.Equal([Broker], recorder.Values("broker"));
+    }
+
+    [Theory]
+    [InlineData(0, "0")]
+    [InlineData(3, "3")]
+    [InlineData(92, "92")]
+    [InlineData(93, "other")]
+    [InlineData(-1, "other")]
+    [InlineData(short.MinValue, "other")]
+    [InlineData(short.MaxValue, "other")]
+    public void Request_ApiKey_LabelIsTheNumberOrOther(short apiKey, string expected)
+    {
+        Assert.Equal(92, KafkaApis.MaxKnownApiKey); // the table this test's cases were written against
+        using var factory = new TestMeterFactory();
+        var metrics = new ProxyMetrics(factory);
+        using var recorder = new Recorder(factory, "proxy_requests_total");
+
+        metrics.Request(Broker, apiKey, apiVersion: 0, bytes: 1);
+
+        Assert.Equal(expected, recorder.Single("api_key"));
+    }
+
+    [Theory]
+    [InlineData(0, "0")]
+    [InlineData(17, "17")]
+    [InlineData(63, "63")]
+    [InlineData(64, "other")]
+    [InlineData(-1, "other")]
+    [InlineData(short.MaxValue, "other")]
+    public void Request_ApiVersion_LabelIsTheNumberOrOther(short version, string expected)
+    {
+        using var factory = new TestMeterFactory();
+        var metrics = new ProxyMetrics(factory);
+        using var recorder = new Recorder(factory, "proxy_requests_total");
+
+        metrics.Request(Broker, apiKey: 1, version, bytes: 1);
+
+        Assert.Equal(expected, recorder.Single("api_version"));
+    }
+
+    [Fact]
+    public void Request_Always_CountsOneAndAddsTheBytesByBroker()
+    {
+        using var factory = new TestMeterFactory();
+        var metrics = new ProxyMetrics(factory);
+        using var requests = new Recorder(factory, "proxy_requests_total");
+        using var bytes = new Recorder(factory, "proxy_requests_bytes");
+
+        metrics.Request(Broker, apiKey: 0, apiVersion: 9, bytes: 1234);
+
+        var request = Assert.Single(requests.Measurements);
+        Assert.Equal(1d, request.Value);
+        Assert.Equal(["api_key", "api_version", "broker"], request.Tags.Keys.Order(StringComparer.Ordinal));
+        var sent = Assert.Single(bytes.Measurements);
+        Assert.Equal(1234d, sent.Value);
+        Assert.Equal(Broker, Assert.Single(sent.Tags, t => t.Key == "broker").Value);
+        Assert.Single(sent.Tags);
+    }
+
+    [Fact]
+    public void Response_RandomApiKeys_DurationLabelsStayBoundedAndBytesAreCounted()
+    {
+        using var factory = new TestMeterFactory();
+        var metrics = new ProxyMetrics(factory);
+        using var durations = new Recorder(factory, "proxy_request_duration_seconds");
+        using var bytes = new Recorder(factory, "proxy_responses_bytes");
+        var random = new Random(11);
+
+        for (int i = 0; i < 10_000; i++)
+        {
+            metrics.Response(Broker, (short)random.Next(short.MinValue, short.MaxValue + 1), bytes: 10, startTimestamp: Stopwatch.GetTimestamp());
+        }
+
+        Assert.InRange(durations.Values("api_key").Count, 2, 94);
+        Assert.All(durations.Values("api_key"), label => Assert.True(label == "other" || int.Parse(label, CultureInfo.InvariantCulture) is >= 0 and <= 92, label));
+        Assert.All(durations.Measurements, m => Assert.InRange(m.Value, 0d, 60d));
+        Assert.Equal(10_000 * 10d, bytes.Measurements.Sum(m => m.Value));
+        Assert.Equal([Broker], bytes.Values("broker"));
+    }
+
+    [Fact]
+    public void Response_StartTimestamp_RecordsTheElapsedSeconds()
+    {
+        using var factory = new TestMeterFactory();
+        var metrics = new ProxyMetrics(factory);
+        using var durations = new Recorder(factory, "proxy_request_duration_seconds");
+        long twoSecondsAgo = Stopwatch.GetTimestamp() - (2 * Stopwatch.Frequency);
+
+        metrics.Response(Broker, apiKey: 1, bytes: 1, twoSecondsAgo);
+
+        Assert.InRange(Assert.Single(durations.Measurements).Value, 2d, 62d);
+    }
+
+    [Fact]
+    public void ConnectionOpenedThenClosed_OpenConnectionsReturnToZeroAndTotalCounts()
+    {
+        using var factory = new TestMeterFactory();
+        var metrics = new ProxyMetrics(factory);
+        using var open = new Recorder(factory, "proxy_opened_connections");
+        using var total = new Recorder(factory, "proxy_connections_total");
+
+        metrics.ConnectionOpened(Broker);
+        metrics.ConnectionOpened(Broker);
+        metrics.ConnectionClosed(Broker);
+        metrics.ConnectionClosed(Broker);
+
+        Assert.Equal([1d, 1d, -1d, -1d], open.Measurements.Select(m => m.Value));
+        Assert.Equal(2d, total.Measurements.Sum(m => m.Value));
+        Assert.Equal([Broker], open.Values("broker"));
+        Assert.Equal([Broker], total.Values("broker"));
+    }
+
+    [Fact]
+    public void OtherEvents_Recorded_GoToTheirInstruments()
+    {
+        using var factory = new TestMeterFactory();
+        var metrics = new ProxyMetrics(factory);
+        using var failures = new Recorder(factory, "proxy_upstream_connect_failures_total");
+        using var rejected = new Recorder(factory, "proxy_frames_rejected_total");
+        using var refused = new Recorder(factory, "proxy_connections_refused_total");
+        using var dynamic = new Recorder(factory, "proxy_dynamic_listeners");
+
+        metrics.UpstreamConnectFailed(Broker);
+        metrics.FrameRejected("too_large");
+        metrics.ConnectionRefused();
+        metrics.DynamicListenerStarted();
+
+        Assert.Equal([Broker], failures.Values("broker"));
+        Assert.Equal(["too_large"], rejected.Values("reason"));
+        Assert.Empty(Assert.Single(refused.Measurements).Tags);
+        Assert.Equal(1d, Assert.Single(dynamic.Measurements).Value);
+    }
+
+    [Fact]
+    public void Request_NoListener_RecordsNothingAndDoesNotThrow()
+    {
+        using var factory = new TestMeterFactory();
+        var metrics = new ProxyMetrics(factory);
+
+        metrics.Request(Broker, apiKey: -1, apiVersion: -1, bytes: 1);
+        metrics.Response(Broker, apiKey: 999, bytes: 1, Stopwatch.GetTimestamp());
+    }
+
+    [Fact]
+    public void Constructor_Always_CreatesOneMeterNamedKafkaProxyProxy()
+    {
+        using var factory = new TestMeterFactory();
+
+        _ = new ProxyMetrics(factory);
+
+        Assert.Equal(ProxyMetrics.MeterName, Assert.Single(factory.Meters).Name);
+        Assert.Equal("KafkaProxy.Proxy", ProxyMetrics.MeterName);
+    }
+
+    [Theory]
+    // The Go kafka-proxy's five series, which existing dashboards query.
+    [InlineData("proxy_opened_connections", "{connection}", typeof(UpDownCounter<long>))]
+    [InlineData("proxy_connections_total", "{connection}", typeof(Counter<long>))]
+    [InlineData("proxy_requests_total", "{request}", typeof(Counter<long>))]
+    [InlineData("proxy_requests_bytes", "By", typeof(Counter<long>))]
+    [InlineData("proxy_responses_bytes", "By", typeof(Counter<long>))]
+    // Ours.
+    [InlineData("proxy_request_duration_seconds", "s", typeof(Histogram<double>))]
+    [InlineData("proxy_upstream_connect_failures_total", "{failure}", typeof(Counter<long>))]
+    [InlineData("proxy_frames_rejected_total", "{frame}", typeof(Counter<long>))]
+    [InlineData("proxy_connections_refused_total", "{connection}", typeof(Counter<long>))]
+    [InlineData("proxy_dynamic_listeners", "{listener}", typeof(UpDownCounter<long>))]
+    public void Constructor_Always_PublishesTheInstrumentWithItsUnitAndKind(string name, string unit, Type kind)
+    {
+        using var factory = new TestMeterFactory();
+        var published = new List<Instrument>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, _) =>
+            {
+                if (instrument.Meter.Scope == factory)
+                {
+                    published.Add(instrument);
+                }
+            },
+        };
+        listener.Start();
+
+        _ = new ProxyMetrics(factory);
+
+        var instrument = Assert.Single(published, i => i.Name == name);
+        Assert.Equal(unit, instrument.Unit);
+        Assert.IsType(kind, instrument);
+        Assert.False(string.IsNullOrWhiteSpace(instrument.Description));
+        Assert.Equal(10, published.Count);
+    }
+
+    private static IEnumerable<string> Labels(int max) => Enumerable.Range(0, max + 1).Select(i => i.ToString(CultureInfo.InvariantCulture));
+
     private sealed class TestMeterFactory : IMeterFactory
     {
         private readonly List<Meter> _meters = [];
+
+        public IReadOnlyList<Meter> Meters => _meters;
 
         public Meter Create(MeterOptions options)
         {
@@ -19,64 +245,44 @@ public sealed class ProxyMetricsTests
         public void Dispose() => _meters.ForEach(m => m.Dispose());
     }
 
-    [Fact]
-    public void Request_RandomApiKeysAndVersions_LabelSeriesStayBounded()
-    {
-        using var factory = new TestMeterFactory();
-        var metrics = new ProxyMetrics(factory);
-        var apiKeys = new HashSet<string>();
-        var versions = new HashSet<string>();
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (instrument.Meter.Scope == factory && instrument.Name == "proxy_requests_total")
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
-        {
-            foreach (var tag in tags)
-            {
-                if (tag.Key == "api_key") { apiKeys.Add((string)tag.Value!); }
-                if (tag.Key == "api_version") { versions.Add((string)tag.Value!); }
-            }
-        });
-        listener.Start();
+    private sealed record Measurement(double Value, IReadOnlyDictionary<string, object?> Tags);
 
-        var random = new Random(7);
-        for (int i = 0; i < 10_000; i++)
+    /// <summary>Records the measurements of one instrument of one factory's meters (other tests' meters are ignored).</summary>
+    private sealed class Recorder : IDisposable
+    {
+        private readonly MeterListener _listener = new();
+
+        public Recorder(IMeterFactory factory, string instrumentName)
         {
-            metrics.Request("127.0.0.1:9092", (short)random.Next(short.MinValue, short.MaxValue), (short)random.Next(short.MinValue, short.MaxValue), 100);
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Scope == factory && instrument.Name == instrumentName)
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            };
+            _listener.SetMeasurementEventCallback<long>((_, value, tags, _) => Add(value, tags));
+            _listener.SetMeasurementEventCallback<double>((_, value, tags, _) => Add(value, tags));
+            _listener.Start();
         }
 
-        Assert.InRange(apiKeys.Count, 2, 94);   // 0..92 and "other"
-        Assert.InRange(versions.Count, 2, 65);  // 0..63 and "other"
-        Assert.Contains("other", apiKeys);
-    }
+        public List<Measurement> Measurements { get; } = [];
 
-    [Fact]
-    public void Constructor_GoCompatibleInstruments_ExistWithUnits()
-    {
-        using var factory = new TestMeterFactory();
-        var found = new Dictionary<string, string?>();
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, _) =>
+        public HashSet<string> Values(string tag) => Measurements.Select(m => (string)m.Tags[tag]!).ToHashSet();
+
+        public string Single(string tag) => (string)Assert.Single(Measurements).Tags[tag]!;
+
+        public void Dispose() => _listener.Dispose();
+
+        private void Add(double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
         {
-            if (instrument.Meter.Scope == factory)
+            var copy = new Dictionary<string, object?>();
+            foreach (var tag in tags)
             {
-                found[instrument.Name] = instrument.Unit;
+                copy.Add(tag.Key, tag.Value);
             }
-        };
-        listener.Start();
 
-        _ = new ProxyMetrics(factory);
-
-        Assert.Equal("{connection}", found["proxy_opened_connections"]);
-        Assert.Equal("{connection}", found["proxy_connections_total"]);
-        Assert.Equal("{request}", found["proxy_requests_total"]);
-        Assert.Equal("By", found["proxy_requests_bytes"]);
-        Assert.Equal("By", found["proxy_responses_bytes"]);
-        Assert.Equal("s", found["proxy_request_duration_seconds"]);
+            Measurements.Add(new Measurement(value, copy));
+        }
     }
 }
