@@ -1,5 +1,6 @@
 using KafkaProxy.Core.Configuration;
 using KafkaProxy.Core.Configuration.CommandLine;
+using KafkaProxy.Core.Diagnostics;
 using KafkaProxy.Core.Proxy;
 using KafkaProxy.Testing;
 using Microsoft.AspNetCore.Builder;
@@ -108,6 +109,9 @@ else
 }
 
 using var hostScope = host;
+
+// Failures outside any connection (connections contain their own) are logged before the process ends non-zero.
+UnhandledExceptionLogging.Register(host.Services.GetRequiredService<ILoggerFactory>());
 try
 {
     await host.StartAsync();

@@ -155,6 +155,29 @@ public sealed partial class ConsoleHostTests
         }
     }
 
+    [Fact]
+    public async Task Sigterm_WhileServing_DrainsAndExitsZero()
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string arg in new[] { HostDll, "server", "--http-disable" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var host = Process.Start(start)!;
+        string proxy = await ReadProxyAddressAsync(host);
+        var listing = await ExternalProcess.RunAsync("kcat", ["-L", "-b", proxy, "-m", "10"], Clients.Patience);
+        Assert.True(listing.ExitCode == 0, listing.ToString());
+
+        var signal = await ExternalProcess.RunAsync("kill", ["-TERM", host.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)], Clients.Patience);
+        Assert.Equal(0, signal.ExitCode);
+        string rest = await host.StandardOutput.ReadToEndAsync().WaitAsync(Clients.Patience);
+        await host.WaitForExitAsync().WaitAsync(Clients.Patience);
+
+        Assert.Equal(0, host.ExitCode);
+        Assert.Contains("Stopping: listeners closed, draining", rest, StringComparison.Ordinal);
+    }
+
     private static async Task<string> ReadProxyAddressAsync(Process host)
     {
         while (true)
