@@ -1,14 +1,19 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using BenchmarkDotNet.Attributes;
 using KafkaProxy.Protocol.Headers;
 using KafkaProxy.Protocol.Rewriting;
 
 namespace KafkaProxy.Benchmarks;
 
-/// <summary>Rewriting responses that carry broker addresses into a reused buffer, with cached endpoints (as the engine does).</summary>
+/// <summary>
+/// Rewriting responses that carry broker addresses into a reused buffer, with a mapper that hands out cached
+/// endpoints (as the engine's address book does). Every broker address is replaced.
+/// </summary>
 [MemoryDiagnoser]
 public class RewriteBenchmarks
 {
+    // Large enough for every rewritten frame, so the writer never grows during a measurement.
     private readonly ArrayBufferWriter<byte> _output = new(1 << 20);
     private ResponseRewriter _rewriter = null!;
     private ReadOnlySequence<byte> _metadata;
@@ -19,9 +24,15 @@ public class RewriteBenchmarks
     public void Setup()
     {
         _rewriter = new ResponseRewriter(new CachedMapper());
-        _metadata = new ReadOnlySequence<byte>(Wire.MetadataResponseV12(topics: 100));
+        _metadata = new ReadOnlySequence<byte>(Wire.MetadataResponseV12(topics: 100, partitionsPerTopic: 3));
         _findCoordinator = new ReadOnlySequence<byte>(Wire.FindCoordinatorResponseV4());
-        _fetch = Segments.Split(Wire.FetchResponseV16(64 * 1024), 17);
+
+        // A pipe hands 64 KiB over in segments of about 4 KiB: 17 of them here.
+        _fetch = Segments.Split(Wire.FetchResponseV16(recordBytes: 64 * 1024), 17);
+
+        Check(MetadataV12_3Brokers_100Topics());
+        Check(FindCoordinatorV4_3Coordinators());
+        Check(FetchV16_64KiBRecords_NodeEndpoints());
     }
 
     [Benchmark]
@@ -33,16 +44,28 @@ public class RewriteBenchmarks
     [Benchmark]
     public int FetchV16_64KiBRecords_NodeEndpoints() => Rewrite(ApiKey.Fetch, 16, _fetch);
 
-    private int Rewrite(ApiKey key, short version, ReadOnlySequence<byte> payload)
+    private int Rewrite(ApiKey key, short version, in ReadOnlySequence<byte> payload)
     {
         _output.ResetWrittenCount();
         return _rewriter.Rewrite((short)key, version, payload, _output);
     }
 
+    // Every input names the three brokers once; a rewrite that replaced fewer measured the wrong thing.
+    private void Check(int addresses)
+    {
+        int size = BinaryPrimitives.ReadInt32BigEndian(_output.WrittenSpan);
+        if (addresses != Wire.Brokers.Length || size != _output.WrittenCount - 4)
+        {
+            throw new InvalidOperationException($"rewrite replaced {addresses} addresses and wrote a frame of {_output.WrittenCount} bytes with size {size}");
+        }
+    }
+
     private sealed class CachedMapper : IBrokerAddressMapper
     {
-        private readonly BrokerEndpoint[] _endpoints = [new("127.0.0.1", 19091), new("127.0.0.1", 19092), new("127.0.0.1", 19093), new("127.0.0.1", 19094)];
+        // Indexed by node id (1-3); created once, as the address book creates one endpoint per broker.
+        private readonly BrokerEndpoint[] _endpoints = [new("127.0.0.1", 19090), new("127.0.0.1", 19091), new("127.0.0.1", 19092), new("127.0.0.1", 19093)];
 
-        public BrokerEndpoint Map(int nodeId, ReadOnlySpan<byte> hostUtf8, int port) => _endpoints[nodeId & 3];
+        public BrokerEndpoint Map(int nodeId, ReadOnlySpan<byte> hostUtf8, int port) =>
+            (uint)nodeId < (uint)_endpoints.Length ? _endpoints[nodeId] : throw new InvalidOperationException($"no endpoint for node {nodeId}");
     }
 }

@@ -3,106 +3,176 @@ using KafkaProxy.Protocol.Primitives;
 
 namespace KafkaProxy.Benchmarks;
 
-/// <summary>Builds benchmark inputs field by field, as the message schemas list them.</summary>
+/// <summary>
+/// Builds benchmark inputs field by field, in the order the message schemas list them (the same layouts as
+/// tests/KafkaProxy.Protocol.Tests/Support/Responses.cs). Responses are payloads: the frame after its size prefix.
+/// </summary>
 internal static class Wire
 {
-    public static readonly (int Node, string Host, int Port)[] Brokers = [(1, "b-1.kafka.internal.example", 9092), (2, "b-2.kafka.internal.example", 9092), (3, "b-3.kafka.internal.example", 9092)];
+    public const short ProduceAcks = -1;
 
-    // ProduceRequest v9 (flexible, header v2) carrying ~1 KiB of record bytes, size prefix included.
+    public static readonly (int Node, string Host, int Port)[] Brokers =
+        [(1, "b-1.kafka.internal.example", 9092), (2, "b-2.kafka.internal.example", 9092), (3, "b-3.kafka.internal.example", 9092)];
+
+    private const int CorrelationId = 7;
+    private const int ProducePayloadLength = 1024;
+
+    // The record bytes that make the Produce payload exactly 1 KiB with the fields around them.
+    private const int ProduceRecordBytes = 976;
+
+    /// <summary>ProduceRequest v9 (flexible, header v2): one topic, one partition; the whole frame, size prefix included.</summary>
     public static byte[] ProduceRequestFrame()
     {
-        var body = new ArrayBufferWriter<byte>();
-        body.WriteInt16(0); body.WriteInt16(9); body.WriteInt32(42);   // api key, version, correlation
-        body.WriteString("bench-client", compact: false);              // client id (classic string)
-        body.WriteUnsignedVarInt(0);                                    // header tags
-        body.WriteString((string?)null, compact: true);                 // transactional_id
-        body.WriteInt16(-1); body.WriteInt32(30000);                   // acks, timeout
-        body.WriteArrayLength(1, compact: true);
-        body.WriteString("orders", compact: true);
-        body.WriteArrayLength(1, compact: true);
-        body.WriteInt32(0);
-        body.WriteBytes(new byte[960], compact: true);                  // records
-        body.WriteUnsignedVarInt(0); body.WriteUnsignedVarInt(0); body.WriteUnsignedVarInt(0);
-        return WithSize(body);
+        var w = new ArrayBufferWriter<byte>();
+        w.WriteInt16(0);                                     // api_key: Produce
+        w.WriteInt16(9);                                     // api_version
+        w.WriteInt32(CorrelationId);                         // correlation_id
+        w.WriteString("bench-client", compact: false);       // client_id: a classic string even in header v2
+        w.WriteUnsignedVarInt(0);                            // header tagged fields
+        w.WriteString((string?)null, compact: true);         // transactional_id
+        w.WriteInt16(ProduceAcks);                           // acks
+        w.WriteInt32(30_000);                                // timeout_ms
+        w.WriteArrayLength(1, compact: true);                // topic_data
+        w.WriteString("orders", compact: true);              //   name
+        w.WriteArrayLength(1, compact: true);                //   partition_data
+        w.WriteInt32(0);                                     //     index
+        w.WriteBytes(new byte[ProduceRecordBytes], compact: true); // records
+        w.WriteUnsignedVarInt(0);                            //     partition tagged fields
+        w.WriteUnsignedVarInt(0);                            //   topic tagged fields
+        w.WriteUnsignedVarInt(0);                            // tagged fields
+        if (w.WrittenCount != ProducePayloadLength)
+        {
+            throw new InvalidOperationException($"the Produce payload is {w.WrittenCount} bytes, not {ProducePayloadLength}");
+        }
+
+        return WithSize(w);
     }
 
-    // MetadataResponse v12 payload (after the size prefix): 3 brokers, `topics` topics of 3 partitions.
-    public static byte[] MetadataResponseV12(int topics)
+    /// <summary>MetadataResponse v12 (flexible, header v1): three brokers, then <paramref name="topics"/> topics.</summary>
+    public static byte[] MetadataResponseV12(int topics, int partitionsPerTopic)
     {
         var w = new ArrayBufferWriter<byte>();
-        w.WriteInt32(7); w.WriteUnsignedVarInt(0);                     // correlation, header tags
-        w.WriteInt32(0);                                               // throttle
-        w.WriteArrayLength(Brokers.Length, compact: true);
+        w.WriteInt32(CorrelationId);                         // correlation_id
+        w.WriteUnsignedVarInt(0);                            // header tagged fields
+        w.WriteInt32(0);                                     // throttle_time_ms
+        w.WriteArrayLength(Brokers.Length, compact: true);   // brokers
         foreach (var (node, host, port) in Brokers)
         {
-            w.WriteInt32(node); w.WriteString(host, compact: true); w.WriteInt32(port); w.WriteString("rack", compact: true); w.WriteUnsignedVarInt(0);
+            w.WriteInt32(node);                              //   node_id
+            w.WriteString(host, compact: true);              //   host
+            w.WriteInt32(port);                              //   port
+            w.WriteString($"rack-{node}", compact: true);    //   rack
+            w.WriteUnsignedVarInt(0);                        //   tagged fields
         }
 
-        w.WriteString("cluster", compact: true); w.WriteInt32(1);
-        w.WriteArrayLength(topics, compact: true);
+        w.WriteString("cluster-x", compact: true);           // cluster_id
+        w.WriteInt32(Brokers[0].Node);                       // controller_id
+        w.WriteArrayLength(topics, compact: true);           // topics
         for (int t = 0; t < topics; t++)
         {
-            w.WriteInt16(0); w.WriteString($"topic-{t:000}", compact: true); w.WriteUuid(Guid.NewGuid()); w.WriteBool(false);
-            w.WriteArrayLength(3, compact: true);
-            for (int p = 0; p < 3; p++)
+            w.WriteInt16(0);                                 //   error_code
+            w.WriteString($"topic-{t:000}", compact: true);  //   name
+            w.WriteUuid(new Guid(t + 1, 2, 3, [4, 5, 6, 7, 8, 9, 10, 11])); // topic_id
+            w.WriteBool(false);                              //   is_internal
+            w.WriteArrayLength(partitionsPerTopic, compact: true); // partitions
+            for (int p = 0; p < partitionsPerTopic; p++)
             {
-                w.WriteInt16(0); w.WriteInt32(p); w.WriteInt32((p % 3) + 1); w.WriteInt32(0);
-                w.WriteArrayLength(3, compact: true); w.WriteInt32(1); w.WriteInt32(2); w.WriteInt32(3);
-                w.WriteArrayLength(3, compact: true); w.WriteInt32(1); w.WriteInt32(2); w.WriteInt32(3);
-                w.WriteArrayLength(0, compact: true); w.WriteUnsignedVarInt(0);
+                w.WriteInt16(0);                             //     error_code
+                w.WriteInt32(p);                             //     partition_index
+                w.WriteInt32(Brokers[p % Brokers.Length].Node); // leader_id
+                w.WriteInt32(5);                             //     leader_epoch
+                WriteNodeIds(w);                             //     replica_nodes
+                WriteNodeIds(w);                             //     isr_nodes
+                w.WriteArrayLength(0, compact: true);        //     offline_replicas
+                w.WriteUnsignedVarInt(0);                    //     tagged fields
             }
 
-            w.WriteInt32(int.MinValue); w.WriteUnsignedVarInt(0);
+            w.WriteInt32(int.MinValue);                      //   topic_authorized_operations
+            w.WriteUnsignedVarInt(0);                        //   tagged fields
         }
 
-        w.WriteUnsignedVarInt(0);
+        w.WriteUnsignedVarInt(0);                            // tagged fields
         return w.WrittenSpan.ToArray();
     }
 
-    // FindCoordinatorResponse v4 payload: one coordinator per broker.
+    /// <summary>FindCoordinatorResponse v4 (KIP-699 batch): one coordinator per broker.</summary>
     public static byte[] FindCoordinatorResponseV4()
     {
         var w = new ArrayBufferWriter<byte>();
-        w.WriteInt32(7); w.WriteUnsignedVarInt(0); w.WriteInt32(0);
-        w.WriteArrayLength(Brokers.Length, compact: true);
+        w.WriteInt32(CorrelationId);                         // correlation_id
+        w.WriteUnsignedVarInt(0);                            // header tagged fields
+        w.WriteInt32(0);                                     // throttle_time_ms
+        w.WriteArrayLength(Brokers.Length, compact: true);   // coordinators
         foreach (var (node, host, port) in Brokers)
         {
-            w.WriteString($"group-{node}", compact: true); w.WriteInt32(node); w.WriteString(host, compact: true); w.WriteInt32(port);
-            w.WriteInt16(0); w.WriteString((string?)null, compact: true); w.WriteUnsignedVarInt(0);
+            w.WriteString($"group-{node}", compact: true);   //   key
+            w.WriteInt32(node);                              //   node_id
+            w.WriteString(host, compact: true);              //   host
+            w.WriteInt32(port);                              //   port
+            w.WriteInt16(0);                                 //   error_code
+            w.WriteString((string?)null, compact: true);     //   error_message
+            w.WriteUnsignedVarInt(0);                        //   tagged fields
         }
 
-        w.WriteUnsignedVarInt(0);
+        w.WriteUnsignedVarInt(0);                            // tagged fields
         return w.WrittenSpan.ToArray();
     }
 
-    // FetchResponse v16 payload: one partition with `recordBytes` of records and NodeEndpoints in tag 0.
+    /// <summary>FetchResponse v16: one partition holding <paramref name="recordBytes"/> of records, NodeEndpoints (KIP-951) as top-level tag 0.</summary>
     public static byte[] FetchResponseV16(int recordBytes)
     {
         var w = new ArrayBufferWriter<byte>();
-        w.WriteInt32(7); w.WriteUnsignedVarInt(0);
-        w.WriteInt32(0); w.WriteInt16(0); w.WriteInt32(1);
-        w.WriteArrayLength(1, compact: true); w.WriteUuid(Guid.NewGuid());
-        w.WriteArrayLength(1, compact: true);
-        w.WriteInt32(0); w.WriteInt16(0); w.WriteInt64(100); w.WriteInt64(100); w.WriteInt64(0);
-        w.WriteArrayLength(0, compact: true); w.WriteInt32(-1);
-        w.WriteBytes(new byte[recordBytes], compact: true);
-        w.WriteUnsignedVarInt(0); w.WriteUnsignedVarInt(0);
+        w.WriteInt32(CorrelationId);                         // correlation_id
+        w.WriteUnsignedVarInt(0);                            // header tagged fields
+        w.WriteInt32(0);                                     // throttle_time_ms
+        w.WriteInt16(0);                                     // error_code
+        w.WriteInt32(77);                                    // session_id
+        w.WriteArrayLength(1, compact: true);                // responses
+        w.WriteUuid(Guid.Parse("00112233-4455-6677-8899-aabbccddeeff")); // topic_id
+        w.WriteArrayLength(1, compact: true);                //   partitions
+        w.WriteInt32(0);                                     //     partition_index
+        w.WriteInt16(0);                                     //     error_code
+        w.WriteInt64(100);                                   //     high_watermark
+        w.WriteInt64(100);                                   //     last_stable_offset
+        w.WriteInt64(0);                                     //     log_start_offset
+        w.WriteArrayLength(0, compact: true);                //     aborted_transactions
+        w.WriteInt32(-1);                                    //     preferred_read_replica
+        w.WriteBytes(new byte[recordBytes], compact: true);  //     records
+        w.WriteUnsignedVarInt(0);                            //     tagged fields
+        w.WriteUnsignedVarInt(0);                            //   tagged fields
+
         var endpoints = new ArrayBufferWriter<byte>();
-        endpoints.WriteArrayLength(Brokers.Length, compact: true);
+        endpoints.WriteArrayLength(Brokers.Length, compact: true); // node_endpoints
         foreach (var (node, host, port) in Brokers)
         {
-            endpoints.WriteInt32(node); endpoints.WriteString(host, compact: true); endpoints.WriteInt32(port); endpoints.WriteString((string?)null, compact: true); endpoints.WriteUnsignedVarInt(0);
+            endpoints.WriteInt32(node);                      //   node_id
+            endpoints.WriteString(host, compact: true);      //   host
+            endpoints.WriteInt32(port);                      //   port
+            endpoints.WriteString((string?)null, compact: true); // rack
+            endpoints.WriteUnsignedVarInt(0);                //   tagged fields
         }
 
-        w.WriteUnsignedVarInt(1); w.WriteUnsignedVarInt(0); w.WriteUnsignedVarInt((uint)endpoints.WrittenCount); w.Write(endpoints.WrittenSpan);
+        w.WriteUnsignedVarInt(1);                            // tagged fields: one
+        w.WriteUnsignedVarInt(0);                            //   tag 0: NodeEndpoints
+        w.WriteUnsignedVarInt((uint)endpoints.WrittenCount); //   size
+        w.Write(endpoints.WrittenSpan);
         return w.WrittenSpan.ToArray();
     }
 
-    private static byte[] WithSize(ArrayBufferWriter<byte> body)
+    private static void WriteNodeIds(ArrayBufferWriter<byte> w)
+    {
+        w.WriteArrayLength(Brokers.Length, compact: true);
+        foreach (var (node, _, _) in Brokers)
+        {
+            w.WriteInt32(node);
+        }
+    }
+
+    private static byte[] WithSize(ArrayBufferWriter<byte> payload)
     {
         var frame = new ArrayBufferWriter<byte>();
-        frame.WriteInt32(body.WrittenCount);
-        frame.Write(body.WrittenSpan);
+        frame.WriteInt32(payload.WrittenCount);
+        frame.Write(payload.WrittenSpan);
         return frame.WrittenSpan.ToArray();
     }
 }
