@@ -25,7 +25,6 @@ public sealed class ProxyEngine : IAsyncDisposable
     private readonly BrokerAddressBook _addressBook;
     private readonly ConcurrentDictionary<long, (ProxyConnection Connection, Task Run)> _connections = new();
     private readonly ConcurrentBag<(BrokerListener Listener, Task Accepting)> _listeners = [];
-    private readonly Lock _portGate = new();
     private ITimer? _deadlineTimer;
     private long _nextConnectionId;
     private int _nextSequentialPort;
@@ -143,8 +142,11 @@ public sealed class ProxyEngine : IAsyncDisposable
         var all = Task.WhenAll(_connections.Values.Select(c => c.Run));
         using var drain = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         drain.CancelAfter(_options.DrainTimeout);
-        await all.WaitAsync(drain.Token).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
-        if (!all.IsCompleted)
+        try
+        {
+            await all.WaitAsync(drain.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
         {
             Log.DrainTimedOut(_logger, _connections.Count);
             foreach (var (connection, _) in _connections.Values)
@@ -219,10 +221,8 @@ public sealed class ProxyEngine : IAsyncDisposable
         int port = 0;
         if (dynamic.SequentialMinPort > 0)
         {
-            lock (_portGate)
-            {
-                port = dynamic.Deterministic ? dynamic.SequentialMinPort + nodeId : _nextSequentialPort++;
-            }
+            // No lock needed: the address book calls this under its own lock, one broker at a time.
+            port = dynamic.Deterministic ? dynamic.SequentialMinPort + nodeId : _nextSequentialPort++;
         }
 
         var listen = new HostPort(dynamic.BindAddress, port);
