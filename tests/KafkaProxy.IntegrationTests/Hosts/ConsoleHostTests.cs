@@ -52,27 +52,12 @@ public sealed partial class ConsoleHostTests
     [Fact]
     public async Task NoArguments_StartsDemoClusterAndProxy_KcatSeesOnlyProxyAddresses()
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(HostDll);
-        using var host = Process.Start(start)!;
+        using var host = StartHost();
         try
         {
-            string? proxy = null;
-            string[] realBrokers = [];
-            var clock = Stopwatch.StartNew();
-            while (proxy is null)
-            {
-                string line = await host.StandardOutput.ReadLineAsync().WaitAsync(Clients.Patience) ?? throw new InvalidOperationException("kafka-proxy exited early");
-                var cluster = ClusterLine().Match(line);
-                if (cluster.Success)
-                {
-                    realBrokers = cluster.Groups[1].Value.Split(',');
-                }
-
-                var match = KcatLine().Match(line);
-                proxy = match.Success ? match.Groups[1].Value : null;
-                Assert.True(clock.Elapsed < Clients.Patience, "kafka-proxy printed no kcat command");
-            }
+            var seen = new List<string>();
+            string proxy = await ReadProxyAddressAsync(host, seen).WaitAsync(Clients.Patience); // the whole banner within the patience
+            string[] realBrokers = seen.Select(l => ClusterLine().Match(l)).Where(m => m.Success).Select(m => m.Groups[1].Value.Split(',')).Single();
 
             Assert.Equal(3, realBrokers.Length);
 
@@ -92,13 +77,7 @@ public sealed partial class ConsoleHostTests
     public async Task HttpEndpoints_AfterTraffic_HealthReadyAndGoCompatibleMetrics()
     {
         int httpPort = FreePort();
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string arg in new[] { HostDll, "server", "--http-listen-address", $"127.0.0.1:{httpPort}", "--http-metrics-path", "/prom" })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var host = Process.Start(start)!;
+        using var host = StartHost("server", "--http-listen-address", $"127.0.0.1:{httpPort}", "--http-metrics-path", "/prom");
         try
         {
             string proxy = await ReadProxyAddressAsync(host);
@@ -127,13 +106,7 @@ public sealed partial class ConsoleHostTests
     [Fact]
     public async Task LogFormatJson_EveryStdoutLineIsOneJsonObjectWithEventId()
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string arg in new[] { HostDll, "server", "--log-format", "json", "--http-disable" })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var host = Process.Start(start)!;
+        using var host = StartHost("server", "--log-format", "json", "--http-disable");
         try
         {
             while (true)
@@ -158,13 +131,7 @@ public sealed partial class ConsoleHostTests
     [Fact]
     public async Task Sigterm_WhileServing_DrainsAndExitsZero()
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string arg in new[] { HostDll, "server", "--http-disable" })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var host = Process.Start(start)!;
+        using var host = StartHost("server", "--http-disable");
         string proxy = await ReadProxyAddressAsync(host);
         var listing = await ExternalProcess.RunAsync("kcat", ["-L", "-b", proxy, "-m", "10"], Clients.Patience);
         Assert.True(listing.ExitCode == 0, listing.ToString());
@@ -178,11 +145,26 @@ public sealed partial class ConsoleHostTests
         Assert.Contains("Stopping: listeners closed, draining", rest, StringComparison.Ordinal);
     }
 
-    private static async Task<string> ReadProxyAddressAsync(Process host)
+    // Starts the built kafka-proxy with stdout and stderr captured.
+    private static Process StartHost(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(HostDll);
+        foreach (string arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        return Process.Start(start)!;
+    }
+
+    // Reads stdout up to the printed kcat command and returns the proxy address in it; earlier lines go to seen.
+    private static async Task<string> ReadProxyAddressAsync(Process host, List<string>? seen = null)
     {
         while (true)
         {
             string line = await host.StandardOutput.ReadLineAsync().WaitAsync(Clients.Patience) ?? throw new InvalidOperationException("kafka-proxy exited early: " + await host.StandardError.ReadToEndAsync());
+            seen?.Add(line);
             var match = KcatLine().Match(line);
             if (match.Success)
             {
