@@ -36,7 +36,7 @@ public sealed class KafkaTestClusterTests
         await using var cluster = await KafkaTestCluster.StartAsync(brokers: 3);
         cluster.CreateTopic("orders", partitions: 3);
 
-        using (var producer = TestClients.Producer(cluster.BootstrapServers))
+        using (var producer = Clients.Producer(cluster.BootstrapServers))
         {
             for (int i = 0; i < 300; i++)
             {
@@ -46,9 +46,9 @@ public sealed class KafkaTestClusterTests
             Assert.Equal(0, producer.Flush(Patience));
         }
 
-        using var consumer = TestClients.Consumer(cluster.BootstrapServers, "readers");
+        using var consumer = Clients.Consumer(cluster.BootstrapServers, "readers");
         consumer.Subscribe("orders");
-        var values = TestClients.ConsumeCount(consumer, 300, Patience).Select(m => m.Message.Value).ToList();
+        var values = Clients.Consume(consumer, 300, Patience).Select(m => m.Message.Value).ToList();
 
         Assert.Equal(Enumerable.Range(0, 300).Select(i => $"v{i}").Order(), values.Order());
     }
@@ -58,7 +58,7 @@ public sealed class KafkaTestClusterTests
     {
         await using var cluster = await KafkaTestCluster.StartAsync(brokers: 3);
         cluster.CreateTopic("shared", partitions: 4);
-        using (var producer = TestClients.Producer(cluster.BootstrapServers))
+        using (var producer = Clients.Producer(cluster.BootstrapServers))
         {
             for (int i = 0; i < 200; i++)
             {
@@ -68,8 +68,8 @@ public sealed class KafkaTestClusterTests
             Assert.Equal(0, producer.Flush(Patience));
         }
 
-        using var first = TestClients.Consumer(cluster.BootstrapServers, "pair");
-        using var second = TestClients.Consumer(cluster.BootstrapServers, "pair");
+        using var first = Clients.Consumer(cluster.BootstrapServers, "pair");
+        using var second = Clients.Consumer(cluster.BootstrapServers, "pair");
         first.Subscribe("shared");
         second.Subscribe("shared");
 
@@ -112,7 +112,7 @@ public sealed class KafkaTestClusterTests
         await using var cluster = await KafkaTestCluster.StartAsync(brokers: 3);
         cluster.CreateTopic("waits", partitions: 1);
         cluster.SetPartitionLeader("waits", 0, 2);
-        using var producer = TestClients.Producer(cluster.BootstrapServers);
+        using var producer = Clients.Producer(cluster.BootstrapServers);
         await producer.ProduceAsync("waits", new Message<string, string> { Key = "warm", Value = "up" });
 
         cluster.SetBrokerDown(2);
@@ -131,7 +131,7 @@ public sealed class KafkaTestClusterTests
         await using var cluster = await KafkaTestCluster.StartAsync(brokers: 3);
         cluster.CreateTopic("slow", partitions: 1);
         cluster.SetPartitionLeader("slow", 0, 3);
-        using var producer = TestClients.Producer(cluster.BootstrapServers);
+        using var producer = Clients.Producer(cluster.BootstrapServers);
         await producer.ProduceAsync("slow", new Message<string, string> { Key = "warm", Value = "up" });
 
         cluster.SetBrokerLatency(3, TimeSpan.FromMilliseconds(400));
@@ -146,7 +146,7 @@ public sealed class KafkaTestClusterTests
     {
         await using var cluster = await KafkaTestCluster.StartAsync(brokers: 1);
         cluster.CreateTopic("retry", partitions: 1);
-        using var producer = TestClients.Producer(cluster.BootstrapServers);
+        using var producer = Clients.Producer(cluster.BootstrapServers);
         await producer.ProduceAsync("retry", new Message<string, string> { Key = "warm", Value = "up" });
 
         cluster.InjectRequestErrors(KafkaApiKey.Produce, ErrorCode.RequestTimedOut, ErrorCode.RequestTimedOut);
@@ -160,7 +160,7 @@ public sealed class KafkaTestClusterTests
     {
         await using var cluster = await KafkaTestCluster.StartAsync(brokers: 1);
         cluster.CreateTopic("noretry", partitions: 1);
-        using var producer = TestClients.Producer(cluster.BootstrapServers, idempotent: false, retries: 0);
+        using var producer = Clients.Producer(cluster.BootstrapServers, idempotent: false, tune: c => c.MessageSendMaxRetries = 0);
         await producer.ProduceAsync("noretry", new Message<string, string> { Key = "warm", Value = "up" });
 
         cluster.InjectRequestErrors(KafkaApiKey.Produce, ErrorCode.RequestTimedOut);

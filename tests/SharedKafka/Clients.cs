@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using Confluent.Kafka;
 
-namespace KafkaProxy.IntegrationTests.Support;
+namespace KafkaProxy.Tests.Shared;
 
+/// <summary>Confluent.Kafka clients as the tests use them; compiled into the test projects that reference Confluent.Kafka.</summary>
 internal static class Clients
 {
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
