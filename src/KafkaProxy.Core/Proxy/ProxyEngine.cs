@@ -248,29 +248,4 @@ public sealed class ProxyEngine : IAsyncDisposable
             connection.CheckDeadlines(now);
         }
     }
-
-    // Used only when no IMeterFactory is given (the engine used without DI).
-    private sealed class OwnedMeterFactory : IMeterFactory
-    {
-        private readonly List<Meter> _meters = [];
-
-        public Meter Create(MeterOptions options)
-        {
-            var meter = new Meter(options);
-            lock (_meters)
-            {
-                _meters.Add(meter);
-            }
-
-            return meter;
-        }
-
-        public void Dispose()
-        {
-            lock (_meters)
-            {
-                _meters.ForEach(m => m.Dispose());
-            }
-        }
-    }
 }

@@ -17,14 +17,16 @@ public static class KafkaProxyHttpExtensions
     public const string ReadyTag = "kafka-proxy-ready";
 
     /// <summary>
-    /// Adds the Prometheus collector and the health checks: liveness (the process serves) and readiness (listeners
-    /// bound and at least one broker reachable).
+    /// Adds the Prometheus collector and the health checks: liveness (the process serves) and readiness (the proxy's
+    /// listeners bound and a broker reachable; the gateway's producer answered by Kafka).
     /// </summary>
     public static IKafkaProxyBuilder AddOperationsEndpoints(this IKafkaProxyBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.TryAddSingleton<PrometheusCollector>();
-        builder.Services.AddHealthChecks().AddCheck<ProxyReadinessCheck>("proxy", tags: [ReadyTag]);
+        builder.Services.AddHealthChecks()
+            .AddCheck<ProxyReadinessCheck>("proxy", tags: [ReadyTag])
+            .AddCheck<FlusherReadinessCheck>("gateway", tags: [ReadyTag]);
         return builder;
     }
 

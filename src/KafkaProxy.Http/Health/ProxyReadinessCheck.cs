@@ -1,15 +1,24 @@
 using KafkaProxy.Core.Proxy;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace KafkaProxy.Http.Health;
 
-/// <summary>Ready when the proxy's listeners are bound and at least one broker accepts a TCP connection.</summary>
-internal sealed class ProxyReadinessCheck(ProxyEngine engine) : IHealthCheck
+/// <summary>
+/// Ready when the proxy's listeners are bound and at least one broker accepts a TCP connection; not part of hosts
+/// without a proxy engine.
+/// </summary>
+internal sealed class ProxyReadinessCheck(IServiceProvider services) : IHealthCheck
 {
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(2);
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        if (services.GetService<ProxyEngine>() is not { } engine)
+        {
+            return HealthCheckResult.Healthy("No proxy engine in this host.");
+        }
+
         if (engine.Listeners.Count == 0)
         {
             return HealthCheckResult.Unhealthy("No listener is bound: the proxy has not started.");
