@@ -67,18 +67,6 @@ public sealed class FileTopicStore : ITopicStore
             throw;
         }
 
-        FlushDirectory(directory);
-    }
-
-    // The rename is durable only once the directory entry is on disk (POSIX); Windows has no directory handles to flush.
-    private static void FlushDirectory(string directory)
-    {
-        if (OperatingSystem.IsWindows())
-        {
-            return;
-        }
-
-        using var handle = File.OpenHandle(directory, FileMode.Open, FileAccess.Read);
-        RandomAccess.FlushToDisk(handle);
+        DirectorySync.Flush(directory);
     }
 }

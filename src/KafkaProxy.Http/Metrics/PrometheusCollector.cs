@@ -38,6 +38,7 @@ public sealed class PrometheusCollector : IDisposable
     /// <summary>Writes every series in the Prometheus text exposition format (version 0.0.4).</summary>
     public string Render()
     {
+        _listener.RecordObservableInstruments();
         List<(SeriesKey Key, Series Series)> snapshot;
         lock (_gate)
         {
@@ -97,7 +98,8 @@ public sealed class PrometheusCollector : IDisposable
                 _series[key] = series;
             }
 
-            series.Sum += value;
+            // Observable instruments report their current value (a gauge's level, a total so far), not an increment.
+            series.Sum = instrument.IsObservable ? value : series.Sum + value;
             series.Count++;
             if (series.BucketCounts is not null)
             {

@@ -35,6 +35,22 @@ public sealed class PrometheusCollectorTests
     }
 
     [Fact]
+    public void Render_ObservableGauge_ShowsItsCurrentValueEachTime()
+    {
+        using var collector = new PrometheusCollector();
+        using var meter = new Meter("KafkaProxy.Test." + Guid.NewGuid().ToString("N"));
+        long level = 7;
+        meter.CreateObservableGauge("test_level", () => level, description: "Level.");
+
+        string first = collector.Render();
+        level = 3;
+        string second = collector.Render();
+
+        Assert.Contains("# TYPE test_level gauge\ntest_level 7\n", first, StringComparison.Ordinal);
+        Assert.Contains("test_level 3\n", second, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Render_LabelWithQuotesAndNewline_IsEscaped()
     {
         using var collector = new PrometheusCollector();
