@@ -58,10 +58,10 @@ public static class HttpPushExtensions
     public static RouteGroupBuilder MapKafkaProxy(this IEndpointRouteBuilder endpoints, string prefix = "")
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var push = endpoints.ServiceProvider.GetRequiredService<PushEndpoints>();
+        // Resolved per request, so that options are first read (and validated) when the host starts, not here.
         var group = endpoints.MapGroup(prefix);
-        group.MapPost("/", push.PushAsync);
-        group.MapPost("/topic/{topic}", push.SwitchTopicAsync);
+        group.MapPost("/", context => context.RequestServices.GetRequiredService<PushEndpoints>().PushAsync(context));
+        group.MapPost("/topic/{topic}", context => context.RequestServices.GetRequiredService<PushEndpoints>().SwitchTopicAsync(context));
         return group;
     }
 

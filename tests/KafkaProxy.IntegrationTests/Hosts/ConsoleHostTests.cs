@@ -7,23 +7,7 @@ namespace KafkaProxy.IntegrationTests.Hosts;
 /// <summary>The built <c>kafka-proxy</c> command, run as a separate process the way users run it.</summary>
 public sealed partial class ConsoleHostTests
 {
-    private static string HostDll
-    {
-        get
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "KafkaProxy.sln")))
-            {
-                dir = dir.Parent;
-            }
-
-            Assert.NotNull(dir);
-            string configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
-            string dll = Path.Combine(dir.FullName, "samples", "KafkaProxy.ConsoleHost", "bin", configuration, "net10.0", "kafka-proxy.dll");
-            Assert.True(File.Exists(dll), $"build the solution first: {dll} is missing");
-            return dll;
-        }
-    }
+    private static string HostDll => SampleHost.ConsoleHostDll;
 
     [Fact]
     public async Task Help_ListsGoCompatibleFlagsAndExitsZero()
@@ -76,7 +60,7 @@ public sealed partial class ConsoleHostTests
     [Fact]
     public async Task HttpEndpoints_AfterTraffic_HealthReadyAndGoCompatibleMetrics()
     {
-        int httpPort = FreePort();
+        int httpPort = SampleHost.FreePort();
         using var host = StartHost("server", "--http-listen-address", $"127.0.0.1:{httpPort}", "--http-metrics-path", "/prom");
         try
         {
@@ -146,17 +130,7 @@ public sealed partial class ConsoleHostTests
     }
 
     // Starts the built kafka-proxy with stdout and stderr captured.
-    private static Process StartHost(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(HostDll);
-        foreach (string arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        return Process.Start(start)!;
-    }
+    private static Process StartHost(params string[] args) => SampleHost.Start(HostDll, args);
 
     // Reads stdout up to the printed kcat command and returns the proxy address in it; earlier lines go to seen.
     private static async Task<string> ReadProxyAddressAsync(Process host, List<string>? seen = null)
@@ -171,13 +145,6 @@ public sealed partial class ConsoleHostTests
                 return match.Groups[1].Value;
             }
         }
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        probe.Start();
-        return ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
     }
 
     [GeneratedRegex(@"test cluster \(([^)]+)\)")]

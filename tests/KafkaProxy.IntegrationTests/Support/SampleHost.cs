@@ -1,0 +1,51 @@
+using System.Diagnostics;
+
+namespace KafkaProxy.IntegrationTests.Support;
+
+/// <summary>A built sample host (samples/*), run as its own process the way users run it.</summary>
+internal static class SampleHost
+{
+    public static string ConsoleHostDll => Dll("KafkaProxy.ConsoleHost", "kafka-proxy.dll");
+
+    public static string WebHostDll => Dll("KafkaProxy.WebHost", "KafkaProxy.WebHost.dll");
+
+    public static Process Start(string dll, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(dll);
+        foreach (string arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
+        return Process.Start(start)!;
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    // The sample's output next to this test assembly's configuration (Debug or Release).
+    private static string Dll(string project, string file)
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "KafkaProxy.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        Assert.NotNull(dir);
+        string configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+        string dll = Path.Combine(dir.FullName, "samples", project, "bin", configuration, "net10.0", file);
+        Assert.True(File.Exists(dll), $"build the solution first: {dll} is missing");
+        return dll;
+    }
+}
