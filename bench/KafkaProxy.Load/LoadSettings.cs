@@ -8,7 +8,8 @@ internal sealed class LoadSettings
     public const string HelpText = """
         Usage: kafkaproxy-load run [flags]
           --proxy <path>          the kafka-proxy executable (default: samples/KafkaProxy.ConsoleHost/bin/Release/net10.0/kafka-proxy)
-          --output <dir>          where latest.md, latest.svg and latest.json go (default: bench/results)
+          --output <dir>          where latest.md, latest.svg and latest.json go (default: bench/results); the
+                                  cluster and proxy logs go to <dir>/raw
           --duration <seconds>    how long each produce measurement runs (default 5)
           --rounds <n>            direct, proxied, direct, proxied...: rounds of each comparison; the best round counts (default 2)
           --pings <n>             round trips per latency measurement (default 20000)
@@ -22,6 +23,9 @@ internal sealed class LoadSettings
     public string ProxyPath { get; private set; } = string.Empty;
 
     public string OutputDirectory { get; private set; } = string.Empty;
+
+    /// <summary>The child processes' output goes here (git-ignored).</summary>
+    public string LogDirectory => Path.Combine(OutputDirectory, "raw");
 
     public TimeSpan ProduceDuration { get; private set; } = TimeSpan.FromSeconds(5);
 

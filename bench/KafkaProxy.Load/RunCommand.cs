@@ -24,10 +24,10 @@ internal static class RunCommand
         var notes = new List<string>();
         Say($"machine: {machine.Cores} cores, {machine.Cpu}, load {machine.LoadAverage}, open files limit {machine.OpenFilesLimit}");
 
-        await using var cluster = await ClusterProcess.StartAsync();
+        await using var cluster = await ClusterProcess.StartAsync(settings.LogDirectory);
         Say($"cluster process {cluster.ProcessId}: {cluster.BootstrapServers}");
         int maxConnections = settings.ConnectionCounts.Max() + 100;
-        await using var proxy = await ProxyProcess.StartAsync(settings.ProxyPath, cluster.Brokers, maxConnections);
+        await using var proxy = await ProxyProcess.StartAsync(settings.ProxyPath, cluster.Brokers, maxConnections, settings.LogDirectory);
         Say($"proxy process {proxy.ProcessId}: {proxy.BootstrapServers}");
         if (!(await proxy.ScrapeAsync()).Has("dotnet_gc_collections"))
         {
@@ -98,6 +98,12 @@ internal static class RunCommand
             cost = cost.Add(roundCost);
             var steady = probe.Cost ?? throw new InvalidOperationException($"{scenario.Id} did not mark its steady window");
             steadyCost = steadyCost.Add(steady);
+            var rejected = await proxy.ScrapeAsync();
+            if (rejected.Sum("proxy_frames_rejected_total") > 0)
+            {
+                Say($"  the proxy has closed connections: {rejected.Describe("proxy_frames_rejected_total")}");
+            }
+
             Say($"  round {round + 1}: direct {Describe(directFigures)} | proxied {Describe(proxiedFigures)} | proxy steady {steady.CpuMicrosPerRequest:F1} µs CPU/request, {steady.AllocatedBytesPerRequest:F1} B/request");
         }
 

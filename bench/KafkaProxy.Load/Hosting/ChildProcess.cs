@@ -5,7 +5,7 @@ namespace KafkaProxy.Load.Hosting;
 
 /// <summary>
 /// A process this program started: stdout lines can be awaited, stderr is kept (the last lines) for error messages,
-/// and stopping closes stdin first, then kills what is still running.
+/// and stopping closes stdin first, then kills what is still running. Both streams are also copied to a log file.
 /// </summary>
 internal sealed class ChildProcess : IAsyncDisposable
 {
@@ -15,18 +15,20 @@ internal sealed class ChildProcess : IAsyncDisposable
     private readonly Channel<string> _stdout = Channel.CreateUnbounded<string>();
     private readonly Queue<string> _stderr = new();
     private readonly string _name;
+    private readonly StreamWriter _log;
 
-    private ChildProcess(string name, Process process)
+    private ChildProcess(string name, Process process, StreamWriter log)
     {
         _name = name;
         _process = process;
+        _log = log;
     }
 
     public int Id => _process.Id;
 
     public bool HasExited => _process.HasExited;
 
-    public static ChildProcess Start(string name, string fileName, IEnumerable<string> arguments)
+    public static ChildProcess Start(string name, string fileName, IEnumerable<string> arguments, string logPath)
     {
         var info = new ProcessStartInfo(fileName)
         {
@@ -42,7 +44,10 @@ internal sealed class ChildProcess : IAsyncDisposable
 
         // The children run Release builds with the default (workstation, concurrent) GC, as a user would.
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        var child = new ChildProcess(name, process);
+        Directory.CreateDirectory(Path.GetDirectoryName(logPath)!);
+        var log = new StreamWriter(logPath, append: false) { AutoFlush = true };
+        log.WriteLine($"# {fileName} {string.Join(' ', info.ArgumentList)}");
+        var child = new ChildProcess(name, process, log);
         process.OutputDataReceived += (_, e) =>
         {
             if (e.Data is null)
@@ -51,6 +56,7 @@ internal sealed class ChildProcess : IAsyncDisposable
             }
             else
             {
+                child.WriteLog(e.Data);
                 child._stdout.Writer.TryWrite(e.Data);
             }
         };
@@ -61,6 +67,7 @@ internal sealed class ChildProcess : IAsyncDisposable
                 return;
             }
 
+            child.WriteLog(e.Data);
             lock (child._stderr)
             {
                 child._stderr.Enqueue(e.Data);
@@ -130,5 +137,20 @@ internal sealed class ChildProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+        lock (_log)
+        {
+            _log.Dispose();
+        }
+    }
+
+    private void WriteLog(string line)
+    {
+        lock (_log)
+        {
+            if (_log.BaseStream.CanWrite)
+            {
+                _log.WriteLine(line);
+            }
+        }
     }
 }

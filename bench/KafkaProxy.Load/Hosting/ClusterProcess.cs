@@ -20,13 +20,13 @@ internal sealed class ClusterProcess : IAsyncDisposable
 
     public int ProcessId => _process.Id;
 
-    public static async Task<ClusterProcess> StartAsync()
+    public static async Task<ClusterProcess> StartAsync(string logDirectory)
     {
         string self = Environment.ProcessPath ?? throw new InvalidOperationException("the path of this program is unknown");
         string[] arguments = Path.GetFileNameWithoutExtension(self) == "dotnet"
             ? [typeof(ClusterProcess).Assembly.Location, "cluster"]
             : ["cluster"];
-        var process = ChildProcess.Start("the cluster process", self, arguments);
+        var process = ChildProcess.Start("the cluster process", self, arguments, Path.Combine(logDirectory, "cluster.log"));
         try
         {
             string bootstrap = await process.WaitForLineAsync(ClusterCommand.BootstrapPrefix, TimeSpan.FromSeconds(30));

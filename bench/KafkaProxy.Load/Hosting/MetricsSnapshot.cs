@@ -38,5 +38,8 @@ internal sealed class MetricsSnapshot
         .Where(s => s.Name == name && (labelContains is null || s.Labels.Contains(labelContains, StringComparison.Ordinal)))
         .Sum(s => s.Value);
 
+    /// <summary>Every series of <paramref name="name"/> as <c>{labels} value</c>, for messages.</summary>
+    public string Describe(string name) => string.Join(", ", _samples.Where(s => s.Name == name).Select(s => $"{{{s.Labels}}} {s.Value}"));
+
     public bool Has(string name) => _samples.Exists(s => s.Name == name);
 }

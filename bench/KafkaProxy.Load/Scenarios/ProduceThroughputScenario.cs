@@ -13,6 +13,7 @@ internal sealed class ProduceThroughputScenario(int messageBytes, bool oneMessag
 {
     // Messages sent but not yet acknowledged; below librdkafka's queue limit, so a send never fails with QueueFull.
     private const int MaxOutstanding = 100_000;
+    private const int MaxInFlightRequestBound = 1000;
 
     public string Id => oneMessagePerBatch ? $"produce-{messageBytes}B-batch1" : $"produce-{messageBytes}B";
 
@@ -37,6 +38,11 @@ internal sealed class ProduceThroughputScenario(int messageBytes, bool oneMessag
         if (oneMessagePerBatch)
         {
             config.BatchNumMessages = 1;
+
+            // librdkafka's default (1,000,000 in flight per connection) makes the proxy close the connection at its
+            // default limit of 1024 (kafka-max-open-requests; see bench/results/findings.md). Both sides get the same
+            // cap, below the proxy's limit.
+            config.MaxInFlight = MaxInFlightRequestBound;
         }
 
         using var producer = new ProducerBuilder<Null, byte[]>(config).Build();
