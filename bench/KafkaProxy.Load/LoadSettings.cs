@@ -14,6 +14,7 @@ internal sealed class LoadSettings
           --rounds <n>            direct, proxied, direct, proxied...: rounds of each comparison; the best round counts (default 2)
           --pings <n>             round trips per latency measurement (default 20000)
           --connections <n,n>     idle connection counts for the scale test (default 1000,9500)
+          --proxy-env <NAME=value>  an environment variable for the proxy process (repeatable), e.g. a runtime knob
           --quick                 a smoke run: 1 round, 2 s, 2000 pings, 200 connections
           --command <text>        the command line to record in latest.md (bench/run.sh passes its own)
         """;
@@ -38,6 +39,10 @@ internal sealed class LoadSettings
     public string Command { get; private set; } = "kafkaproxy-load run";
 
     public bool HelpRequested { get; private set; }
+
+    public IReadOnlyList<string> ProxyEnvironment => _proxyEnvironment;
+
+    private readonly List<string> _proxyEnvironment = [];
 
     /// <exception cref="ArgumentException">A flag is unknown or its value is malformed; the message names it.</exception>
     public static LoadSettings Parse(IReadOnlyList<string> args)
@@ -75,6 +80,12 @@ internal sealed class LoadSettings
                     settings.ProduceDuration = TimeSpan.FromSeconds(2);
                     settings.Pings = 2000;
                     settings.ConnectionCounts = [200];
+                    break;
+                case "--proxy-env":
+                    string variable = Value();
+                    settings._proxyEnvironment.Add(variable.IndexOf('=', StringComparison.Ordinal) > 0
+                        ? variable
+                        : throw new ArgumentException($"--proxy-env takes NAME=value, not '{variable}'."));
                     break;
                 case "--command":
                     settings.Command = Value();

@@ -27,7 +27,7 @@ internal static class RunCommand
         await using var cluster = await ClusterProcess.StartAsync(settings.LogDirectory);
         Say($"cluster process {cluster.ProcessId}: {cluster.BootstrapServers}");
         int maxConnections = settings.ConnectionCounts.Max() + 100;
-        await using var proxy = await ProxyProcess.StartAsync(settings.ProxyPath, cluster.Brokers, maxConnections, settings.LogDirectory);
+        var proxy = await ProxyProcess.StartAsync(settings.ProxyPath, cluster.Brokers, maxConnections, settings.ProxyEnvironment, settings.LogDirectory);
         Say($"proxy process {proxy.ProcessId}: {proxy.BootstrapServers}");
         if (!(await proxy.ScrapeAsync()).Has("dotnet_gc_collections"))
         {
@@ -53,6 +53,12 @@ internal static class RunCommand
             comparisons.Add(await CompareAsync(scenario, direct, proxied, proxy, settings.Rounds));
         }
 
+        var wholeRun = ProxyCost.Between(wholeRunStart.Process, wholeRunStart.Metrics, proxy.Sample(), await proxy.ScrapeAsync());
+        await proxy.DisposeAsync();
+
+        // A fresh proxy for the idle connections: after the load runs its heap holds free space that new connections
+        // would reuse without growing the RSS, which would flatter the figure.
+        proxy = await ProxyProcess.StartAsync(settings.ProxyPath, cluster.Brokers, maxConnections, settings.ProxyEnvironment, settings.LogDirectory);
         var connections = new List<ConnectionScaleResult>();
         foreach (int count in settings.ConnectionCounts)
         {
@@ -70,9 +76,9 @@ internal static class RunCommand
             Say($"{count:N0} idle connections: proxy RSS {Mib(result.RssBeforeBytes)} -> {Mib(result.RssAfterBytes)}, {result.RssBytesPerConnection / 1024:F1} KiB per connection");
         }
 
-        var wholeRun = ProxyCost.Between(wholeRunStart.Process, wholeRunStart.Metrics, proxy.Sample(), await proxy.ScrapeAsync());
+        await proxy.DisposeAsync();
         var report = new LoadReport(started, clock.Elapsed, settings.Command, Environment.GetEnvironmentVariable("BENCH_REVISION") ?? "unknown",
-            settings.Rounds, machine, MachineInfo.CurrentLoadAverage(), comparisons, connections, notes, wholeRun);
+            settings.Rounds, settings.ProxyEnvironment, machine, MachineInfo.CurrentLoadAverage(), comparisons, connections, notes, wholeRun);
         Directory.CreateDirectory(settings.OutputDirectory);
         await ReportWriter.WriteAsync(report, settings.OutputDirectory);
         Say($"done in {clock.Elapsed.TotalSeconds:F0} s: {Path.Combine(settings.OutputDirectory, ReportWriter.MarkdownFile)}");

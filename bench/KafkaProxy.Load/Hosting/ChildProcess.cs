@@ -28,7 +28,7 @@ internal sealed class ChildProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public static ChildProcess Start(string name, string fileName, IEnumerable<string> arguments, string logPath)
+    public static ChildProcess Start(string name, string fileName, IEnumerable<string> arguments, string logPath, IReadOnlyList<string>? environment = null)
     {
         var info = new ProcessStartInfo(fileName)
         {
@@ -40,6 +40,12 @@ internal sealed class ChildProcess : IAsyncDisposable
         foreach (string argument in arguments)
         {
             info.ArgumentList.Add(argument);
+        }
+
+        foreach (string variable in environment ?? [])
+        {
+            int equals = variable.IndexOf('=', StringComparison.Ordinal);
+            info.Environment[variable[..equals]] = variable[(equals + 1)..];
         }
 
         // The children run Release builds with the default (workstation, concurrent) GC, as a user would.

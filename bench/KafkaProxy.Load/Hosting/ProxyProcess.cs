@@ -26,7 +26,7 @@ internal sealed class ProxyProcess : IAsyncDisposable
 
     public int ProcessId => _process.Id;
 
-    public static async Task<ProxyProcess> StartAsync(string executable, IReadOnlyList<string> brokers, int maxConnections, string logDirectory)
+    public static async Task<ProxyProcess> StartAsync(string executable, IReadOnlyList<string> brokers, int maxConnections, IReadOnlyList<string> environment, string logDirectory)
     {
         if (!File.Exists(executable))
         {
@@ -48,7 +48,7 @@ internal sealed class ProxyProcess : IAsyncDisposable
             "--log-level", "warn",
         ]);
 
-        var process = ChildProcess.Start("kafka-proxy", executable, arguments, Path.Combine(logDirectory, "proxy.log"));
+        var process = ChildProcess.Start("kafka-proxy", executable, arguments, Path.Combine(logDirectory, "proxy.log"), environment);
         var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}/"), Timeout = TimeSpan.FromSeconds(10) };
         var proxy = new ProxyProcess(process, http, listeners);
         try

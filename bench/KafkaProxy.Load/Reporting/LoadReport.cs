@@ -10,6 +10,7 @@ internal sealed record LoadReport(
     string Command,
     string Revision,
     int Rounds,
+    IReadOnlyList<string> ProxyEnvironment,
     MachineInfo Machine,
     string LoadAverageAtEnd,
     IReadOnlyList<Comparison> Comparisons,

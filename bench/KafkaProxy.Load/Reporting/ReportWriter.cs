@@ -37,6 +37,7 @@ internal static class ReportWriter
         Line(md, $"| runtime | {m.Runtime} |");
         Line(md, $"| load average (1, 5, 15 min) | {m.LoadAverage} at the start, {r.LoadAverageAtEnd} at the end |");
         Line(md, $"| open files limit | {m.OpenFilesLimit:N0} |");
+        Line(md, $"| proxy environment | {(r.ProxyEnvironment.Count == 0 ? "none (defaults)" : "`" + string.Join("`, `", r.ProxyEnvironment) + "`")} |");
         Line(md);
         Line(md, "Three processes share the cores: the test cluster (librdkafka's mock, `kafkaproxy-load cluster`), the proxy");
         Line(md, "(the Release build of `kafka-proxy`, samples/KafkaProxy.ConsoleHost, with metrics on) and the clients (this");
@@ -113,12 +114,13 @@ internal static class ReportWriter
     }
 
     private static void CostRow(StringBuilder md, string name, Hosting.ProxyCost c) =>
-        Line(md, $"| {name} | {c.CpuSeconds:F2} | {Num(c.Requests)} | {Num(c.Bytes / 1e6)} | {c.CpuMicrosPerRequest:F1} | {c.CpuSecondsPerGigabyte:F2} | {c.Gen0:F0} / {c.Gen1:F0} / {c.Gen2:F0} | {Bytes(c.AllocatedBytes)} | {c.AllocatedBytesPerRequest:F1} B |");
+        Line(md, $"| {name} | {c.CpuSeconds:F2} | {Num(c.Requests)} | {Num(c.Bytes / 1e6)} | {c.CpuMicrosPerRequest:F1} | {c.CpuSecondsPerGigabyte:F2} | {Num(c.Gen0)} / {Num(c.Gen1)} / {Num(c.Gen2)} | {Bytes(c.AllocatedBytes)} | {Bytes(c.AllocatedBytesPerRequest)} |");
 
     internal static string Num(double value) => double.IsNaN(value) ? "n/a" : value switch
     {
         >= 100 => value.ToString("N0", CultureInfo.InvariantCulture),
         >= 10 => value.ToString("F1", CultureInfo.InvariantCulture),
+        0 => "0",
         _ => value.ToString("F2", CultureInfo.InvariantCulture),
     };
 
@@ -128,7 +130,8 @@ internal static class ReportWriter
     {
         >= 1048576 => string.Create(CultureInfo.InvariantCulture, $"{value / 1048576:F1} MiB"),
         >= 1024 => string.Create(CultureInfo.InvariantCulture, $"{value / 1024:F1} KiB"),
-        _ => string.Create(CultureInfo.InvariantCulture, $"{value:F0} B"),
+        >= 10 => string.Create(CultureInfo.InvariantCulture, $"{value:F0} B"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{value:F1} B"),
     };
 
     private static void Line(StringBuilder md, string text = "") => md.Append(text).Append('\n');
