@@ -15,6 +15,8 @@ internal sealed class LoadSettings
           --pings <n>             round trips per latency measurement (default 20000)
           --connections <n,n>     idle connection counts for the scale test (default 1000,9500)
           --proxy-env <NAME=value>  an environment variable for the proxy process (repeatable), e.g. a runtime knob
+          --scenarios <a,b>       run only the scenarios whose ids start with these (e.g. latency,produce-100B-batch1);
+                                  the idle-connection test runs when "connections" is among them
           --quick                 a smoke run: 1 round, 2 s, 2000 pings, 200 connections
           --command <text>        the command line to record in latest.md (bench/run.sh passes its own)
         """;
@@ -39,6 +41,11 @@ internal sealed class LoadSettings
     public string Command { get; private set; } = "kafkaproxy-load run";
 
     public bool HelpRequested { get; private set; }
+
+    /// <summary>Id prefixes of the scenarios to run; empty means all.</summary>
+    public IReadOnlyList<string> ScenarioFilter { get; private set; } = [];
+
+    public bool Includes(string id) => ScenarioFilter.Count == 0 || ScenarioFilter.Any(p => id.StartsWith(p, StringComparison.Ordinal));
 
     public IReadOnlyList<string> ProxyEnvironment => _proxyEnvironment;
 
@@ -86,6 +93,9 @@ internal sealed class LoadSettings
                     settings._proxyEnvironment.Add(variable.IndexOf('=', StringComparison.Ordinal) > 0
                         ? variable
                         : throw new ArgumentException($"--proxy-env takes NAME=value, not '{variable}'."));
+                    break;
+                case "--scenarios":
+                    settings.ScenarioFilter = Value().Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
                     break;
                 case "--command":
                     settings.Command = Value();

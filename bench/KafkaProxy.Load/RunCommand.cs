@@ -48,7 +48,7 @@ internal static class RunCommand
         ];
 
         var comparisons = new List<Comparison>();
-        foreach (var scenario in scenarios)
+        foreach (var scenario in scenarios.Where(s => settings.Includes(s.Id)))
         {
             comparisons.Add(await CompareAsync(scenario, direct, proxied, proxy, settings.Rounds));
         }
@@ -60,7 +60,7 @@ internal static class RunCommand
         // would reuse without growing the RSS, which would flatter the figure.
         proxy = await ProxyProcess.StartAsync(settings.ProxyPath, cluster.Brokers, maxConnections, settings.ProxyEnvironment, settings.LogDirectory);
         var connections = new List<ConnectionScaleResult>();
-        foreach (int count in settings.ConnectionCounts)
+        foreach (int count in settings.Includes("connections") ? settings.ConnectionCounts : [])
         {
             long needed = (2L * count) + SpareDescriptors;
             if (machine.OpenFilesLimit > 0 && needed > machine.OpenFilesLimit)
