@@ -54,6 +54,8 @@ internal static class RunCommand
         }
 
         var wholeRun = ProxyCost.Between(wholeRunStart.Process, wholeRunStart.Metrics, proxy.Sample(), await proxy.ScrapeAsync());
+        var requests = (await proxy.ScrapeAsync()).Describe("proxy_requests_total");
+        await File.WriteAllTextAsync(Path.Combine(settings.LogDirectory, "proxy-requests.txt"), requests.Replace(", {", "\n{", StringComparison.Ordinal) + "\n");
         await proxy.DisposeAsync();
 
         // A fresh proxy for the idle connections: after the load runs its heap holds free space that new connections
