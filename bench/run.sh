@@ -2,7 +2,7 @@
 # Builds in Release and runs every benchmark: the codec micro-benchmarks (BenchmarkDotNet, short job) and the
 # end-to-end load program (direct vs proxied). Writes bench/results/latest.md (machine, command, every figure),
 # latest.svg (the chart) and latest.json; logs and BenchmarkDotNet's artifacts go to bench/results/raw (git-ignored).
-# About 7 minutes on 2 cores. Extra arguments go to the load program (kafkaproxy-load run --help).
+# About 6 to 7 minutes on 2 cores. Extra arguments go to the load program (kafkaproxy-load run --help).
 #   SKIP_MICRO=1 bench/run.sh          only the load program
 #   bench/run.sh --quick               a smoke run of the load program (about 1 minute)
 set -euo pipefail
@@ -49,7 +49,7 @@ revision=$(git rev-parse --short HEAD)
 git diff --quiet HEAD -- src samples bench/KafkaProxy.Load || revision="$revision+changes"
 export BENCH_REVISION="$revision"
 bench/KafkaProxy.Load/bin/Release/net10.0/kafkaproxy-load run \
-  --connections "1000,$big" --command "bench/run.sh $*" --output "$results" "$@"
+  --connections "1000,$big" --command "bench/run.sh${*:+ $*}" --output "$results" "$@"
 
 if [[ -s "$micro" ]]; then
   {

@@ -11,7 +11,7 @@ internal sealed class LoadSettings
           --output <dir>          where latest.md, latest.svg and latest.json go (default: bench/results); the
                                   cluster and proxy logs go to <dir>/raw
           --duration <seconds>    how long each produce measurement runs (default 5)
-          --rounds <n>            direct, proxied, direct, proxied...: rounds of each comparison; the best round counts (default 2)
+          --rounds <n>            direct, proxied, direct, proxied...: rounds of each comparison; the best round counts (default 3)
           --pings <n>             round trips per latency measurement (default 20000)
           --connections <n,n>     idle connection counts for the scale test (default 1000,9500)
           --proxy-env <NAME=value>  an environment variable for the proxy process (repeatable), e.g. a runtime knob
@@ -32,7 +32,7 @@ internal sealed class LoadSettings
 
     public TimeSpan ProduceDuration { get; private set; } = TimeSpan.FromSeconds(5);
 
-    public int Rounds { get; private set; } = 2;
+    public int Rounds { get; private set; } = 3;
 
     public int Pings { get; private set; } = 20_000;
 

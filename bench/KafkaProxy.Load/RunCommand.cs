@@ -16,12 +16,21 @@ internal static class RunCommand
     // Per proxied connection the proxy holds two descriptors (client and upstream); this leaves room for the rest.
     private const int SpareDescriptors = 200;
 
+    // A 1-minute load average at or above this, before any work of ours, means something else is using the cores.
+    private const double SharedMachineLoad = 0.5;
+
     public static async Task<int> RunAsync(LoadSettings settings)
     {
         var started = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
         var machine = MachineInfo.Read();
         var notes = new List<string>();
+        double loadBefore = double.Parse(machine.LoadAverage.Split(' ')[0], CultureInfo.InvariantCulture);
+        if (loadBefore >= SharedMachineLoad)
+        {
+            notes.Add($"The machine was shared: its 1-minute load average was {loadBefore:F2} before this program started any work (other builds and tests). Expect ratios to move by several percent between runs and a noisy latency tail.");
+        }
+
         Say($"machine: {machine.Cores} cores, {machine.Cpu}, load {machine.LoadAverage}, open files limit {machine.OpenFilesLimit}");
 
         await using var cluster = await ClusterProcess.StartAsync(settings.LogDirectory);
