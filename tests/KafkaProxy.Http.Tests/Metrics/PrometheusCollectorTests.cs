@@ -69,4 +69,55 @@ public sealed class PrometheusCollectorTests
 
         Assert.DoesNotContain("foreign_total", collector.Render(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Record_SeriesThatExists_AllocatesNothing()
+    {
+        using var collector = new PrometheusCollector();
+        using var meter = new Meter("KafkaProxy.Test." + Guid.NewGuid().ToString("N"));
+        var counter = meter.CreateCounter<long>("test_hot_total");
+        var histogram = meter.CreateHistogram<double>("test_hot_seconds", "s");
+        object apiKey = "0";
+        var broker = new KeyValuePair<string, object?>("broker", "b:1");
+        var key = new KeyValuePair<string, object?>("api_key", apiKey);
+        counter.Add(1, broker, key);
+        histogram.Record(0.001, broker, key);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 1000; i++)
+        {
+            counter.Add(1, broker, key);
+            histogram.Record(0.001, broker, key);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Contains("test_hot_total{broker=\"b:1\",api_key=\"0\"} 1001\n", collector.Render(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_RuntimeMeter_ExportsGcCountsAndAllocatedBytes()
+    {
+        using var collector = new PrometheusCollector();
+        GC.Collect(0);
+
+        string text = collector.Render();
+
+        Assert.Contains("# TYPE dotnet_gc_collections counter\n", text, StringComparison.Ordinal);
+        Assert.Contains("dotnet_gc_collections{gc_heap_generation=\"gen0\"} ", text, StringComparison.Ordinal);
+        Assert.Contains("# TYPE dotnet_gc_heap_total_allocated counter\n", text, StringComparison.Ordinal);
+        Assert.Contains("# TYPE dotnet_process_cpu_time counter\n", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_ObservableCounter_ReportsItsLatestTotalNotASum()
+    {
+        using var collector = new PrometheusCollector();
+        using var meter = new Meter("KafkaProxy.Test." + Guid.NewGuid().ToString("N"));
+        long total = 5;
+        meter.CreateObservableCounter("test_observed_total", () => total);
+
+        Assert.Contains("test_observed_total 5\n", collector.Render(), StringComparison.Ordinal);
+        total = 7;
+        Assert.Contains("test_observed_total 7\n", collector.Render(), StringComparison.Ordinal);
+    }
 }

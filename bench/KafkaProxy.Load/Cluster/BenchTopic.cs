@@ -1,0 +1,3 @@
+namespace KafkaProxy.Load.Cluster;
+
+internal sealed record BenchTopic(string Name, int Partitions);

@@ -1,0 +1,43 @@
+using System.Globalization;
+using KafkaProxy.Load;
+using KafkaProxy.Load.Cluster;
+
+// Every number this program prints or writes uses the invariant culture.
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+
+// kafkaproxy-load run [flags]   measures direct vs proxied and writes the results (bench/run.sh calls this)
+// kafkaproxy-load cluster       the test cluster as a process of its own (started by 'run'; prints its bootstrap)
+string command = args.Length == 0 ? "run" : args[0];
+string[] rest = args.Length == 0 ? [] : args[1..];
+switch (command)
+{
+    case "cluster":
+        return await ClusterCommand.RunAsync();
+    case "run":
+        LoadSettings settings;
+        try
+        {
+            settings = LoadSettings.Parse(rest);
+        }
+        catch (ArgumentException ex)
+        {
+            Console.Error.WriteLine("kafkaproxy-load: " + ex.Message);
+            Console.Error.WriteLine(LoadSettings.HelpText);
+            return 2;
+        }
+
+        if (settings.HelpRequested)
+        {
+            Console.WriteLine(LoadSettings.HelpText);
+            return 0;
+        }
+
+        return await RunCommand.RunAsync(settings);
+    case "-h" or "--help" or "help":
+        Console.WriteLine(LoadSettings.HelpText);
+        return 0;
+    default:
+        Console.Error.WriteLine($"kafkaproxy-load: unknown command '{command}'. Commands: run, cluster. kafkaproxy-load --help lists the flags.");
+        return 2;
+}

@@ -1,0 +1,77 @@
+using System.Globalization;
+using System.Security;
+using System.Text;
+
+namespace KafkaProxy.Load.Reporting;
+
+/// <summary>
+/// The chart of a run, as plain SVG: throughput rows (msgs/s) and latency rows (µs), a direct bar and a proxied bar
+/// per row, each row on its own scale with its values and ratio written out.
+/// </summary>
+internal static class ChartSvg
+{
+    private const int Width = 960;
+    private const int LabelWidth = 300;
+    private const int RatioWidth = 90;
+    private const int BarHeight = 14;
+    private const int RowHeight = 2 * BarHeight + 14;
+    private const int TitleHeight = 34;
+    private const string DirectColor = "#4c78a8";
+    private const string ProxiedColor = "#f58518";
+
+    public static string Render(LoadReport report)
+    {
+        var throughput = report.Comparisons.Where(c => c.Direct[0].Unit == "msgs/s")
+            .Select(c => (Label: c.Id, Direct: c.Direct[0].Value, Proxied: c.Proxied[0].Value, Unit: "msgs/s")).ToList();
+        var latency = report.Comparisons.Where(c => c.Direct[0].Unit == "µs")
+            .SelectMany(c => c.Direct.OrderBy(f => f.Value).Select(f => (Label: $"{c.Id} {f.Name}", Direct: f.Value, Proxied: Comparison.Value(c.Proxied, f.Name), Unit: "µs")))
+            .ToList();
+
+        int height = 40 + (2 * TitleHeight) + ((throughput.Count + latency.Count) * RowHeight) + 30;
+        var svg = new StringBuilder();
+        svg.Append(CultureInfo.InvariantCulture, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{Width}\" height=\"{height}\" font-family=\"sans-serif\" font-size=\"12\">\n");
+        svg.Append(CultureInfo.InvariantCulture, $"<rect width=\"{Width}\" height=\"{height}\" fill=\"white\"/>\n");
+        int y = 20;
+        Legend(svg, y, report);
+        y += 20;
+        y = Panel(svg, y, "Throughput, msgs/s (higher is better)", throughput, higherIsBetter: true);
+        Panel(svg, y, "Round-trip latency of one small request, µs (lower is better)", latency, higherIsBetter: false);
+        svg.Append("</svg>\n");
+        return svg.ToString();
+    }
+
+    private static void Legend(StringBuilder svg, int y, LoadReport report)
+    {
+        svg.Append(CultureInfo.InvariantCulture, $"<rect x=\"10\" y=\"{y - 10}\" width=\"12\" height=\"12\" fill=\"{DirectColor}\"/><text x=\"28\" y=\"{y}\">direct</text>\n");
+        svg.Append(CultureInfo.InvariantCulture, $"<rect x=\"90\" y=\"{y - 10}\" width=\"12\" height=\"12\" fill=\"{ProxiedColor}\"/><text x=\"108\" y=\"{y}\">through kafka-proxy</text>\n");
+        string machine = SecurityElement.Escape($"{report.Machine.Cores} cores, {report.Machine.Cpu}, {report.Started:yyyy-MM-dd}, revision {report.Revision}; each row on its own scale");
+        svg.Append(CultureInfo.InvariantCulture, $"<text x=\"260\" y=\"{y}\" fill=\"#555\">{machine}</text>\n");
+    }
+
+    private static int Panel(StringBuilder svg, int y, string title, List<(string Label, double Direct, double Proxied, string Unit)> rows, bool higherIsBetter)
+    {
+        svg.Append(CultureInfo.InvariantCulture, $"<text x=\"10\" y=\"{y + 20}\" font-size=\"14\" font-weight=\"bold\">{SecurityElement.Escape(title)}</text>\n");
+        y += TitleHeight;
+        int barSpace = Width - LabelWidth - RatioWidth - 80;
+        foreach (var row in rows)
+        {
+            double max = Math.Max(row.Direct, row.Proxied);
+            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"10\" y=\"{y + BarHeight + 4}\">{SecurityElement.Escape(row.Label)}</text>\n");
+            Bar(svg, y, row.Direct, max, barSpace, DirectColor);
+            Bar(svg, y + BarHeight + 2, row.Proxied, max, barSpace, ProxiedColor);
+            double ratio = row.Proxied / row.Direct;
+            bool worse = higherIsBetter ? ratio < 1 : ratio > 1;
+            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Width - RatioWidth}\" y=\"{y + BarHeight + 4}\" fill=\"{(worse ? "#b00" : "#070")}\">× {ratio:F3}</text>\n");
+            y += RowHeight;
+        }
+
+        return y;
+    }
+
+    private static void Bar(StringBuilder svg, int y, double value, double max, int space, string color)
+    {
+        double width = max > 0 ? Math.Max(1, value / max * space) : 1;
+        svg.Append(CultureInfo.InvariantCulture, $"<rect x=\"{LabelWidth}\" y=\"{y}\" width=\"{width:F1}\" height=\"{BarHeight}\" fill=\"{color}\"/>");
+        svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{LabelWidth + width + 4:F1}\" y=\"{y + BarHeight - 3}\">{ReportWriter.Num(value)}</text>\n");
+    }
+}
