@@ -23,6 +23,12 @@ public sealed class KafkaProxyOptions
     /// <summary>Broker-side sockets.</summary>
     public SocketOptions UpstreamSockets { get; } = new();
 
+    /// <summary>TLS toward the brokers (<c>--tls-*</c>).</summary>
+    public UpstreamTlsOptions UpstreamTls { get; } = new();
+
+    /// <summary>SASL toward the brokers (<c>--sasl-*</c>).</summary>
+    public UpstreamSaslOptions UpstreamSasl { get; } = new();
+
     /// <summary>The largest frame accepted in either direction (default 100 MiB); a larger one closes its connection.</summary>
     public int MaxFrameSize { get; set; } = KafkaFrame.DefaultMaxFrameSize;
 
