@@ -258,6 +258,12 @@ internal sealed class ProxyConnection
                 return wrote;
             }
 
+            if (_context.Gate.Check(header.ApiKey) is { } refusal)
+            {
+                _context.Metrics.RequestRefused(header.ApiKey, refusal.Reason);
+                throw new ProxyLimitException(refusal.Message);
+            }
+
             bool expectsResponse = true;
             if (header.ApiKey == (short)ApiKey.Produce)
             {

@@ -52,7 +52,7 @@ public sealed class ProxyEngine : IAsyncDisposable
         _metrics = new ProxyMetrics(meterFactory);
         _addressBook = new BrokerAddressBook(_options.DynamicListeners.Enabled ? StartDynamicListener : null);
         var security = _options.UpstreamTls.Enabled || _options.UpstreamSasl.Enabled ? UpstreamSecurity.Create(_options, _logger) : null;
-        _context = new ConnectionContext(_options, _addressBook, _metrics, _logger, security);
+        _context = new ConnectionContext(_options, _addressBook, _metrics, _logger, security, RequestGate.Create(_options));
         _nextSequentialPort = _options.DynamicListeners.SequentialMinPort;
     }
 

@@ -88,4 +88,20 @@ public sealed class SecurityCommandLineTests
             Assert.Contains(flag, ServerCommandLine.HelpText, StringComparison.Ordinal);
         }
     }
+
+    [Fact]
+    public void Parse_ForbiddenApiKeys_CommaSeparatedAndRepeatable()
+    {
+        var options = Apply(NoEnvironment, "--forbidden-api-keys", "20, 19", "--forbidden-api-keys=44");
+
+        Assert.Equal(new short[] { 19, 20, 44 }, options.ForbiddenApiKeys);
+    }
+
+    [Fact]
+    public void Parse_ForbiddenApiKeyNotANumber_NamesTheValue()
+    {
+        var error = Assert.Throws<CommandLineException>(() => ServerCommandLine.Parse(["--forbidden-api-keys", "20,DeleteTopics"], NoEnvironment));
+
+        Assert.Equal("--forbidden-api-keys: 'DeleteTopics' is not an api key: give numbers from 0 to 32767, comma-separated, such as 19,20.", error.Message);
+    }
 }

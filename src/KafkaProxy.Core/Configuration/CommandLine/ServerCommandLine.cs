@@ -83,6 +83,8 @@ public sealed class ServerCommandLine
             (c, v) => c.Configure(o => o.UpstreamSasl.JaasConfigFile = v)),
         new("sasl-handshake-version", "0|1", "SaslHandshake version: 1 (default, Kafka 2.2+; allows re-authentication) or 0 (raw tokens, older brokers).",
             (c, v) => c.Configure(o => o.UpstreamSasl.HandshakeVersion = (short)Int(v))),
+        new("forbidden-api-keys", "keys", "Api keys clients may not send, comma-separated (e.g. 19,20 for CreateTopics and DeleteTopics); such a request closes its connection. Repeatable.",
+            (c, v) => c.Configure(o => o.ForbiddenApiKeys.UnionWith(ApiKeys(v)))),
         new("http-listen-address", "host:port", "Where /health, /ready and /metrics are served (default 127.0.0.1:9080; use 0.0.0.0:9080 for Kubernetes probes).",
             (c, v) => c.HttpListenAddress = HostPort.Parse(v)),
         new("http-health-path", "path", "Liveness path (default /health).", (c, v) => c.HttpHealthPath = Path(v)),
@@ -258,6 +260,12 @@ public sealed class ServerCommandLine
         int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int parsed)
             ? parsed
             : throw new FormatException($"'{value}' is not a whole number.");
+
+    private static IEnumerable<short> ApiKeys(string value) =>
+        value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(k =>
+            short.TryParse(k, NumberStyles.None, CultureInfo.InvariantCulture, out short key)
+                ? key
+                : throw new FormatException($"'{k}' is not an api key: give numbers from 0 to 32767, comma-separated, such as 19,20."));
 
     private static string Path(string value) =>
         value.StartsWith('/') && !value.Contains(' ', StringComparison.Ordinal) ? value : throw new FormatException($"'{value}' is not a path: it must start with / and have no spaces.");
