@@ -23,6 +23,18 @@ public sealed class KafkaProxyOptions
     /// <summary>Broker-side sockets.</summary>
     public SocketOptions UpstreamSockets { get; } = new();
 
+    /// <summary>TLS toward the brokers (<c>--tls-*</c>).</summary>
+    public UpstreamTlsOptions UpstreamTls { get; } = new();
+
+    /// <summary>SASL toward the brokers (<c>--sasl-*</c>).</summary>
+    public UpstreamSaslOptions UpstreamSasl { get; } = new();
+
+    /// <summary>
+    /// Api keys clients may not send (<c>--forbidden-api-keys</c>), for example 20 (DeleteTopics) or 19 (CreateTopics): such
+    /// a request closes its connection and is counted in <c>proxy_requests_refused_total</c>.
+    /// </summary>
+    public ISet<short> ForbiddenApiKeys { get; } = new SortedSet<short>();
+
     /// <summary>The largest frame accepted in either direction (default 100 MiB); a larger one closes its connection.</summary>
     public int MaxFrameSize { get; set; } = KafkaFrame.DefaultMaxFrameSize;
 

@@ -88,7 +88,80 @@ public sealed class KafkaProxyOptionsValidator : IValidateOptions<KafkaProxyOpti
             errors.Add("--deterministic-listeners needs --dynamic-sequential-min-port: the port is that minimum plus the broker id.");
         }
 
+        UpstreamTls(errors, options.UpstreamTls);
+        UpstreamSasl(errors, options.UpstreamSasl);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void UpstreamTls(List<string> errors, UpstreamTlsOptions tls)
+    {
+        if (!tls.Enabled)
+        {
+            return;
+        }
+
+        if (string.IsNullOrEmpty(tls.ClientCertFile) != string.IsNullOrEmpty(tls.ClientKeyFile))
+        {
+            errors.Add("Mutual TLS needs both --tls-client-cert-file and --tls-client-key-file (UpstreamTls.ClientCertFile, ClientKeyFile): give both or neither.");
+        }
+
+        FileExists(errors, tls.CaChainCertFile, "--tls-ca-chain-cert-file (UpstreamTls.CaChainCertFile)");
+        FileExists(errors, tls.ClientCertFile, "--tls-client-cert-file (UpstreamTls.ClientCertFile)");
+        FileExists(errors, tls.ClientKeyFile, "--tls-client-key-file (UpstreamTls.ClientKeyFile)");
+        if (tls.UseSystemTrustStore && string.IsNullOrEmpty(tls.CaChainCertFile))
+        {
+            errors.Add("--tls-system-cert-pool (UpstreamTls.UseSystemTrustStore) adds the system store to --tls-ca-chain-cert-file, which is not set; without a CA file the system store is used anyway: drop the flag or add the CA file.");
+        }
+
+        if (tls.HandshakeTimeout <= TimeSpan.Zero)
+        {
+            errors.Add($"UpstreamTls.HandshakeTimeout is {tls.HandshakeTimeout}; it must be positive, for example 15s.");
+        }
+    }
+
+    private static void UpstreamSasl(List<string> errors, UpstreamSaslOptions sasl)
+    {
+        if (!sasl.Enabled)
+        {
+            return;
+        }
+
+        if (!SaslMechanismNames.All.Contains(sasl.Mechanism))
+        {
+            errors.Add($"--sasl-method (UpstreamSasl.Mechanism) is '{sasl.Mechanism}'; use one of {string.Join(", ", SaslMechanismNames.All)}.");
+        }
+
+        if (!string.IsNullOrEmpty(sasl.JaasConfigFile))
+        {
+            FileExists(errors, sasl.JaasConfigFile, "--sasl-jaas-config-file (UpstreamSasl.JaasConfigFile)");
+        }
+        else if (string.IsNullOrEmpty(sasl.Username) || string.IsNullOrEmpty(sasl.Password))
+        {
+            errors.Add("--sasl-enable needs credentials: give --sasl-username and --sasl-password (or the SASL_PASSWORD environment variable), or --sasl-jaas-config-file.");
+        }
+
+        if (sasl.HandshakeVersion is not (0 or 1))
+        {
+            errors.Add($"--sasl-handshake-version (UpstreamSasl.HandshakeVersion) is {sasl.HandshakeVersion}; use 1 (Kafka 1.0 and later) or 0 (older brokers).");
+        }
+
+        if (sasl.Timeout <= TimeSpan.Zero || sasl.Timeout > MaxTimeout)
+        {
+            errors.Add($"UpstreamSasl.Timeout is {sasl.Timeout}; it must be positive and at most 24 days, for example 15s.");
+        }
+
+        if (!(sasl.ReauthenticateAt > 0 && sasl.ReauthenticateAt < 1))
+        {
+            errors.Add($"UpstreamSasl.ReauthenticateAt is {sasl.ReauthenticateAt}; it is a fraction of the session lifetime between 0 and 1, for example 0.85.");
+        }
+    }
+
+    private static void FileExists(List<string> errors, string? path, string setting)
+    {
+        if (!string.IsNullOrEmpty(path) && !File.Exists(path))
+        {
+            errors.Add($"{setting} '{path}' does not exist: give the path of a readable file.");
+        }
     }
 
     private static bool IsWildcard(string host) => host is "0.0.0.0" or "::" or "[::]";

@@ -29,6 +29,8 @@ internal sealed class ProxyMetrics
     private readonly Counter<long> _framesRejected;
     private readonly Counter<long> _connectionsRefused;
     private readonly UpDownCounter<long> _dynamicListeners;
+    private readonly Counter<long> _upstreamSecurityFailures;
+    private readonly Counter<long> _requestsRefused;
 
     public ProxyMetrics(IMeterFactory meterFactory)
     {
@@ -43,6 +45,8 @@ internal sealed class ProxyMetrics
         _framesRejected = meter.CreateCounter<long>("proxy_frames_rejected_total", "{frame}", "Frames that closed their connection, by reason.");
         _connectionsRefused = meter.CreateCounter<long>("proxy_connections_refused_total", "{connection}", "Client connections refused by the connection limit.");
         _dynamicListeners = meter.CreateUpDownCounter<long>("proxy_dynamic_listeners", "{listener}", "Listeners started for discovered brokers.");
+        _requestsRefused = meter.CreateCounter<long>("proxy_requests_refused_total", "{request}", "Client requests refused (their connection closed), by api key and reason (forbidden, sasl_by_proxy, unauthenticated).");
+        _upstreamSecurityFailures = meter.CreateCounter<long>("proxy_upstream_security_failures_total", "{failure}", "Broker connections closed because TLS or SASL failed, by broker and stage (tls, sasl, reauth).");
     }
 
     public void ConnectionOpened(string broker)
@@ -82,6 +86,14 @@ internal sealed class ProxyMetrics
     public void ConnectionRefused() => _connectionsRefused.Add(1);
 
     public void DynamicListenerStarted() => _dynamicListeners.Add(1);
+
+    /// <summary>A request refused by policy; <paramref name="reason"/> is one of a few fixed words.</summary>
+    public void RequestRefused(short apiKey, string reason) =>
+        _requestsRefused.Add(1, new KeyValuePair<string, object?>("api_key", ApiKeyLabel(apiKey)), new KeyValuePair<string, object?>("reason", reason));
+
+    /// <summary>A TLS or SASL failure toward a broker; <paramref name="stage"/> is one of a few fixed words.</summary>
+    public void UpstreamSecurityFailed(string broker, string stage) =>
+        _upstreamSecurityFailures.Add(1, new KeyValuePair<string, object?>("broker", broker), new KeyValuePair<string, object?>("stage", stage));
 
     private static object ApiKeyLabel(short apiKey) => apiKey >= 0 && apiKey < ApiKeyLabels.Length ? ApiKeyLabels[apiKey] : OtherLabel;
 

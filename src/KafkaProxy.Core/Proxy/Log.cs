@@ -39,4 +39,7 @@ internal static partial class Log
 
     [LoggerMessage(1012, LogLevel.Error, "Response for an unmapped broker refused: {Reason}")]
     public static partial void UnmappedBroker(ILogger logger, string reason);
+
+    [LoggerMessage(1013, LogLevel.Warning, "Connection {ConnectionId}: {Stage} with broker {Upstream} failed, closing the client connection: {Reason}")]
+    public static partial void UpstreamSecurityFailed(ILogger logger, long connectionId, string stage, string upstream, string reason);
 }

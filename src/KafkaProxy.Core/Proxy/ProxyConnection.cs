@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Net.Sockets;
+using KafkaProxy.Core.Security;
 using KafkaProxy.Protocol.Frames;
 using KafkaProxy.Protocol.Headers;
 using KafkaProxy.Protocol.Messages.Produce;
@@ -60,10 +61,15 @@ internal sealed class ProxyConnection
             return;
         }
 
+        var upstreamStream = await SecureUpstreamAsync(_upstream).ConfigureAwait(false);
+        if (upstreamStream is null)
+        {
+            return;
+        }
+
+        await using var upstreamStreamScope = upstreamStream.ConfigureAwait(false);
         var clientStream = new NetworkStream(_client, ownsSocket: false);
         await using var clientStreamScope = clientStream.ConfigureAwait(false);
-        var upstreamStream = new NetworkStream(_upstream, ownsSocket: false);
-        await using var upstreamStreamScope = upstreamStream.ConfigureAwait(false);
         _clientReader = PipeReader.Create(clientStream, ReaderOptions);
         var clientWriter = PipeWriter.Create(clientStream, WriterOptions);
         var upstreamReader = PipeReader.Create(upstreamStream, ReaderOptions);
@@ -170,6 +176,27 @@ internal sealed class ProxyConnection
         }
     }
 
+    // TLS and SASL with the broker, when configured, before any client frame is forwarded; the plain stream otherwise.
+    private async Task<Stream?> SecureUpstreamAsync(Socket upstream)
+    {
+        if (_context.UpstreamSecurity is not { } security)
+        {
+            return new NetworkStream(upstream, ownsSocket: false);
+        }
+
+        try
+        {
+            var (stream, _) = await security.OpenAsync(upstream, Route.Upstream.Host, Broker).ConfigureAwait(false);
+            return stream;
+        }
+        catch (UpstreamSecurityException ex)
+        {
+            Log.UpstreamSecurityFailed(_context.Logger, Id, ex.Stage, Broker, ex.Message);
+            _context.Metrics.UpstreamSecurityFailed(Broker, ex.Stage);
+            return null;
+        }
+    }
+
     private async Task PumpRequestsAsync(PipeReader client, PipeWriter upstream)
     {
         long remaining = 0;
@@ -229,6 +256,12 @@ internal sealed class ProxyConnection
             if (!RequestHeader.TryReadPrefix(payload, out var header))
             {
                 return wrote;
+            }
+
+            if (_context.Gate.Check(header.ApiKey) is { } refusal)
+            {
+                _context.Metrics.RequestRefused(header.ApiKey, refusal.Reason);
+                throw new ProxyLimitException(refusal.Message);
             }
 
             bool expectsResponse = true;

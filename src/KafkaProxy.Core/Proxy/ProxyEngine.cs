@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using System.Net.Sockets;
 using KafkaProxy.Core.Configuration;
 using KafkaProxy.Core.Diagnostics;
+using KafkaProxy.Core.Security;
 using KafkaProxy.Protocol.Rewriting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -50,7 +51,8 @@ public sealed class ProxyEngine : IAsyncDisposable
 
         _metrics = new ProxyMetrics(meterFactory);
         _addressBook = new BrokerAddressBook(_options.DynamicListeners.Enabled ? StartDynamicListener : null);
-        _context = new ConnectionContext(_options, _addressBook, _metrics, _logger);
+        var security = _options.UpstreamTls.Enabled || _options.UpstreamSasl.Enabled ? UpstreamSecurity.Create(_options, _logger) : null;
+        _context = new ConnectionContext(_options, _addressBook, _metrics, _logger, security, RequestGate.Create(_options));
         _nextSequentialPort = _options.DynamicListeners.SequentialMinPort;
     }
 

@@ -55,6 +55,36 @@ public sealed class ServerCommandLine
             (c, v) => c.Configure(o => o.IdleTimeout = GoDuration.Parse(v))),
         new("drain-timeout", "duration", "On SIGTERM/SIGINT, how long in-flight requests may take to be answered before connections close (default 30s).",
             (c, v) => c.Configure(o => o.DrainTimeout = GoDuration.Parse(v))),
+        new("tls-enable", null, "Connect to the brokers with TLS (1.2 or later).",
+            (c, _) => c.Configure(o => o.UpstreamTls.Enabled = true)),
+        new("tls-ca-chain-cert-file", "file", "PEM file of the CAs that sign the brokers' certificates (default: the system trust store).",
+            (c, v) => c.Configure(o => o.UpstreamTls.CaChainCertFile = v)),
+        new("tls-system-cert-pool", null, "Trust the system's CAs as well as --tls-ca-chain-cert-file.",
+            (c, _) => c.Configure(o => o.UpstreamTls.UseSystemTrustStore = true)),
+        new("tls-client-cert-file", "file", "PEM file of the proxy's client certificate, for brokers that require mutual TLS.",
+            (c, v) => c.Configure(o => o.UpstreamTls.ClientCertFile = v)),
+        new("tls-client-key-file", "file", "PEM file of the client certificate's private key (PKCS#8 or PKCS#1; encrypted PKCS#8 with --tls-client-key-password).",
+            (c, v) => c.Configure(o => o.UpstreamTls.ClientKeyFile = v)),
+        new("tls-client-key-password", "password", "Password of the encrypted client key (default: the TLS_CLIENT_KEY_PASSWORD environment variable, which keeps it out of the process list).",
+            (c, v) => c.Configure(o => o.UpstreamTls.ClientKeyPassword = v)),
+        new("tls-server-name", "name", "Name sent as SNI and checked against every broker's certificate (default: the broker's advertised host).",
+            (c, v) => c.Configure(o => o.UpstreamTls.ServerName = v)),
+        new("tls-insecure-skip-verify", null, "Do not verify broker certificates. Tests only: anyone on the path can then read the traffic.",
+            (c, _) => c.Configure(o => o.UpstreamTls.InsecureSkipVerify = true)),
+        new("sasl-enable", null, "Authenticate every broker connection with SASL before forwarding the client's frames.",
+            (c, _) => c.Configure(o => o.UpstreamSasl.Enabled = true)),
+        new("sasl-method", "mechanism", "PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 (default PLAIN).",
+            (c, v) => c.Configure(o => o.UpstreamSasl.Mechanism = OneOf(v, [.. SaslMechanismNames.All]).ToUpperInvariant())),
+        new("sasl-username", "user", "SASL user.",
+            (c, v) => c.Configure(o => o.UpstreamSasl.Username = v)),
+        new("sasl-password", "password", "SASL password (default: the SASL_PASSWORD environment variable, which keeps it out of the process list).",
+            (c, v) => c.Configure(o => o.UpstreamSasl.Password = v)),
+        new("sasl-jaas-config-file", "file", "JAAS file with username=\"...\" and password=\"...\"; overrides --sasl-username and --sasl-password.",
+            (c, v) => c.Configure(o => o.UpstreamSasl.JaasConfigFile = v)),
+        new("sasl-handshake-version", "0|1", "SaslHandshake version: 1 (default, Kafka 2.2+; allows re-authentication) or 0 (raw tokens, older brokers).",
+            (c, v) => c.Configure(o => o.UpstreamSasl.HandshakeVersion = (short)Int(v))),
+        new("forbidden-api-keys", "keys", "Api keys clients may not send, comma-separated (e.g. 19,20 for CreateTopics and DeleteTopics); such a request closes its connection. Repeatable.",
+            (c, v) => c.Configure(o => o.ForbiddenApiKeys.UnionWith(ApiKeys(v)))),
         new("http-listen-address", "host:port", "Where /health, /ready and /metrics are served (default 127.0.0.1:9080; use 0.0.0.0:9080 for Kubernetes probes).",
             (c, v) => c.HttpListenAddress = HostPort.Parse(v)),
         new("http-health-path", "path", "Liveness path (default /health).", (c, v) => c.HttpHealthPath = Path(v)),
@@ -101,12 +131,30 @@ public sealed class ServerCommandLine
     /// <summary>True when at least one <c>--bootstrap-server-mapping</c> was given.</summary>
     public bool HasBrokerMappings { get; private set; }
 
-    /// <summary>Parses the arguments after <c>server</c>.</summary>
+    /// <summary>Parses the arguments after <c>server</c>; passwords not given as flags come from the process environment.</summary>
     /// <exception cref="CommandLineException">A flag is unknown, lacks its value, or has a malformed one.</exception>
-    public static ServerCommandLine Parse(IReadOnlyList<string> args)
+    public static ServerCommandLine Parse(IReadOnlyList<string> args) => Parse(args, Environment.GetEnvironmentVariable);
+
+    /// <summary>
+    /// Parses the arguments after <c>server</c>. <paramref name="environment"/> supplies SASL_PASSWORD and
+    /// TLS_CLIENT_KEY_PASSWORD, used when the matching flag is not given (as the Go kafka-proxy does).
+    /// </summary>
+    /// <exception cref="CommandLineException">A flag is unknown, lacks its value, or has a malformed one.</exception>
+    public static ServerCommandLine Parse(IReadOnlyList<string> args, Func<string, string?> environment)
     {
         ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(environment);
         var line = new ServerCommandLine();
+        if (environment("SASL_PASSWORD") is { Length: > 0 } saslPassword)
+        {
+            line.Configure(o => o.UpstreamSasl.Password = saslPassword);
+        }
+
+        if (environment("TLS_CLIENT_KEY_PASSWORD") is { Length: > 0 } keyPassword)
+        {
+            line.Configure(o => o.UpstreamTls.ClientKeyPassword = keyPassword);
+        }
+
         for (int i = 0; i < args.Count; i++)
         {
             string arg = args[i];
@@ -212,6 +260,12 @@ public sealed class ServerCommandLine
         int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int parsed)
             ? parsed
             : throw new FormatException($"'{value}' is not a whole number.");
+
+    private static IEnumerable<short> ApiKeys(string value) =>
+        value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(k =>
+            short.TryParse(k, NumberStyles.None, CultureInfo.InvariantCulture, out short key)
+                ? key
+                : throw new FormatException($"'{k}' is not an api key: give numbers from 0 to 32767, comma-separated, such as 19,20."));
 
     private static string Path(string value) =>
         value.StartsWith('/') && !value.Contains(' ', StringComparison.Ordinal) ? value : throw new FormatException($"'{value}' is not a path: it must start with / and have no spaces.");

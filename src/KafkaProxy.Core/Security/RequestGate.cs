@@ -1,0 +1,48 @@
+using KafkaProxy.Core.Configuration;
+using KafkaProxy.Protocol.Headers;
+
+namespace KafkaProxy.Core.Security;
+
+/// <summary>
+/// Api keys a client may not send: those of <c>--forbidden-api-keys</c>, and the SASL requests when the proxy itself
+/// authenticates to the brokers (a client's own SaslHandshake would start a second exchange on the proxy's
+/// authenticated connection). Built once; the check per request is one array lookup.
+/// </summary>
+internal sealed class RequestGate
+{
+    private readonly Refusal?[] _refusals;
+
+    private RequestGate(Refusal?[] refusals) => _refusals = refusals;
+
+    public static RequestGate Create(KafkaProxyOptions options)
+    {
+        int size = options.ForbiddenApiKeys.Count == 0 ? 0 : options.ForbiddenApiKeys.Max() + 1;
+        if (options.UpstreamSasl.Enabled)
+        {
+            size = Math.Max(size, (int)ApiKey.SaslAuthenticate + 1);
+        }
+
+        var refusals = new Refusal?[size];
+        if (options.UpstreamSasl.Enabled)
+        {
+            foreach (var key in new[] { ApiKey.SaslHandshake, ApiKey.SaslAuthenticate })
+            {
+                refusals[(int)key] = new Refusal("sasl_by_proxy", $"the client sent {key} (api key {(int)key}), but the proxy authenticates to the brokers itself (--sasl-enable): configure the client without SASL (security.protocol=PLAINTEXT)");
+            }
+        }
+
+        foreach (short key in options.ForbiddenApiKeys)
+        {
+            string name = Enum.IsDefined((ApiKey)key) ? $"{(ApiKey)key} (api key {key})" : $"api key {key}";
+            refusals[key] = new Refusal("forbidden", $"the client sent {name}, which --forbidden-api-keys refuses");
+        }
+
+        return new RequestGate(refusals);
+    }
+
+    /// <summary>Why <paramref name="apiKey"/> is refused, or null when it may pass.</summary>
+    public Refusal? Check(short apiKey) => (uint)apiKey < (uint)_refusals.Length ? _refusals[apiKey] : null;
+
+    /// <summary>A refusal: a metric label from a fixed set, and the log message.</summary>
+    internal sealed record Refusal(string Reason, string Message);
+}

@@ -1,0 +1,32 @@
+using System.Security.Cryptography;
+
+namespace KafkaProxy.Core.Security;
+
+/// <summary>The hash-dependent parts of SCRAM (RFC 5802 section 2.2): H, HMAC and Hi (PBKDF2 with HMAC).</summary>
+internal sealed class ScramAlgorithm
+{
+    public static readonly ScramAlgorithm Sha256 = new("SCRAM-SHA-256", HashAlgorithmName.SHA256, 32);
+    public static readonly ScramAlgorithm Sha512 = new("SCRAM-SHA-512", HashAlgorithmName.SHA512, 64);
+
+    private ScramAlgorithm(string name, HashAlgorithmName hash, int length)
+    {
+        Name = name;
+        Hash = hash;
+        Length = length;
+    }
+
+    public string Name { get; }
+
+    public HashAlgorithmName Hash { get; }
+
+    /// <summary>Bytes of a hash, and of every SCRAM key.</summary>
+    public int Length { get; }
+
+    public byte[] H(ReadOnlySpan<byte> data) => Hash == HashAlgorithmName.SHA256 ? SHA256.HashData(data) : SHA512.HashData(data);
+
+    public byte[] Hmac(ReadOnlySpan<byte> key, ReadOnlySpan<byte> data) =>
+        Hash == HashAlgorithmName.SHA256 ? HMACSHA256.HashData(key, data) : HMACSHA512.HashData(key, data);
+
+    public byte[] Hi(ReadOnlySpan<byte> password, ReadOnlySpan<byte> salt, int iterations) =>
+        Rfc2898DeriveBytes.Pbkdf2(password, salt, iterations, Hash, Length);
+}
