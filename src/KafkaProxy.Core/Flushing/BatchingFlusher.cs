@@ -22,6 +22,7 @@ public sealed class BatchingFlusher : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly FlusherMetrics _metrics;
     private readonly OwnedMeterFactory? _ownedMeterFactory;
+    private readonly bool _ownsTopicStore;
     private readonly SemaphoreSlim _topicSwitch = new(1, 1);
     private readonly object _gate = new();
 
@@ -39,6 +40,7 @@ public sealed class BatchingFlusher : IAsyncDisposable
     private IProducer<Null, byte[]>? _producer;
     private CancellationTokenSource? _loopStop;
     private Task _loop = Task.CompletedTask;
+    private Task _refresh = Task.CompletedTask;
     private int _stopped;
 
     /// <summary>Creates a flusher; <see cref="StartAsync"/> connects it.</summary>
@@ -56,7 +58,8 @@ public sealed class BatchingFlusher : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
-        _topicStore = topicStore ?? (_options.TopicCacheFile.Length > 0 ? new FileTopicStore(_options.TopicCacheFile) : new MemoryTopicStore());
+        _topicStore = topicStore ?? DefaultTopicStore(_options);
+        _ownsTopicStore = topicStore is null;
         _time = timeProvider ?? TimeProvider.System;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<BatchingFlusher>();
         if (meterFactory is null)
@@ -117,6 +120,11 @@ public sealed class BatchingFlusher : IAsyncDisposable
         }
 
         _loop = Task.Run(() => RunAsync(_loopStop.Token), CancellationToken.None);
+        if (_options.TopicStateTopic.Length > 0)
+        {
+            _refresh = RefreshTopicAsync(_loopStop.Token);
+        }
+
         Log.Started(_logger, CurrentTopic, _options.BootstrapServers, _options.BatchSize, _options.FlushInterval);
     }
 
@@ -250,6 +258,7 @@ public sealed class BatchingFlusher : IAsyncDisposable
         {
             await _loopStop.CancelAsync().ConfigureAwait(false);
             await _loop.ConfigureAwait(false);
+            await _refresh.ConfigureAwait(false);
         }
 
         if (_producer is not null)
@@ -267,6 +276,60 @@ public sealed class BatchingFlusher : IAsyncDisposable
         await StopAsync().ConfigureAwait(false);
         _topicSwitch.Dispose();
         _ownedMeterFactory?.Dispose();
+        if (_ownsTopicStore && _topicStore is IDisposable disposable)
+        {
+            disposable.Dispose();
+        }
+    }
+
+    private static ITopicStore DefaultTopicStore(BatchingFlusherOptions options) =>
+        options.TopicStateTopic.Length > 0 ? new KafkaTopicStore(options.BootstrapServers, options.TopicStateTopic, options.Producer)
+        : options.TopicCacheFile.Length > 0 ? new FileTopicStore(options.TopicCacheFile)
+        : new MemoryTopicStore();
+
+    // Scale-out mode: another replica may switch the topic; adopt what the shared store says.
+    private async Task RefreshTopicAsync(CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(_options.TopicStateRefreshInterval, _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
+            {
+                string? stored;
+                try
+                {
+                    stored = await _topicStore.LoadAsync(stop).ConfigureAwait(false);
+                }
+                catch (KafkaException ex)
+                {
+                    Log.TopicRefreshFailed(_logger, ex.Message);
+                    continue;
+                }
+
+                await _topicSwitch.WaitAsync(stop).ConfigureAwait(false);
+                try
+                {
+                    string old = CurrentTopic;
+                    if (stored is not null && stored != old)
+                    {
+                        lock (_gate)
+                        {
+                            Volatile.Write(ref _topic, stored);
+                        }
+
+                        Log.TopicSwitched(_logger, old, stored);
+                    }
+                }
+                finally
+                {
+                    _topicSwitch.Release();
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
     }
 
     private static TaskCompletionSource NewWake() => new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -34,6 +34,9 @@ internal static partial class Log
     [LoggerMessage(2011, LogLevel.Debug, "librdkafka {Facility}: {Message}")]
     public static partial void ClientLog(ILogger logger, string facility, string message);
 
+    [LoggerMessage(2012, LogLevel.Warning, "Could not read the shared topic state; keeping the current topic: {Reason}")]
+    public static partial void TopicRefreshFailed(ILogger logger, string reason);
+
     [LoggerMessage(2010, LogLevel.Information, "Topic {Topic} read from {Store}")]
     public static partial void TopicLoaded(ILogger logger, string topic, string store);
 }

@@ -19,9 +19,12 @@ internal sealed class RunningGateway : IAsyncDisposable
     public const string Token = "test-token-6b1f0c";
     public const string Topic = "events";
 
-    private RunningGateway(KafkaTestCluster cluster, WebApplication app, Uri address, CapturingLoggerProvider logs)
+    private readonly bool _ownsCluster;
+
+    private RunningGateway(KafkaTestCluster cluster, bool ownsCluster, WebApplication app, Uri address, CapturingLoggerProvider logs)
     {
         Cluster = cluster;
+        _ownsCluster = ownsCluster;
         App = app;
         Http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
         Logs = logs;
@@ -37,19 +40,20 @@ internal sealed class RunningGateway : IAsyncDisposable
 
     public BatchingFlusher Flusher => App.Services.GetRequiredService<BatchingFlusher>();
 
-    public static async Task<RunningGateway> StartAsync(Action<BatchingFlusherOptions>? flusher = null, Action<HttpPushOptions>? push = null, TimeProvider? time = null)
+    /// <summary>Starts a gateway, in front of <paramref name="cluster"/> when given (it stays the caller's), else of a new one.</summary>
+    public static async Task<RunningGateway> StartAsync(Action<BatchingFlusherOptions>? flusher = null, Action<HttpPushOptions>? push = null, KafkaTestCluster? cluster = null)
     {
-        var cluster = await KafkaTestCluster.StartAsync(brokers: 3);
-        cluster.CreateTopic(Topic, partitions: 3);
+        bool ownsCluster = cluster is null;
+        if (cluster is null)
+        {
+            cluster = await KafkaTestCluster.StartAsync(brokers: 3);
+            cluster.CreateTopic(Topic, partitions: 3);
+        }
+
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var logs = new CapturingLoggerProvider();
         builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Trace);
-        if (time is not null)
-        {
-            builder.Services.AddSingleton(time);
-        }
-
         builder.Services
             .AddBatchingFlusher(o =>
             {
@@ -71,7 +75,7 @@ internal sealed class RunningGateway : IAsyncDisposable
         app.MapKafkaProxyMetrics();
         await app.StartAsync();
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new RunningGateway(cluster, app, new Uri(address), logs);
+        return new RunningGateway(cluster, ownsCluster, app, new Uri(address), logs);
     }
 
     /// <summary>The body the existing clients send: per message a 4-byte little-endian length, then the bytes.</summary>
@@ -142,6 +146,9 @@ internal sealed class RunningGateway : IAsyncDisposable
         Http.Dispose();
         await App.StopAsync();
         await App.DisposeAsync();
-        await Cluster.DisposeAsync();
+        if (_ownsCluster)
+        {
+            await Cluster.DisposeAsync();
+        }
     }
 }
