@@ -281,6 +281,22 @@ public sealed class PushGatewayTests
         Assert.Contains("gateway_buffered_messages 0", metrics, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Tokens_RightOrWrong_NeverReachALogLine()
+    {
+        const string wrong = "wrong-token-5e0d77";
+        await using var gateway = await RunningGateway.StartAsync();
+
+        using var ok = await gateway.PushAsync([Bytes("x")]);
+        using var refused = await gateway.Http.SendAsync(RunningGateway.PushRequest(RunningGateway.Frame([Bytes("y")]), token: wrong));
+        using var topic = await gateway.Http.SendAsync(RunningGateway.PushRequest([], "/topic/other", token: wrong));
+        await gateway.Flusher.StopAsync();
+
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        Assert.NotEmpty(gateway.Logs.Lines); // captured at Trace level, ASP.NET Core's own lines included
+        Assert.DoesNotContain(gateway.Logs.Lines, l => l.Contains(RunningGateway.Token, StringComparison.Ordinal) || l.Contains(wrong, StringComparison.Ordinal));
+    }
+
     private static async Task WaitUntil(Func<bool> condition)
     {
         using var patience = new CancellationTokenSource(Clients.Patience);
