@@ -33,7 +33,16 @@ switch (command)
             return 0;
         }
 
-        return await RunCommand.RunAsync(settings);
+        try
+        {
+            return await RunCommand.RunAsync(settings);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or TimeoutException or InvalidOperationException or IOException)
+        {
+            // A process that would not start or a scenario that could not finish: say which, without a stack trace.
+            Console.Error.WriteLine("kafkaproxy-load: " + ex.Message);
+            return 1;
+        }
     case "-h" or "--help" or "help":
         Console.WriteLine(LoadSettings.HelpText);
         return 0;
