@@ -42,4 +42,7 @@ internal static partial class Log
 
     [LoggerMessage(1013, LogLevel.Warning, "Connection {ConnectionId}: {Stage} with broker {Upstream} failed, closing the client connection: {Reason}")]
     public static partial void UpstreamSecurityFailed(ILogger logger, long connectionId, string stage, string upstream, string reason);
+
+    [LoggerMessage(1014, LogLevel.Debug, "Connection {ConnectionId}: re-authenticated with broker {Upstream}")]
+    public static partial void Reauthenticated(ILogger logger, long connectionId, string upstream);
 }
