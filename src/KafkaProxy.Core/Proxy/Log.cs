@@ -45,4 +45,7 @@ internal static partial class Log
 
     [LoggerMessage(1014, LogLevel.Debug, "Connection {ConnectionId}: re-authenticated with broker {Upstream}")]
     public static partial void Reauthenticated(ILogger logger, long connectionId, string upstream);
+
+    [LoggerMessage(1015, LogLevel.Warning, "Connection {ConnectionId} to broker {Upstream} refused: {Reason}")]
+    public static partial void ClientSecurityFailed(ILogger logger, long connectionId, string upstream, string reason);
 }

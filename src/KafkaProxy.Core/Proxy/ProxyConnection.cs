@@ -62,6 +62,13 @@ internal sealed class ProxyConnection
     {
         var log = _context.Logger;
         Log.ConnectionOpened(log, Id, _client.RemoteEndPoint?.ToString(), Broker);
+        var clientStream = await SecureClientAsync().ConfigureAwait(false);
+        if (clientStream is null)
+        {
+            return;
+        }
+
+        await using var clientStreamScope = clientStream.ConfigureAwait(false);
         _upstream = await DialAsync().ConfigureAwait(false);
         if (_upstream is null)
         {
@@ -75,8 +82,6 @@ internal sealed class ProxyConnection
         }
 
         await using var upstreamStreamScope = upstreamStream.ConfigureAwait(false);
-        var clientStream = new NetworkStream(_client, ownsSocket: false);
-        await using var clientStreamScope = clientStream.ConfigureAwait(false);
         _clientReader = PipeReader.Create(clientStream, ReaderOptions);
         var clientWriter = PipeWriter.Create(clientStream, WriterOptions);
         var upstreamReader = PipeReader.Create(upstreamStream, ReaderOptions);
@@ -198,6 +203,27 @@ internal sealed class ProxyConnection
         }
     }
 
+    // TLS with the client when the listeners speak it; the plain stream otherwise.
+    private async Task<Stream?> SecureClientAsync()
+    {
+        var stream = new NetworkStream(_client, ownsSocket: false);
+        if (_context.ClientTls is not { } tls)
+        {
+            return stream;
+        }
+
+        try
+        {
+            return await tls.AuthenticateAsync(stream).ConfigureAwait(false);
+        }
+        catch (HandshakeFailedException ex)
+        {
+            Log.ClientSecurityFailed(_context.Logger, Id, Broker, ex.Message);
+            _context.Metrics.ClientSecurityFailed(ex.Stage);
+            return null;
+        }
+    }
+
     // TLS and SASL with the broker, when configured, before any client frame is forwarded; the plain stream otherwise.
     private async Task<Stream?> SecureUpstreamAsync(Socket upstream)
     {
@@ -213,7 +239,7 @@ internal sealed class ProxyConnection
             _reauthentication?.Schedule(sessionLifetimeMs, startedAt);
             return stream;
         }
-        catch (UpstreamSecurityException ex)
+        catch (HandshakeFailedException ex)
         {
             Log.UpstreamSecurityFailed(_context.Logger, Id, ex.Stage, Broker, ex.Message);
             _context.Metrics.UpstreamSecurityFailed(Broker, ex.Stage);
@@ -465,7 +491,7 @@ internal sealed class ProxyConnection
         {
             return ex.Message;
         }
-        catch (UpstreamSecurityException ex)
+        catch (HandshakeFailedException ex)
         {
             _context.Metrics.UpstreamSecurityFailed(Broker, ex.Stage);
             return $"re-authentication with the broker failed: {ex.Message}";

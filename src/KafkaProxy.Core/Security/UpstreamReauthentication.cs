@@ -51,7 +51,7 @@ internal sealed class UpstreamReauthentication : ISaslTransport
         Volatile.Write(ref _dueAt, lifetimeMs > 0 ? startedAt + Math.Max(1, (long)(lifetimeMs * _fraction)) : 0);
 
     /// <summary>Runs one exchange through <paramref name="upstream"/>; called by the request pump, its only writer.</summary>
-    /// <exception cref="UpstreamSecurityException">The broker refused, or did not answer in time.</exception>
+    /// <exception cref="HandshakeFailedException">The broker refused, or did not answer in time.</exception>
     public async Task RunAsync(PipeWriter upstream)
     {
         _upstream = upstream;
@@ -78,7 +78,7 @@ internal sealed class UpstreamReauthentication : ISaslTransport
         _pending?.TrySetResult(payload.Slice(ResponseHeader.CorrelationIdLength).ToArray());
 
     /// <summary>The connection is closing: a pending exchange ends at once.</summary>
-    public void Abort() => _pending?.TrySetException(new UpstreamSecurityException("reauth", "the connection closed during re-authentication"));
+    public void Abort() => _pending?.TrySetException(new HandshakeFailedException("reauth", "the connection closed during re-authentication"));
 
     async Task<byte[]> ISaslTransport.RequestAsync(ApiKey apiKey, short version, Action<IBufferWriter<byte>> body)
     {
@@ -93,7 +93,7 @@ internal sealed class UpstreamReauthentication : ISaslTransport
         _pending = pending;
         if (!_inFlight.TryAdd(new InFlightRequests.Entry((short)apiKey, version, correlationId, Stopwatch.GetTimestamp(), Internal: true)))
         {
-            throw new UpstreamSecurityException("reauth", "no room in the in-flight ring for the re-authentication request");
+            throw new HandshakeFailedException("reauth", "no room in the in-flight ring for the re-authentication request");
         }
 
         var upstream = _upstream ?? throw new InvalidOperationException("RunAsync sets the upstream writer first.");
@@ -105,7 +105,7 @@ internal sealed class UpstreamReauthentication : ISaslTransport
         }
         catch (TimeoutException ex)
         {
-            throw new UpstreamSecurityException("reauth", $"no answer to the re-authentication {apiKey} within {_sasl.Timeout}", ex);
+            throw new HandshakeFailedException("reauth", $"no answer to the re-authentication {apiKey} within {_sasl.Timeout}", ex);
         }
     }
 
