@@ -23,6 +23,9 @@ public sealed class KafkaProxyOptions
     /// <summary>Broker-side sockets.</summary>
     public SocketOptions UpstreamSockets { get; } = new();
 
+    /// <summary>TLS toward the clients, on every listener (<c>--proxy-listener-tls-enable</c> and friends).</summary>
+    public ClientTlsOptions ClientTls { get; } = new();
+
     /// <summary>TLS toward the brokers (<c>--tls-*</c>).</summary>
     public UpstreamTlsOptions UpstreamTls { get; } = new();
 

@@ -88,9 +88,31 @@ public sealed class KafkaProxyOptionsValidator : IValidateOptions<KafkaProxyOpti
             errors.Add("--deterministic-listeners needs --dynamic-sequential-min-port: the port is that minimum plus the broker id.");
         }
 
+        ClientTls(errors, options.ClientTls);
         UpstreamTls(errors, options.UpstreamTls);
         UpstreamSasl(errors, options.UpstreamSasl);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void ClientTls(List<string> errors, ClientTlsOptions tls)
+    {
+        if (!tls.Enabled)
+        {
+            return;
+        }
+
+        if (string.IsNullOrEmpty(tls.CertFile) || string.IsNullOrEmpty(tls.KeyFile))
+        {
+            errors.Add("--proxy-listener-tls-enable needs the server certificate and its key: give --proxy-listener-cert-file and --proxy-listener-key-file (ClientTls.CertFile, KeyFile).");
+        }
+
+        FileExists(errors, tls.CertFile, "--proxy-listener-cert-file (ClientTls.CertFile)");
+        FileExists(errors, tls.KeyFile, "--proxy-listener-key-file (ClientTls.KeyFile)");
+        FileExists(errors, tls.ClientCaChainCertFile, "--proxy-listener-ca-chain-cert-file (ClientTls.ClientCaChainCertFile)");
+        if (tls.HandshakeTimeout <= TimeSpan.Zero)
+        {
+            errors.Add($"ClientTls.HandshakeTimeout is {tls.HandshakeTimeout}; it must be positive, for example 15s.");
+        }
     }
 
     private static void UpstreamTls(List<string> errors, UpstreamTlsOptions tls)

@@ -31,6 +31,7 @@ internal sealed class ProxyMetrics
     private readonly UpDownCounter<long> _dynamicListeners;
     private readonly Counter<long> _upstreamSecurityFailures;
     private readonly Counter<long> _requestsRefused;
+    private readonly Counter<long> _clientSecurityFailures;
 
     public ProxyMetrics(IMeterFactory meterFactory)
     {
@@ -46,6 +47,7 @@ internal sealed class ProxyMetrics
         _connectionsRefused = meter.CreateCounter<long>("proxy_connections_refused_total", "{connection}", "Client connections refused by the connection limit.");
         _dynamicListeners = meter.CreateUpDownCounter<long>("proxy_dynamic_listeners", "{listener}", "Listeners started for discovered brokers.");
         _requestsRefused = meter.CreateCounter<long>("proxy_requests_refused_total", "{request}", "Client requests refused (their connection closed), by api key and reason (forbidden, sasl_by_proxy, unauthenticated).");
+        _clientSecurityFailures = meter.CreateCounter<long>("proxy_client_security_failures_total", "{failure}", "Client connections closed because their TLS handshake or authentication at the proxy failed, by stage (client_tls, client_auth).");
         _upstreamSecurityFailures = meter.CreateCounter<long>("proxy_upstream_security_failures_total", "{failure}", "Broker connections closed because TLS or SASL failed, by broker and stage (tls, sasl, reauth).");
     }
 
@@ -90,6 +92,9 @@ internal sealed class ProxyMetrics
     /// <summary>A request refused by policy; <paramref name="reason"/> is one of a few fixed words.</summary>
     public void RequestRefused(short apiKey, string reason) =>
         _requestsRefused.Add(1, new KeyValuePair<string, object?>("api_key", ApiKeyLabel(apiKey)), new KeyValuePair<string, object?>("reason", reason));
+
+    /// <summary>A client's TLS or authentication failure; <paramref name="stage"/> is one of a few fixed words.</summary>
+    public void ClientSecurityFailed(string stage) => _clientSecurityFailures.Add(1, new KeyValuePair<string, object?>("stage", stage));
 
     /// <summary>A TLS or SASL failure toward a broker; <paramref name="stage"/> is one of a few fixed words.</summary>
     public void UpstreamSecurityFailed(string broker, string stage) =>

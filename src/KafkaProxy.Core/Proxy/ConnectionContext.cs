@@ -6,4 +6,4 @@ using Microsoft.Extensions.Logging;
 namespace KafkaProxy.Core.Proxy;
 
 /// <summary>What every connection of an engine shares.</summary>
-internal sealed record ConnectionContext(KafkaProxyOptions Options, BrokerAddressBook AddressBook, ProxyMetrics Metrics, ILogger Logger, UpstreamSecurity? UpstreamSecurity, RequestGate Gate);
+internal sealed record ConnectionContext(KafkaProxyOptions Options, BrokerAddressBook AddressBook, ProxyMetrics Metrics, ILogger Logger, UpstreamSecurity? UpstreamSecurity, RequestGate Gate, ClientTls? ClientTls);

@@ -3,15 +3,15 @@ namespace KafkaProxy.Core.Proxy;
 /// <summary>
 /// The requests of one connection that await a response, in order (Kafka answers in request order on a connection).
 /// A fixed ring: the request pump adds, the response pump peeks and removes; no allocation after construction.
+/// <paramref name="reserved"/> extra places take only the proxy's own requests (re-authentication), so that a client
+/// at its limit does not block them.
 /// </summary>
-internal sealed class InFlightRequests
+internal sealed class InFlightRequests(int capacity, int reserved = 0)
 {
-    private readonly Entry[] _ring;
+    private readonly Entry[] _ring = new Entry[capacity + reserved];
     private readonly Lock _gate = new();
     private int _head;
     private int _count;
-
-    public InFlightRequests(int capacity) => _ring = new Entry[capacity];
 
     public int Count
     {
@@ -29,7 +29,7 @@ internal sealed class InFlightRequests
     {
         lock (_gate)
         {
-            if (_count == _ring.Length)
+            if (_count == _ring.Length || (!entry.Internal && _count >= capacity))
             {
                 return false;
             }
@@ -37,6 +37,23 @@ internal sealed class InFlightRequests
             _ring[(_head + _count) % _ring.Length] = entry;
             _count++;
             return true;
+        }
+    }
+
+    /// <summary>True when a request with this correlation id awaits its response.</summary>
+    public bool ContainsCorrelationId(int correlationId)
+    {
+        lock (_gate)
+        {
+            for (int i = 0; i < _count; i++)
+            {
+                if (_ring[(_head + i) % _ring.Length].CorrelationId == correlationId)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
     }
 
@@ -63,5 +80,6 @@ internal sealed class InFlightRequests
         }
     }
 
-    internal readonly record struct Entry(short ApiKey, short ApiVersion, int CorrelationId, long StartTimestamp);
+    /// <summary>A request awaiting its response; <paramref name="Internal"/> marks the proxy's own, whose response never reaches the client.</summary>
+    internal readonly record struct Entry(short ApiKey, short ApiVersion, int CorrelationId, long StartTimestamp, bool Internal = false);
 }

@@ -42,4 +42,10 @@ internal static partial class Log
 
     [LoggerMessage(1013, LogLevel.Warning, "Connection {ConnectionId}: {Stage} with broker {Upstream} failed, closing the client connection: {Reason}")]
     public static partial void UpstreamSecurityFailed(ILogger logger, long connectionId, string stage, string upstream, string reason);
+
+    [LoggerMessage(1014, LogLevel.Debug, "Connection {ConnectionId}: re-authenticated with broker {Upstream}")]
+    public static partial void Reauthenticated(ILogger logger, long connectionId, string upstream);
+
+    [LoggerMessage(1015, LogLevel.Warning, "Connection {ConnectionId} to broker {Upstream} refused: {Reason}")]
+    public static partial void ClientSecurityFailed(ILogger logger, long connectionId, string upstream, string reason);
 }

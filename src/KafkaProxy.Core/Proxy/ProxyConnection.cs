@@ -27,6 +27,7 @@ internal sealed class ProxyConnection
     private readonly InFlightRequests _inFlight;
     private readonly ResponseRewriter _rewriter;
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly UpstreamReauthentication? _reauthentication;
     private Socket? _upstream;
     private PipeReader? _clientReader;
     private volatile bool _draining;
@@ -40,7 +41,13 @@ internal sealed class ProxyConnection
         Route = route;
         _client = client;
         _context = context;
-        _inFlight = new InFlightRequests(context.Options.MaxInFlightRequests);
+        var sasl = context.UpstreamSecurity?.Sasl;
+        _inFlight = new InFlightRequests(context.Options.MaxInFlightRequests, reserved: sasl is null ? 0 : 1);
+        if (sasl is not null)
+        {
+            _reauthentication = new UpstreamReauthentication(sasl, _inFlight, context.Options.UpstreamSasl.ReauthenticateAt);
+        }
+
         _rewriter = new ResponseRewriter(context.AddressBook);
     }
 
@@ -55,6 +62,13 @@ internal sealed class ProxyConnection
     {
         var log = _context.Logger;
         Log.ConnectionOpened(log, Id, _client.RemoteEndPoint?.ToString(), Broker);
+        var clientStream = await SecureClientAsync().ConfigureAwait(false);
+        if (clientStream is null)
+        {
+            return;
+        }
+
+        await using var clientStreamScope = clientStream.ConfigureAwait(false);
         _upstream = await DialAsync().ConfigureAwait(false);
         if (_upstream is null)
         {
@@ -68,8 +82,6 @@ internal sealed class ProxyConnection
         }
 
         await using var upstreamStreamScope = upstreamStream.ConfigureAwait(false);
-        var clientStream = new NetworkStream(_client, ownsSocket: false);
-        await using var clientStreamScope = clientStream.ConfigureAwait(false);
         _clientReader = PipeReader.Create(clientStream, ReaderOptions);
         var clientWriter = PipeWriter.Create(clientStream, WriterOptions);
         var upstreamReader = PipeReader.Create(upstreamStream, ReaderOptions);
@@ -84,6 +96,14 @@ internal sealed class ProxyConnection
             {
                 // Graceful stop: no new requests; answers for those in flight still reach the client.
                 await Task.WhenAny(responses, _drained.Task).ConfigureAwait(false);
+            }
+
+            if (first == responses && _reauthentication is { InProgress: true } reauthentication)
+            {
+                // The broker closed during re-authentication: the request pump holds the reason (its refusal).
+                reauthentication.Abort();
+                await Task.WhenAny(requests, Task.Delay(reauthentication.Timeout)).ConfigureAwait(false);
+                first = requests.IsCompleted ? requests : first;
             }
 
             // Logged before the sockets close, so the reason is on record by the time the client sees the close.
@@ -123,6 +143,7 @@ internal sealed class ProxyConnection
     {
         _client.Dispose();
         _upstream?.Dispose();
+        _reauthentication?.Abort();
         _drained.TrySetResult();
     }
 
@@ -144,6 +165,12 @@ internal sealed class ProxyConnection
             && now - Interlocked.Read(ref _lastUpstreamActivity) > options.UpstreamReadTimeout.TotalMilliseconds)
         {
             reason = $"the broker sent nothing for {options.UpstreamReadTimeout} (UpstreamReadTimeout) with {_inFlight.Count} requests waiting";
+        }
+
+        if (reason is null && _reauthentication?.IsDue == true)
+        {
+            // An idle client: wake the request pump so that it re-authenticates before the session expires.
+            _clientReader?.CancelPendingRead();
         }
 
         if (reason is not null)
@@ -176,6 +203,27 @@ internal sealed class ProxyConnection
         }
     }
 
+    // TLS with the client when the listeners speak it; the plain stream otherwise.
+    private async Task<Stream?> SecureClientAsync()
+    {
+        var stream = new NetworkStream(_client, ownsSocket: false);
+        if (_context.ClientTls is not { } tls)
+        {
+            return stream;
+        }
+
+        try
+        {
+            return await tls.AuthenticateAsync(stream).ConfigureAwait(false);
+        }
+        catch (HandshakeFailedException ex)
+        {
+            Log.ClientSecurityFailed(_context.Logger, Id, Broker, ex.Message);
+            _context.Metrics.ClientSecurityFailed(ex.Stage);
+            return null;
+        }
+    }
+
     // TLS and SASL with the broker, when configured, before any client frame is forwarded; the plain stream otherwise.
     private async Task<Stream?> SecureUpstreamAsync(Socket upstream)
     {
@@ -186,10 +234,12 @@ internal sealed class ProxyConnection
 
         try
         {
-            var (stream, _) = await security.OpenAsync(upstream, Route.Upstream.Host, Broker).ConfigureAwait(false);
+            long startedAt = Environment.TickCount64;
+            var (stream, sessionLifetimeMs) = await security.OpenAsync(upstream, Route.Upstream.Host, Broker).ConfigureAwait(false);
+            _reauthentication?.Schedule(sessionLifetimeMs, startedAt);
             return stream;
         }
-        catch (UpstreamSecurityException ex)
+        catch (HandshakeFailedException ex)
         {
             Log.UpstreamSecurityFailed(_context.Logger, Id, ex.Stage, Broker, ex.Message);
             _context.Metrics.UpstreamSecurityFailed(Broker, ex.Stage);
@@ -210,14 +260,21 @@ internal sealed class ProxyConnection
 
             var buffer = result.Buffer;
             bool wrote = ForwardRequests(ref buffer, ref remaining, upstream);
-            client.AdvanceTo(buffer.Start, buffer.End);
+            bool reauthenticate = remaining == 0 && _reauthentication?.IsDue == true;
+            // Stopped at a frame boundary to re-authenticate: the rest is not examined, so the next read returns it at once.
+            client.AdvanceTo(buffer.Start, reauthenticate ? buffer.Start : buffer.End);
             Touch(ref _lastActivity);
             if (wrote)
             {
                 await FlushAsync(upstream).ConfigureAwait(false);
             }
 
-            if (result.IsCompleted)
+            if (reauthenticate)
+            {
+                await _reauthentication!.RunAsync(upstream).ConfigureAwait(false);
+                Log.Reauthenticated(_context.Logger, Id, Broker);
+            }
+            else if (result.IsCompleted)
             {
                 return;
             }
@@ -242,7 +299,7 @@ internal sealed class ProxyConnection
                 continue;
             }
 
-            if (!KafkaFrame.TryReadSize(buffer, options.MaxFrameSize, out int size))
+            if (_reauthentication?.IsDue == true || !KafkaFrame.TryReadSize(buffer, options.MaxFrameSize, out int size))
             {
                 return wrote;
             }
@@ -358,6 +415,20 @@ internal sealed class ProxyConnection
                 throw new KafkaProtocolException($"the broker answered correlation id {correlationId} while {request.CorrelationId} was next", request.ApiKey, request.ApiVersion, 0);
             }
 
+            if (request.Internal)
+            {
+                // The answer to the proxy's own re-authentication request: it never reaches the client.
+                if (payload.Length < size)
+                {
+                    return wrote;
+                }
+
+                _inFlight.RemoveFirst();
+                _reauthentication!.OnResponse(payload.Slice(0, size));
+                buffer = buffer.Slice(KafkaFrame.SizePrefixLength + (long)size);
+                continue;
+            }
+
             if (ResponseRewriter.MustRewrite(request.ApiKey, request.ApiVersion))
             {
                 if (payload.Length < size)
@@ -419,6 +490,11 @@ internal sealed class ProxyConnection
         catch (ProxyLimitException ex)
         {
             return ex.Message;
+        }
+        catch (HandshakeFailedException ex)
+        {
+            _context.Metrics.UpstreamSecurityFailed(Broker, ex.Stage);
+            return $"re-authentication with the broker failed: {ex.Message}";
         }
         catch (UnmappedBrokerException ex)
         {

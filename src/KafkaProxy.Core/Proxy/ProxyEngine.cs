@@ -52,7 +52,8 @@ public sealed class ProxyEngine : IAsyncDisposable
         _metrics = new ProxyMetrics(meterFactory);
         _addressBook = new BrokerAddressBook(_options.DynamicListeners.Enabled ? StartDynamicListener : null);
         var security = _options.UpstreamTls.Enabled || _options.UpstreamSasl.Enabled ? UpstreamSecurity.Create(_options, _logger) : null;
-        _context = new ConnectionContext(_options, _addressBook, _metrics, _logger, security, RequestGate.Create(_options));
+        var clientTls = _options.ClientTls.Enabled ? new ClientTls(_options.ClientTls) : null;
+        _context = new ConnectionContext(_options, _addressBook, _metrics, _logger, security, RequestGate.Create(_options), clientTls);
         _nextSequentialPort = _options.DynamicListeners.SequentialMinPort;
     }
 

@@ -13,7 +13,7 @@ internal abstract class SaslClientMechanism
 
     public abstract byte[] Start();
 
-    /// <exception cref="UpstreamSecurityException">The broker's token is malformed or does not prove the broker knows the password.</exception>
+    /// <exception cref="HandshakeFailedException">The broker's token is malformed or does not prove the broker knows the password.</exception>
     public abstract byte[]? Next(ReadOnlySpan<byte> challenge);
 
     public static SaslClientMechanism Create(string mechanism, SaslCredentials credentials) => mechanism switch

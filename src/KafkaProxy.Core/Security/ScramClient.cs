@@ -124,5 +124,5 @@ internal sealed class ScramClient : SaslClientMechanism
         return null;
     }
 
-    private static UpstreamSecurityException Refused(string reason) => new("sasl", reason);
+    private static HandshakeFailedException Refused(string reason) => new("sasl", reason);
 }

@@ -18,7 +18,7 @@ internal sealed class StreamSaslTransport(Stream stream, int maxFrameSize, Cance
         byte[] response = await ReadFrameAsync().ConfigureAwait(false);
         if (response.Length < ResponseHeader.CorrelationIdLength || BinaryPrimitives.ReadInt32BigEndian(response) != correlationId)
         {
-            throw new UpstreamSecurityException("sasl", $"the broker answered the proxy's {apiKey} request with a response that does not match it");
+            throw new HandshakeFailedException("sasl", $"the broker answered the proxy's {apiKey} request with a response that does not match it");
         }
 
         return response[ResponseHeader.CorrelationIdLength..];
@@ -38,7 +38,7 @@ internal sealed class StreamSaslTransport(Stream stream, int maxFrameSize, Cance
         int size = BinaryPrimitives.ReadInt32BigEndian(prefix);
         if (size < 0 || size > maxFrameSize)
         {
-            throw new UpstreamSecurityException("sasl", $"the broker sent a frame of {size} bytes during SASL authentication");
+            throw new HandshakeFailedException("sasl", $"the broker sent a frame of {size} bytes during SASL authentication");
         }
 
         var payload = new byte[size];

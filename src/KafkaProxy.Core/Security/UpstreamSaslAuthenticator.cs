@@ -30,7 +30,7 @@ internal sealed class UpstreamSaslAuthenticator
     /// Runs one whole exchange. Returns the session lifetime the broker granted in milliseconds (0: no limit, or
     /// handshake v0, which cannot re-authenticate).
     /// </summary>
-    /// <exception cref="UpstreamSecurityException">The broker refused; the message carries the broker's error message.</exception>
+    /// <exception cref="HandshakeFailedException">The broker refused; the message carries the broker's error message.</exception>
     public Task<long> AuthenticateAsync(ISaslTransport transport) => AuthenticateAsync(transport, _options.HandshakeVersion);
 
     /// <summary>Re-authentication (KIP-368) always uses handshake v1.</summary>
@@ -43,7 +43,7 @@ internal sealed class UpstreamSaslAuthenticator
         var handshake = Read(handshakeBody, ApiKey.SaslHandshake, handshakeVersion, SaslHandshakeResponse.Read);
         if (handshake.ErrorCode != 0)
         {
-            throw new UpstreamSecurityException("sasl", $"the broker refused SASL mechanism {mechanism.Name} (error {ErrorName(handshake.ErrorCode)}); it offers [{string.Join(", ", handshake.Mechanisms)}]: set --sasl-method to one of them");
+            throw new HandshakeFailedException("sasl", $"the broker refused SASL mechanism {mechanism.Name} (error {ErrorName(handshake.ErrorCode)}); it offers [{string.Join(", ", handshake.Mechanisms)}]: set --sasl-method to one of them");
         }
 
         long lifetime = 0;
@@ -62,7 +62,7 @@ internal sealed class UpstreamSaslAuthenticator
                 var response = Read(body, ApiKey.SaslAuthenticate, AuthenticateVersion, SaslAuthenticateResponse.Read);
                 if (response.ErrorCode != 0)
                 {
-                    throw new UpstreamSecurityException("sasl", $"the broker refused {mechanism.Name} authentication (error {ErrorName(response.ErrorCode)}): {response.ErrorMessage ?? "no message"}");
+                    throw new HandshakeFailedException("sasl", $"the broker refused {mechanism.Name} authentication (error {ErrorName(response.ErrorCode)}): {response.ErrorMessage ?? "no message"}");
                 }
 
                 challenge = response.AuthBytes.ToArray();
@@ -84,7 +84,7 @@ internal sealed class UpstreamSaslAuthenticator
         catch (EndOfStreamException ex)
         {
             // After handshake v0 a broker reports a refusal only by closing the connection.
-            throw new UpstreamSecurityException("sasl", "the broker closed the connection during SASL authentication (handshake v0 carries no reason): check the credentials and --sasl-method", ex);
+            throw new HandshakeFailedException("sasl", "the broker closed the connection during SASL authentication (handshake v0 carries no reason): check the credentials and --sasl-method", ex);
         }
     }
 
@@ -99,7 +99,7 @@ internal sealed class UpstreamSaslAuthenticator
         }
         catch (KafkaProtocolException ex)
         {
-            throw new UpstreamSecurityException("sasl", $"the broker's {apiKey} v{version} response is malformed: {ex.Message}", ex);
+            throw new HandshakeFailedException("sasl", $"the broker's {apiKey} v{version} response is malformed: {ex.Message}", ex);
         }
     }
 

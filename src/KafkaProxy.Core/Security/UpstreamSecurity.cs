@@ -71,7 +71,7 @@ internal sealed class UpstreamSecurity
     /// Wraps the connected socket: TLS if on, then SASL if on. Returns the stream the pumps use and the SASL session
     /// lifetime in milliseconds (0 when there is none).
     /// </summary>
-    /// <exception cref="UpstreamSecurityException">TLS or SASL failed; the stream is already closed.</exception>
+    /// <exception cref="HandshakeFailedException">TLS or SASL failed; the stream is already closed.</exception>
     public async Task<(Stream Stream, long SessionLifetimeMs)> OpenAsync(Socket socket, string brokerHost, string broker)
     {
         Stream stream = new NetworkStream(socket, ownsSocket: false);
@@ -96,11 +96,11 @@ internal sealed class UpstreamSecurity
                 }
                 catch (OperationCanceledException ex)
                 {
-                    throw new UpstreamSecurityException("sasl", $"no SASL answer from the broker within {Sasl.Timeout}", ex);
+                    throw new HandshakeFailedException("sasl", $"no SASL answer from the broker within {Sasl.Timeout}", ex);
                 }
                 catch (IOException ex)
                 {
-                    throw new UpstreamSecurityException("sasl", $"the connection broke during SASL authentication ({ex.Message}): the broker may not expect SASL here, or it refused the credentials", ex);
+                    throw new HandshakeFailedException("sasl", $"the connection broke during SASL authentication ({ex.Message}): the broker may not expect SASL here, or it refused the credentials", ex);
                 }
             }
 

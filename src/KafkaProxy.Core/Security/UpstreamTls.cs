@@ -37,7 +37,7 @@ internal sealed class UpstreamTls
     /// <c>MissingClientCertificate</c> is true when the broker asked for a client certificate and none is configured:
     /// with TLS 1.3 a broker that requires one closes the connection only after the handshake, so the caller warns.
     /// </summary>
-    /// <exception cref="UpstreamSecurityException">The handshake failed; the message says why and names no secret.</exception>
+    /// <exception cref="HandshakeFailedException">The handshake failed; the message says why and names no secret.</exception>
     public async Task<(SslStream Stream, bool MissingClientCertificate)> AuthenticateAsync(Stream inner, string brokerHost)
     {
         string? refusal = null;
@@ -65,7 +65,7 @@ internal sealed class UpstreamTls
             await ssl.DisposeAsync().ConfigureAwait(false);
             string reason = refusal
                 ?? (ex is OperationCanceledException ? $"no TLS handshake within {_options.HandshakeTimeout}" : Describe(ex));
-            throw new UpstreamSecurityException("tls", $"TLS handshake failed: {reason}", ex);
+            throw new HandshakeFailedException("tls", $"TLS handshake failed: {reason}", ex);
         }
     }
 

@@ -204,6 +204,7 @@ public sealed class ProxyMetricsTests
     [InlineData("proxy_dynamic_listeners", "{listener}", typeof(UpDownCounter<long>))]
     [InlineData("proxy_upstream_security_failures_total", "{failure}", typeof(Counter<long>))]
     [InlineData("proxy_requests_refused_total", "{request}", typeof(Counter<long>))]
+    [InlineData("proxy_client_security_failures_total", "{failure}", typeof(Counter<long>))]
     public void Constructor_Always_PublishesTheInstrumentWithItsUnitAndKind(string name, string unit, Type kind)
     {
         using var factory = new TestMeterFactory();
@@ -226,7 +227,7 @@ public sealed class ProxyMetricsTests
         Assert.Equal(unit, instrument.Unit);
         Assert.IsType(kind, instrument);
         Assert.False(string.IsNullOrWhiteSpace(instrument.Description));
-        Assert.Equal(12, published.Count);
+        Assert.Equal(13, published.Count);
     }
 
     private static IEnumerable<string> Labels(int max) => Enumerable.Range(0, max + 1).Select(i => i.ToString(CultureInfo.InvariantCulture));

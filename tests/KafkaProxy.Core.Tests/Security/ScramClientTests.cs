@@ -32,7 +32,7 @@ public sealed class ScramClientTests
         client.Start();
         client.Next(Encoding.UTF8.GetBytes(ServerFirst));
 
-        var error = Assert.Throws<UpstreamSecurityException>(() => client.Next(Encoding.UTF8.GetBytes("v=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=")));
+        var error = Assert.Throws<HandshakeFailedException>(() => client.Next(Encoding.UTF8.GetBytes("v=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=")));
 
         Assert.Contains("server signature is wrong", error.Message, StringComparison.Ordinal);
         Assert.Equal("sasl", error.Stage);
@@ -45,7 +45,7 @@ public sealed class ScramClientTests
         client.Start();
         client.Next(Encoding.UTF8.GetBytes(ServerFirst));
 
-        var error = Assert.Throws<UpstreamSecurityException>(() => client.Next(Encoding.UTF8.GetBytes("e=invalid-proof")));
+        var error = Assert.Throws<HandshakeFailedException>(() => client.Next(Encoding.UTF8.GetBytes("e=invalid-proof")));
 
         Assert.Equal("the broker refused the SCRAM proof: 'invalid-proof'", error.Message);
     }
@@ -61,7 +61,7 @@ public sealed class ScramClientTests
         var client = Rfc7677Client();
         client.Start();
 
-        var error = Assert.Throws<UpstreamSecurityException>(() => client.Next(Encoding.UTF8.GetBytes(serverFirst)));
+        var error = Assert.Throws<HandshakeFailedException>(() => client.Next(Encoding.UTF8.GetBytes(serverFirst)));
 
         Assert.Contains(reason, error.Message, StringComparison.Ordinal);
     }

@@ -104,4 +104,15 @@ public sealed class SecurityCommandLineTests
 
         Assert.Equal("--forbidden-api-keys: 'DeleteTopics' is not an api key: give numbers from 0 to 32767, comma-separated, such as 19,20.", error.Message);
     }
+
+    [Fact]
+    public void Parse_ListenerTlsFlagsAndEnvironmentPassword_FillClientTls()
+    {
+        var tls = Apply(n => n == "PROXY_LISTENER_KEY_PASSWORD" ? "env-pw" : null,
+            "--proxy-listener-tls-enable", "--proxy-listener-cert-file", "/etc/s.pem", "--proxy-listener-key-file", "/etc/s.key",
+            "--proxy-listener-ca-chain-cert-file", "/etc/clients.pem").ClientTls;
+
+        Assert.True(tls.Enabled);
+        Assert.Equal(("/etc/s.pem", "/etc/s.key", "env-pw", "/etc/clients.pem"), (tls.CertFile, tls.KeyFile, tls.KeyPassword, tls.ClientCaChainCertFile));
+    }
 }

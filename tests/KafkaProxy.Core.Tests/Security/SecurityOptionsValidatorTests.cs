@@ -91,4 +91,13 @@ public sealed class SecurityOptionsValidatorTests
 
         Assert.Empty(Failures(options));
     }
+
+    [Fact]
+    public void Validate_ListenerTlsWithoutCertificate_AsksForCertAndKey()
+    {
+        var options = Valid();
+        options.ClientTls.Enabled = true;
+
+        Assert.Contains("--proxy-listener-tls-enable needs the server certificate and its key: give --proxy-listener-cert-file and --proxy-listener-key-file (ClientTls.CertFile, KeyFile).", Failures(options));
+    }
 }

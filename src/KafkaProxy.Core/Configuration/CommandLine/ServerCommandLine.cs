@@ -55,6 +55,16 @@ public sealed class ServerCommandLine
             (c, v) => c.Configure(o => o.IdleTimeout = GoDuration.Parse(v))),
         new("drain-timeout", "duration", "On SIGTERM/SIGINT, how long in-flight requests may take to be answered before connections close (default 30s).",
             (c, v) => c.Configure(o => o.DrainTimeout = GoDuration.Parse(v))),
+        new("proxy-listener-tls-enable", null, "Clients must connect with TLS (1.2 or later), on every listener.",
+            (c, _) => c.Configure(o => o.ClientTls.Enabled = true)),
+        new("proxy-listener-cert-file", "file", "PEM file of the proxy's server certificate (and its chain).",
+            (c, v) => c.Configure(o => o.ClientTls.CertFile = v)),
+        new("proxy-listener-key-file", "file", "PEM file of the server certificate's private key.",
+            (c, v) => c.Configure(o => o.ClientTls.KeyFile = v)),
+        new("proxy-listener-key-password", "password", "Password of an encrypted server key (default: the PROXY_LISTENER_KEY_PASSWORD environment variable).",
+            (c, v) => c.Configure(o => o.ClientTls.KeyPassword = v)),
+        new("proxy-listener-ca-chain-cert-file", "file", "PEM file of the CAs that sign client certificates; when given, every client must present one (mutual TLS).",
+            (c, v) => c.Configure(o => o.ClientTls.ClientCaChainCertFile = v)),
         new("tls-enable", null, "Connect to the brokers with TLS (1.2 or later).",
             (c, _) => c.Configure(o => o.UpstreamTls.Enabled = true)),
         new("tls-ca-chain-cert-file", "file", "PEM file of the CAs that sign the brokers' certificates (default: the system trust store).",
@@ -136,8 +146,8 @@ public sealed class ServerCommandLine
     public static ServerCommandLine Parse(IReadOnlyList<string> args) => Parse(args, Environment.GetEnvironmentVariable);
 
     /// <summary>
-    /// Parses the arguments after <c>server</c>. <paramref name="environment"/> supplies SASL_PASSWORD and
-    /// TLS_CLIENT_KEY_PASSWORD, used when the matching flag is not given (as the Go kafka-proxy does).
+    /// Parses the arguments after <c>server</c>. <paramref name="environment"/> supplies SASL_PASSWORD,
+    /// TLS_CLIENT_KEY_PASSWORD and PROXY_LISTENER_KEY_PASSWORD, used when the matching flag is not given (as the Go kafka-proxy does).
     /// </summary>
     /// <exception cref="CommandLineException">A flag is unknown, lacks its value, or has a malformed one.</exception>
     public static ServerCommandLine Parse(IReadOnlyList<string> args, Func<string, string?> environment)
@@ -153,6 +163,11 @@ public sealed class ServerCommandLine
         if (environment("TLS_CLIENT_KEY_PASSWORD") is { Length: > 0 } keyPassword)
         {
             line.Configure(o => o.UpstreamTls.ClientKeyPassword = keyPassword);
+        }
+
+        if (environment("PROXY_LISTENER_KEY_PASSWORD") is { Length: > 0 } listenerKeyPassword)
+        {
+            line.Configure(o => o.ClientTls.KeyPassword = listenerKeyPassword);
         }
 
         for (int i = 0; i < args.Count; i++)
