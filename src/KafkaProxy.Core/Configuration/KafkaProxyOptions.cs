@@ -41,7 +41,10 @@ public sealed class KafkaProxyOptions
     /// <summary>The largest frame accepted in either direction (default 100 MiB); a larger one closes its connection.</summary>
     public int MaxFrameSize { get; set; } = KafkaFrame.DefaultMaxFrameSize;
 
-    /// <summary>Requests a client may have in flight on one connection (default 1024); more closes the connection.</summary>
+    /// <summary>
+    /// Requests a client may have in flight on one connection (default 1024); beyond it the proxy reads no more from that
+    /// client until a response makes room (back-pressure, not a close).
+    /// </summary>
     public int MaxInFlightRequests { get; set; } = 1024;
 
     /// <summary>Client connections open at once across all listeners (default 10,000); more are refused.</summary>

@@ -2,7 +2,8 @@ namespace KafkaProxy.Core.Proxy;
 
 /// <summary>
 /// The requests of one connection that await a response, in order (Kafka answers in request order on a connection).
-/// A fixed ring: the request pump adds, the response pump peeks and removes; no allocation after construction.
+/// A fixed ring: the request pump adds, the response pump peeks and removes; no allocation after construction, except
+/// a task when the request pump waits for room (<see cref="WaitForRoomAsync"/>).
 /// <paramref name="reserved"/> extra places take only the proxy's own requests (re-authentication), so that a client
 /// at its limit does not block them.
 /// </summary>
@@ -12,6 +13,7 @@ internal sealed class InFlightRequests(int capacity, int reserved = 0)
     private readonly Lock _gate = new();
     private int _head;
     private int _count;
+    private TaskCompletionSource? _roomWaiter;
 
     public int Count
     {
@@ -37,6 +39,24 @@ internal sealed class InFlightRequests(int capacity, int reserved = 0)
             _ring[(_head + _count) % _ring.Length] = entry;
             _count++;
             return true;
+        }
+    }
+
+    /// <summary>
+    /// Completes once a client request fits again. The request pump waits here instead of reading on: back-pressure
+    /// on the client, as a broker gives by not reading a connection that has enough requests in progress.
+    /// </summary>
+    public Task WaitForRoomAsync()
+    {
+        lock (_gate)
+        {
+            if (_count < capacity)
+            {
+                return Task.CompletedTask;
+            }
+
+            _roomWaiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _roomWaiter.Task;
         }
     }
 
@@ -77,6 +97,11 @@ internal sealed class InFlightRequests(int capacity, int reserved = 0)
 
             _head = (_head + 1) % _ring.Length;
             _count--;
+            if (_roomWaiter is not null && _count < capacity)
+            {
+                _roomWaiter.TrySetResult();
+                _roomWaiter = null;
+            }
         }
     }
 

@@ -259,17 +259,22 @@ internal sealed class ProxyConnection
             }
 
             var buffer = result.Buffer;
-            bool wrote = ForwardRequests(ref buffer, ref remaining, upstream);
+            bool wrote = ForwardRequests(ref buffer, ref remaining, upstream, out bool blocked);
             bool reauthenticate = remaining == 0 && _reauthentication?.IsDue == true;
-            // Stopped at a frame boundary to re-authenticate: the rest is not examined, so the next read returns it at once.
-            client.AdvanceTo(buffer.Start, reauthenticate ? buffer.Start : buffer.End);
+            // Stopped at a frame boundary (to re-authenticate, or for room): the rest is not examined, so the next read
+            // returns it at once.
+            client.AdvanceTo(buffer.Start, reauthenticate || blocked ? buffer.Start : buffer.End);
             Touch(ref _lastActivity);
             if (wrote)
             {
                 await FlushAsync(upstream).ConfigureAwait(false);
             }
 
-            if (reauthenticate)
+            if (blocked)
+            {
+                await _inFlight.WaitForRoomAsync().ConfigureAwait(false);
+            }
+            else if (reauthenticate)
             {
                 await _reauthentication!.RunAsync(upstream).ConfigureAwait(false);
                 Log.Reauthenticated(_context.Logger, Id, Broker);
@@ -281,11 +286,13 @@ internal sealed class ProxyConnection
         }
     }
 
-    // Forwards every whole or partial request in the buffer; stops where more bytes are needed.
-    private bool ForwardRequests(ref ReadOnlySequence<byte> buffer, ref long remaining, PipeWriter upstream)
+    // Forwards every whole or partial request in the buffer; stops where more bytes are needed, or (blocked) before a
+    // request when the connection has the most requests in flight it may have.
+    private bool ForwardRequests(ref ReadOnlySequence<byte> buffer, ref long remaining, PipeWriter upstream, out bool blocked)
     {
         var options = _context.Options;
         bool wrote = false;
+        blocked = false;
         while (true)
         {
             if (remaining > 0)
@@ -335,8 +342,9 @@ internal sealed class ProxyConnection
 
             if (expectsResponse && !_inFlight.TryAdd(new(header.ApiKey, header.ApiVersion, header.CorrelationId, Stopwatch.GetTimestamp())))
             {
-                _context.Metrics.FrameRejected("too_many_in_flight");
-                throw new ProxyLimitException($"the client has {options.MaxInFlightRequests} requests in flight, the limit (MaxInFlightRequests)");
+                // At the limit: leave this request unread until a response makes room.
+                blocked = true;
+                return wrote;
             }
 
             _context.Metrics.Request(Broker, header.ApiKey, header.ApiVersion, KafkaFrame.SizePrefixLength + (long)size);

@@ -222,4 +222,20 @@ public sealed class InFlightRequestsTests
 
         Assert.Equal(0, ring.Count);
     }
+
+    [Fact]
+    public async Task WaitForRoom_Full_CompletesWhenAResponseRemovesOne()
+    {
+        var ring = new InFlightRequests(2);
+        Assert.True(ring.TryAdd(Request(1)));
+        Assert.True(ring.WaitForRoomAsync().IsCompleted);
+        Assert.True(ring.TryAdd(Request(2)));
+
+        var waiting = ring.WaitForRoomAsync();
+        Assert.False(waiting.IsCompleted);
+        ring.RemoveFirst();
+
+        await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(ring.TryAdd(Request(3)));
+    }
 }

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Buffers;
 using System.Net.Sockets;
 using Confluent.Kafka;
@@ -99,15 +100,16 @@ public sealed class ListenerAndLimitTests
     }
 
     [Fact]
-    public async Task MaxInFlightRequests_ClientPipelinesMoreThanAllowed_ConnectionClosedWithReason()
+    public async Task MaxInFlightRequests_ClientPipelinesFarMore_GetsEveryAnswerInOrderOnTheSameConnection()
     {
         await using var proxied = await ProxiedCluster.StartAsync(configure: o => o.MaxInFlightRequests = 2);
         var listener = proxied.Engine.Listeners[0].Advertised;
         using var socket = new TcpClient();
         await socket.ConnectAsync(listener.Host, listener.Port);
         var stream = socket.GetStream();
+        const int count = 200;
         var burst = new ArrayBufferWriter<byte>();
-        for (int i = 0; i < 3; i++)
+        for (int i = 0; i < count; i++)
         {
             burst.WriteInt32(10);      // size
             burst.WriteInt16(18);      // ApiVersions
@@ -117,10 +119,39 @@ public sealed class ListenerAndLimitTests
         }
 
         await stream.WriteAsync(burst.WrittenMemory);
-        var drained = new MemoryStream();
-        await stream.CopyToAsync(drained).WaitAsync(Clients.Patience);       // ends when the proxy closes
+        var correlationIds = new List<int>();
+        var size = new byte[4];
+        for (int i = 0; i < count; i++)
+        {
+            await stream.ReadExactlyAsync(size).AsTask().WaitAsync(Clients.Patience);
+            var response = new byte[BinaryPrimitives.ReadInt32BigEndian(size)];
+            await stream.ReadExactlyAsync(response).AsTask().WaitAsync(Clients.Patience);
+            correlationIds.Add(BinaryPrimitives.ReadInt32BigEndian(response));
+        }
 
-        Assert.Contains(proxied.Logs.Lines, l => l.Contains("limit (MaxInFlightRequests)", StringComparison.Ordinal));
+        Assert.Equal(Enumerable.Range(0, count), correlationIds);
+        Assert.DoesNotContain(proxied.Logs.Lines, l => l.Contains("closed:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task MaxInFlightRequests_ProducerWithAMillionInFlight_DeliversEverything()
+    {
+        // librdkafka allows 1,000,000 requests in flight per connection; the proxy makes it wait instead of closing.
+        await using var proxied = await ProxiedCluster.StartAsync(configure: o => o.MaxInFlightRequests = 4);
+        proxied.Cluster.CreateTopic("inflight", partitions: 1);
+        using var producer = Clients.Producer(proxied.Bootstrap, idempotent: false, tune: c =>
+        {
+            c.BatchNumMessages = 1;
+            c.MaxInFlight = 1_000_000;
+            c.LingerMs = 0;
+        });
+
+        Clients.ProduceNumbered(producer, "inflight", 500);
+
+        using var consumer = Clients.Consumer(proxied.Bootstrap, "inflight-check");
+        consumer.Subscribe("inflight");
+        Assert.Equal(500, Clients.Consume(consumer, 500).Count);
+        Assert.DoesNotContain(proxied.Logs.Lines, l => l.Contains("closed:", StringComparison.Ordinal));
     }
 
     [Fact]

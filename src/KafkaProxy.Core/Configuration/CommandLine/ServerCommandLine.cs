@@ -39,7 +39,7 @@ public sealed class ServerCommandLine
             (c, v) => c.Configure(o => o.UpstreamSockets.SendBufferSize = Int(v))),
         new("kafka-keep-alive", "duration", "TCP keep-alive of broker connections (default 60s; 0 turns it off).",
             (c, v) => c.Configure(o => o.UpstreamSockets.KeepAlive = GoDuration.Parse(v))),
-        new("kafka-max-open-requests", "count", "Requests a client may have in flight on one connection (default 1024); more closes the connection.",
+        new("kafka-max-open-requests", "count", "Requests a client may have in flight on one connection (default 1024); beyond it the proxy reads no more from that client until a response arrives.",
             (c, v) => c.Configure(o => o.MaxInFlightRequests = Int(v))),
         new("kafka-dial-timeout", "duration", "How long connecting to a broker may take (default 15s).",
             (c, v) => c.Configure(o => o.DialTimeout = GoDuration.Parse(v))),
