@@ -2,14 +2,17 @@ namespace KafkaProxy.Core.Proxy;
 
 /// <summary>
 /// The requests of one connection that await a response, in order (Kafka answers in request order on a connection).
-/// A fixed ring: the request pump adds, the response pump peeks and removes; no allocation after construction, except
-/// a task when the request pump waits for room (<see cref="WaitForRoomAsync"/>).
+/// A ring: the request pump adds, the response pump peeks and removes. It starts small and doubles up to its maximum,
+/// so it allocates only while a connection's busiest moment grows it, and a task when the request pump waits for room
+/// (<see cref="WaitForRoomAsync"/>).
 /// <paramref name="reserved"/> extra places take only the proxy's own requests (re-authentication), so that a client
 /// at its limit does not block them.
 /// </summary>
 internal sealed class InFlightRequests(int capacity, int reserved = 0)
 {
-    private readonly Entry[] _ring = new Entry[capacity + reserved];
+    private const int InitialSize = 8;
+    private readonly int _maxSize = capacity + reserved;
+    private Entry[] _ring = new Entry[Math.Min(InitialSize, capacity + reserved)];
     private readonly Lock _gate = new();
     private int _head;
     private int _count;
@@ -31,9 +34,14 @@ internal sealed class InFlightRequests(int capacity, int reserved = 0)
     {
         lock (_gate)
         {
-            if (_count == _ring.Length || (!entry.Internal && _count >= capacity))
+            if (_count == _maxSize || (!entry.Internal && _count >= capacity))
             {
                 return false;
+            }
+
+            if (_count == _ring.Length)
+            {
+                Grow();
             }
 
             _ring[(_head + _count) % _ring.Length] = entry;
@@ -103,6 +111,19 @@ internal sealed class InFlightRequests(int capacity, int reserved = 0)
                 _roomWaiter = null;
             }
         }
+    }
+
+    // Doubles the ring up to its maximum, keeping the order; idle connections stay small (8 entries).
+    private void Grow()
+    {
+        var larger = new Entry[Math.Min(_ring.Length * 2, _maxSize)];
+        for (int i = 0; i < _count; i++)
+        {
+            larger[i] = _ring[(_head + i) % _ring.Length];
+        }
+
+        _ring = larger;
+        _head = 0;
     }
 
     /// <summary>A request awaiting its response; <paramref name="Internal"/> marks the proxy's own, whose response never reaches the client.</summary>

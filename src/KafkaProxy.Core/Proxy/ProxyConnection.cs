@@ -19,7 +19,8 @@ namespace KafkaProxy.Core.Proxy;
 internal sealed class ProxyConnection
 {
     private const int PipeBufferSize = 64 * 1024;
-    private static readonly StreamPipeReaderOptions ReaderOptions = new(bufferSize: PipeBufferSize, minimumReadSize: 4096, leaveOpen: true);
+    // Zero-byte reads: an idle connection waits without a rented buffer, and rents one only when bytes are there.
+    private static readonly StreamPipeReaderOptions ReaderOptions = new(bufferSize: PipeBufferSize, minimumReadSize: 4096, leaveOpen: true, useZeroByteReads: true);
     private static readonly StreamPipeWriterOptions WriterOptions = new(minimumBufferSize: PipeBufferSize, leaveOpen: true);
 
     private readonly ConnectionContext _context;

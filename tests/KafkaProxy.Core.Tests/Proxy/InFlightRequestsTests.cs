@@ -238,4 +238,33 @@ public sealed class InFlightRequestsTests
         await waiting.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.True(ring.TryAdd(Request(3)));
     }
+
+    [Fact]
+    public void TryAdd_GrowingPastItsStartSizeWhileWrapped_KeepsTheOrder()
+    {
+        var ring = new InFlightRequests(100);
+        for (int i = 0; i < 6; i++)
+        {
+            Assert.True(ring.TryAdd(Request(i)));
+        }
+
+        for (int i = 0; i < 4; i++)
+        {
+            ring.RemoveFirst();
+        }
+
+        for (int i = 6; i < 40; i++)
+        {
+            Assert.True(ring.TryAdd(Request(i)));
+        }
+
+        for (int expected = 4; expected < 40; expected++)
+        {
+            Assert.True(ring.TryPeek(out var first));
+            Assert.Equal(Request(expected), first);
+            ring.RemoveFirst();
+        }
+
+        Assert.Equal(0, ring.Count);
+    }
 }
