@@ -4,9 +4,14 @@ namespace KafkaProxy.Tests.Shared;
 
 internal sealed record ExternalProcess(int ExitCode, string StandardOutput, string StandardError)
 {
-    public static async Task<ExternalProcess> RunAsync(string fileName, IEnumerable<string> arguments, TimeSpan timeout, string? standardInput = null)
+    public static async Task<ExternalProcess> RunAsync(string fileName, IEnumerable<string> arguments, TimeSpan timeout, string? standardInput = null, string? workingDirectory = null)
     {
         var start = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = standardInput is not null };
+        if (workingDirectory is not null)
+        {
+            start.WorkingDirectory = workingDirectory;
+        }
+
         foreach (string argument in arguments)
         {
             start.ArgumentList.Add(argument);

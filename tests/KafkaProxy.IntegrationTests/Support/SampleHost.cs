@@ -33,18 +33,27 @@ internal static class SampleHost
         return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>The folder of KafkaProxy.sln above this test assembly.</summary>
+    public static string RepositoryRoot
+    {
+        get
+        {
+            var dir = new DirectoryInfo(AppContext.BaseDirectory);
+            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "KafkaProxy.sln")))
+            {
+                dir = dir.Parent;
+            }
+
+            Assert.NotNull(dir);
+            return dir.FullName;
+        }
+    }
+
     // The sample's output next to this test assembly's configuration (Debug or Release).
     private static string Dll(string project, string file)
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "KafkaProxy.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        Assert.NotNull(dir);
         string configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
-        string dll = Path.Combine(dir.FullName, "samples", project, "bin", configuration, "net10.0", file);
+        string dll = Path.Combine(RepositoryRoot, "samples", project, "bin", configuration, "net10.0", file);
         Assert.True(File.Exists(dll), $"build the solution first: {dll} is missing");
         return dll;
     }

@@ -1,0 +1,125 @@
+using KafkaProxy.IntegrationTests.Support;
+
+namespace KafkaProxy.IntegrationTests.Packaging;
+
+/// <summary>
+/// The path users take: packages packed from this build, added with <c>dotnet add package</c> to a fresh console app
+/// outside the repository, which runs a proxy in front of a test cluster; and the tool installed and run.
+/// </summary>
+public sealed class PackageConsumptionTests : IDisposable
+{
+    private static readonly TimeSpan DotnetPatience = TimeSpan.FromMinutes(4);
+
+    // A version of its own, so that the machine's package cache never serves a package of an earlier build.
+    private readonly string _version = $"0.1.0-test.{DateTime.UtcNow:yyyyMMddHHmmss}.{Environment.ProcessId}";
+    private readonly DirectoryInfo _scratch = Directory.CreateTempSubdirectory("kafkaproxy-packaging-");
+
+    public void Dispose()
+    {
+        _scratch.Delete(recursive: true);
+        string cache = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
+            ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        foreach (string id in new[] { "kafkaproxy.protocol", "kafkaproxy.core", "kafkaproxy.testing", "kafkaproxy.tool" })
+        {
+            string cached = Path.Combine(cache, id, _version);
+            if (Directory.Exists(cached))
+            {
+                Directory.Delete(cached, recursive: true);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task FreshApp_AddsThePackages_RunsAProxyThatAClientProducesAndConsumesThrough()
+    {
+        string feed = await PackAsync("src/KafkaProxy.Protocol", "src/KafkaProxy.Core", "src/KafkaProxy.Testing");
+        string app = Directory.CreateDirectory(Path.Combine(_scratch.FullName, "app")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(app, "app.csproj"), """
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <Nullable>enable</Nullable>
+              </PropertyGroup>
+            </Project>
+            """);
+        await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), """
+            using Confluent.Kafka;
+            using KafkaProxy.Core.Configuration;
+            using KafkaProxy.Core.Proxy;
+            using KafkaProxy.Testing;
+            using Microsoft.Extensions.DependencyInjection;
+
+            await using var cluster = await KafkaTestCluster.StartAsync(brokers: 3);
+            cluster.CreateTopic("orders");
+            var services = new ServiceCollection();
+            services.AddKafkaProxy(o => o.Brokers.Add(BrokerMapping.Parse($"{cluster.Brokers[0].Address},127.0.0.1:0")));
+            await using var provider = services.BuildServiceProvider();
+            var proxy = provider.GetRequiredService<ProxyEngine>();
+            await proxy.StartAsync();
+            string bootstrap = proxy.Listeners[0].Advertised.ToString();
+
+            using var producer = new ProducerBuilder<Null, string>(new ProducerConfig { BootstrapServers = bootstrap }).Build();
+            await producer.ProduceAsync("orders", new Message<Null, string> { Value = "through the proxy" });
+            using var consumer = new ConsumerBuilder<Ignore, string>(new ConsumerConfig { BootstrapServers = bootstrap, GroupId = "g", AutoOffsetReset = AutoOffsetReset.Earliest }).Build();
+            consumer.Subscribe("orders");
+            var read = consumer.Consume(TimeSpan.FromSeconds(30));
+            Console.WriteLine($"consumed: {read?.Message.Value}");
+            await proxy.StopAsync();
+            """);
+        // The local feed, next to the sources the machine already has (the app's other dependencies come from those or the cache).
+        await File.WriteAllTextAsync(Path.Combine(app, "nuget.config"), $"""
+            <configuration>
+              <packageSources>
+                <add key="kafkaproxy-local" value="{feed}" />
+              </packageSources>
+            </configuration>
+            """);
+
+        foreach (string package in new[] { "KafkaProxy.Core", "KafkaProxy.Testing" })
+        {
+            await DotnetAsync(app, "add", "package", package, "--source", feed, "--version", _version);
+        }
+
+        // The app's own container (a real app usually has a host that brings one).
+        await DotnetAsync(app, "add", "package", "Microsoft.Extensions.DependencyInjection", "--version", "10.0.12");
+
+        var run = await DotnetAsync(app, "run");
+
+        Assert.Contains("consumed: through the proxy", run.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Tool_InstalledIntoAToolPath_RunsServerHelp()
+    {
+        string feed = await PackAsync("samples/KafkaProxy.ConsoleHost");
+        string tools = Path.Combine(_scratch.FullName, "tools");
+
+        await DotnetAsync(_scratch.FullName, "tool", "install", "KafkaProxy.Tool", "--tool-path", tools, "--add-source", feed, "--version", _version);
+        var help = await ExternalProcess.RunAsync(Path.Combine(tools, "kafka-proxy"), ["server", "--help"], DotnetPatience);
+
+        Assert.True(help.ExitCode == 0, help.ToString());
+        Assert.Contains("--bootstrap-server-mapping", help.StandardOutput, StringComparison.Ordinal);
+    }
+
+    // Packs the given projects of this build (no rebuild) into a feed of their own.
+    private async Task<string> PackAsync(params string[] projects)
+    {
+        string feed = Directory.CreateDirectory(Path.Combine(_scratch.FullName, "feed")).FullName;
+        string configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+        foreach (string project in projects)
+        {
+            await DotnetAsync(SampleHost.RepositoryRoot, "pack", project, "--no-build", "-c", configuration, "-o", feed, $"-p:Version={_version}");
+        }
+
+        return feed;
+    }
+
+    private static async Task<ExternalProcess> DotnetAsync(string directory, params string[] arguments)
+    {
+        var result = await ExternalProcess.RunAsync("dotnet", arguments, DotnetPatience, workingDirectory: directory);
+        Assert.True(result.ExitCode == 0, $"dotnet {string.Join(' ', arguments)} in {directory}: {result}");
+        return result;
+    }
+}
