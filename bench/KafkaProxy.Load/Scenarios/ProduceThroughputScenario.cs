@@ -39,9 +39,8 @@ internal sealed class ProduceThroughputScenario(int messageBytes, bool oneMessag
         {
             config.BatchNumMessages = 1;
 
-            // librdkafka's default (1,000,000 in flight per connection) makes the proxy close the connection at its
-            // default limit of 1024 (kafka-max-open-requests; see bench/results/findings.md). Both sides get the same
-            // cap, below the proxy's limit.
+            // librdkafka's default is 1,000,000 in flight per connection; the proxy holds a client back at 1024
+            // (kafka-max-open-requests). Both sides get the same cap, below that limit, so that they compare alike.
             config.MaxInFlight = MaxInFlightRequestBound;
         }
 

@@ -21,14 +21,7 @@ public static class BatchingFlusherServiceCollectionExtensions
     public static IKafkaProxyBuilder AddBatchingFlusher(this IServiceCollection services, Action<BatchingFlusherOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var options = services.AddOptions<BatchingFlusherOptions>();
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
-
-        options.ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BatchingFlusherOptions>, BatchingFlusherOptionsValidator>());
+        ValidatedOptions.Add<BatchingFlusherOptions, BatchingFlusherOptionsValidator>(services, configure);
         services.TryAddSingleton(sp => new BatchingFlusher(
             sp.GetRequiredService<IOptions<BatchingFlusherOptions>>(),
             sp.GetService<ITopicStore>(),

@@ -21,14 +21,7 @@ public static class KafkaProxyServiceCollectionExtensions
     public static IKafkaProxyBuilder AddKafkaProxy(this IServiceCollection services, Action<KafkaProxyOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var options = services.AddOptions<KafkaProxyOptions>();
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
-
-        options.ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KafkaProxyOptions>, KafkaProxyOptionsValidator>());
+        ValidatedOptions.Add<KafkaProxyOptions, KafkaProxyOptionsValidator>(services, configure);
         services.TryAddSingleton(sp => new ProxyEngine(
             sp.GetRequiredService<IOptions<KafkaProxyOptions>>(),
             sp.GetService<ILoggerFactory>(),
