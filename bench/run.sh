@@ -26,7 +26,7 @@ else
 fi
 
 echo "== build (Release)"
-for project in samples/KafkaProxy.ConsoleHost bench/KafkaProxy.Load bench/KafkaProxy.Benchmarks; do
+for project in samples/KafkaProxy.ConsoleHost samples/KafkaProxy.WebHost bench/KafkaProxy.Load bench/KafkaProxy.Benchmarks; do
   dotnet build "$project" -c Release -nologo -v quiet
 done
 

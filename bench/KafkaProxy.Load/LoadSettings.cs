@@ -25,6 +25,9 @@ internal sealed class LoadSettings
 
     public string ProxyPath { get; private set; } = string.Empty;
 
+    /// <summary>The Release build of the HTTP gateway host.</summary>
+    public string GatewayPath { get; private set; } = string.Empty;
+
     public string OutputDirectory { get; private set; } = string.Empty;
 
     /// <summary>The child processes' output goes here (git-ignored).</summary>
@@ -56,6 +59,7 @@ internal sealed class LoadSettings
     {
         var settings = new LoadSettings();
         settings.ProxyPath = Path.Combine(settings.RepositoryRoot, "samples/KafkaProxy.ConsoleHost/bin/Release/net10.0/kafka-proxy");
+        settings.GatewayPath = Path.Combine(settings.RepositoryRoot, "samples/KafkaProxy.WebHost/bin/Release/net10.0/KafkaProxy.WebHost");
         settings.OutputDirectory = Path.Combine(settings.RepositoryRoot, "bench/results");
         for (int i = 0; i < args.Count; i++)
         {

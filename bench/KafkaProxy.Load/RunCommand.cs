@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using KafkaProxy.Load.Cluster;
 using KafkaProxy.Load.Hosting;
 using KafkaProxy.Load.Reporting;
 using KafkaProxy.Load.Scenarios;
@@ -60,6 +61,17 @@ internal static class RunCommand
         foreach (var scenario in scenarios.Where(s => settings.Includes(s.Id)))
         {
             comparisons.Add(await CompareAsync(scenario, direct, proxied, proxy, settings.Rounds));
+        }
+
+        // The HTTP gateway against a direct producer: its own process; the proxy idles meanwhile.
+        int[] gatewayClients = [1, 8, 64];
+        if (gatewayClients.Any(c => settings.Includes($"gateway-{c}")))
+        {
+            await using var gateway = await GatewayProcess.StartAsync(settings.GatewayPath, cluster.BootstrapServers, BenchTopics.Gateway.Name, settings.LogDirectory);
+            foreach (int clients in gatewayClients.Where(c => settings.Includes($"gateway-{c}")))
+            {
+                comparisons.Add(await CompareAsync(new GatewayThroughputScenario(clients, gateway.Address, settings.ProduceDuration), direct, direct with { Name = "gateway" }, proxy, settings.Rounds));
+            }
         }
 
         var wholeRun = ProxyCost.Between(wholeRunStart.Process, wholeRunStart.Metrics, proxy.Sample(), await proxy.ScrapeAsync());

@@ -14,5 +14,8 @@ internal static class BenchTopics
     /// </summary>
     public static readonly BenchTopic Consume = new("load-consume", 24);
 
-    public static readonly BenchTopic[] All = [Produce, Consume];
+    /// <summary>The HTTP gateway scenarios and their direct producer write here.</summary>
+    public static readonly BenchTopic Gateway = new("load-gateway", 6);
+
+    public static readonly BenchTopic[] All = [Produce, Consume, Gateway];
 }

@@ -8,6 +8,7 @@ internal static class Targets
     private const double CpuMicrosPerRequest = 10;
     private const double AddedP99Micros = 100;
     private const double BytesPerIdleConnection = 32 * 1024;
+    private const double GatewayRatio = 0.6;
 
     public static IEnumerable<(string Target, string Measured, bool? Met)> Evaluate(LoadReport report)
     {
@@ -19,6 +20,12 @@ internal static class Targets
                 double ratio = c.Ratio("throughput");
                 yield return ($"{c.Description}: proxied ≥ {limit:F2} × direct", $"{ratio:F3} × ({ReportWriter.Num(Comparison.Value(c.Proxied, "throughput"))} vs {ReportWriter.Num(Comparison.Value(c.Direct, "throughput"))} msgs/s)", ratio >= limit);
             }
+        }
+
+        foreach (var c in report.Comparisons.Where(c => c.Id.StartsWith("gateway-", StringComparison.Ordinal)))
+        {
+            double ratio = c.Ratio("throughput");
+            yield return ($"{c.Description}: gateway ≥ {GatewayRatio:F1} × direct producer", $"{ratio:F3} × ({ReportWriter.Num(Comparison.Value(c.Proxied, "throughput"))} vs {ReportWriter.Num(Comparison.Value(c.Direct, "throughput"))} msgs/s; p99 {ReportWriter.Num(Comparison.Value(c.Proxied, "p99"))} vs {ReportWriter.Num(Comparison.Value(c.Direct, "p99"))} ms)", ratio >= GatewayRatio);
         }
 
         var requestBound = report.Comparisons.FirstOrDefault(c => c.Id.EndsWith("batch1", StringComparison.Ordinal));
