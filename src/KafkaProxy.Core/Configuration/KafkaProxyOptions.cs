@@ -26,6 +26,9 @@ public sealed class KafkaProxyOptions
     /// <summary>TLS toward the clients, on every listener (<c>--proxy-listener-tls-enable</c> and friends).</summary>
     public ClientTlsOptions ClientTls { get; } = new();
 
+    /// <summary>SASL authentication of clients at the proxy (<c>--auth-local-*</c>).</summary>
+    public ClientAuthOptions ClientAuth { get; } = new();
+
     /// <summary>TLS toward the brokers (<c>--tls-*</c>).</summary>
     public UpstreamTlsOptions UpstreamTls { get; } = new();
 

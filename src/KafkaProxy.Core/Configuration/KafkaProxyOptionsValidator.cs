@@ -89,6 +89,7 @@ public sealed class KafkaProxyOptionsValidator : IValidateOptions<KafkaProxyOpti
         }
 
         ClientTls(errors, options.ClientTls);
+        ClientAuth(errors, options.ClientAuth);
         UpstreamTls(errors, options.UpstreamTls);
         UpstreamSasl(errors, options.UpstreamSasl);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
@@ -112,6 +113,44 @@ public sealed class KafkaProxyOptionsValidator : IValidateOptions<KafkaProxyOpti
         if (tls.HandshakeTimeout <= TimeSpan.Zero)
         {
             errors.Add($"ClientTls.HandshakeTimeout is {tls.HandshakeTimeout}; it must be positive, for example 15s.");
+        }
+    }
+
+    private static void ClientAuth(List<string> errors, ClientAuthOptions auth)
+    {
+        if (!auth.Enabled)
+        {
+            return;
+        }
+
+        if (string.IsNullOrEmpty(auth.CredentialsFile))
+        {
+            errors.Add("--auth-local-enable needs --auth-local-credentials-file (ClientAuth.CredentialsFile): make its lines with 'kafka-proxy credentials --username <user>' or ClientCredentialFile.CreateLine.");
+        }
+        else if (File.Exists(auth.CredentialsFile))
+        {
+            try
+            {
+                Security.ClientAuth.ClientCredentialStore.Load(auth.CredentialsFile);
+            }
+            catch (InvalidOperationException ex)
+            {
+                errors.Add(ex.Message);
+            }
+        }
+        else
+        {
+            FileExists(errors, auth.CredentialsFile, "--auth-local-credentials-file (ClientAuth.CredentialsFile)");
+        }
+
+        if (auth.Mechanisms.Count == 0 || auth.Mechanisms.Any(m => !SaslMechanismNames.All.Contains(m)))
+        {
+            errors.Add($"--auth-local-mechanism (ClientAuth.Mechanisms) is '{string.Join(",", auth.Mechanisms)}'; give one or more of {string.Join(", ", SaslMechanismNames.All)}, comma-separated.");
+        }
+
+        if (auth.Timeout <= TimeSpan.Zero || auth.Timeout > MaxTimeout)
+        {
+            errors.Add($"--auth-local-timeout (ClientAuth.Timeout) is {auth.Timeout}; it must be positive and at most 24 days, for example 10s.");
         }
     }
 

@@ -32,6 +32,7 @@ internal sealed class ProxyMetrics
     private readonly Counter<long> _upstreamSecurityFailures;
     private readonly Counter<long> _requestsRefused;
     private readonly Counter<long> _clientSecurityFailures;
+    private readonly Counter<long> _clientAuthentications;
 
     public ProxyMetrics(IMeterFactory meterFactory)
     {
@@ -48,6 +49,7 @@ internal sealed class ProxyMetrics
         _dynamicListeners = meter.CreateUpDownCounter<long>("proxy_dynamic_listeners", "{listener}", "Listeners started for discovered brokers.");
         _requestsRefused = meter.CreateCounter<long>("proxy_requests_refused_total", "{request}", "Client requests refused (their connection closed), by api key and reason (forbidden, sasl_by_proxy, unauthenticated).");
         _clientSecurityFailures = meter.CreateCounter<long>("proxy_client_security_failures_total", "{failure}", "Client connections closed because their TLS handshake or authentication at the proxy failed, by stage (client_tls, client_auth).");
+        _clientAuthentications = meter.CreateCounter<long>("proxy_client_authentications_total", "{authentication}", "Clients that authenticated at the proxy (--auth-local-enable), by mechanism.");
         _upstreamSecurityFailures = meter.CreateCounter<long>("proxy_upstream_security_failures_total", "{failure}", "Broker connections closed because TLS or SASL failed, by broker and stage (tls, sasl, reauth).");
     }
 
@@ -95,6 +97,9 @@ internal sealed class ProxyMetrics
 
     /// <summary>A client's TLS or authentication failure; <paramref name="stage"/> is one of a few fixed words.</summary>
     public void ClientSecurityFailed(string stage) => _clientSecurityFailures.Add(1, new KeyValuePair<string, object?>("stage", stage));
+
+    /// <summary>A client authenticated at the proxy; <paramref name="mechanism"/> is one of the supported SASL mechanisms.</summary>
+    public void ClientAuthenticated(string mechanism) => _clientAuthentications.Add(1, new KeyValuePair<string, object?>("mechanism", mechanism));
 
     /// <summary>A TLS or SASL failure toward a broker; <paramref name="stage"/> is one of a few fixed words.</summary>
     public void UpstreamSecurityFailed(string broker, string stage) =>

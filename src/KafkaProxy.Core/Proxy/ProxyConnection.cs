@@ -83,6 +83,12 @@ internal sealed class ProxyConnection
         }
 
         await using var upstreamStreamScope = upstreamStream.ConfigureAwait(false);
+        if (_context.ClientAuthenticator is { } authenticator
+            && !await authenticator.AuthenticateAsync(clientStream, upstreamStream, _rewriter, _context.Options.MaxFrameSize, Id, Broker).ConfigureAwait(false))
+        {
+            return;
+        }
+
         _clientReader = PipeReader.Create(clientStream, ReaderOptions);
         var clientWriter = PipeWriter.Create(clientStream, WriterOptions);
         var upstreamReader = PipeReader.Create(upstreamStream, ReaderOptions);

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using KafkaProxy.Core.Configuration;
 using KafkaProxy.Core.Diagnostics;
 using KafkaProxy.Core.Security;
+using KafkaProxy.Core.Security.ClientAuth;
 using KafkaProxy.Protocol.Rewriting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -53,7 +54,8 @@ public sealed class ProxyEngine : IAsyncDisposable
         _addressBook = new BrokerAddressBook(_options.DynamicListeners.Enabled ? StartDynamicListener : null);
         var security = _options.UpstreamTls.Enabled || _options.UpstreamSasl.Enabled ? UpstreamSecurity.Create(_options, _logger) : null;
         var clientTls = _options.ClientTls.Enabled ? new ClientTls(_options.ClientTls) : null;
-        _context = new ConnectionContext(_options, _addressBook, _metrics, _logger, security, RequestGate.Create(_options), clientTls);
+        var clientAuth = _options.ClientAuth.Enabled ? ClientAuthenticator.Create(_options, _logger, _metrics) : null;
+        _context = new ConnectionContext(_options, _addressBook, _metrics, _logger, security, RequestGate.Create(_options), clientTls, clientAuth);
         _nextSequentialPort = _options.DynamicListeners.SequentialMinPort;
     }
 

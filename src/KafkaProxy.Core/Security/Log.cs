@@ -16,4 +16,22 @@ internal static partial class Log
 
     [LoggerMessage(2004, LogLevel.Warning, "Broker {Upstream} asked for a TLS client certificate and none is configured; if it requires one it closes the connection right after the handshake: set --tls-client-cert-file and --tls-client-key-file")]
     public static partial void ClientCertificateRequested(ILogger logger, string upstream);
+
+    [LoggerMessage(2005, LogLevel.Information, "Client authentication is on: {Users} users in {File}, mechanisms {Mechanisms}")]
+    public static partial void ClientAuthEnabled(ILogger logger, int users, string file, string mechanisms);
+
+    [LoggerMessage(2006, LogLevel.Warning, "Clients may authenticate at the proxy with SASL PLAIN, but the listeners do not speak TLS: their passwords cross the network in the clear. Add --proxy-listener-tls-enable, or drop PLAIN from --auth-local-mechanism")]
+    public static partial void ClientPlainWithoutTls(ILogger logger);
+
+    [LoggerMessage(2007, LogLevel.Information, "Connection {ConnectionId} to broker {Upstream}: client authenticated as {User} with {Mechanism}")]
+    public static partial void ClientAuthenticated(ILogger logger, long connectionId, string upstream, string user, string mechanism);
+
+    [LoggerMessage(2008, LogLevel.Warning, "Connection {ConnectionId} to broker {Upstream}: client authentication failed, closing: {Reason}")]
+    public static partial void ClientAuthFailed(ILogger logger, long connectionId, string upstream, string reason);
+
+    [LoggerMessage(2009, LogLevel.Information, "Credentials file {File} changed: {Users} users loaded")]
+    public static partial void CredentialsReloaded(ILogger logger, string file, int users);
+
+    [LoggerMessage(2010, LogLevel.Error, "Credentials file changed but cannot be used, the previous users stay in force: {Reason}")]
+    public static partial void CredentialsReloadFailed(ILogger logger, string reason);
 }

@@ -6,7 +6,9 @@ namespace KafkaProxy.Core.Security;
 /// <summary>
 /// Api keys a client may not send: those of <c>--forbidden-api-keys</c>, and the SASL requests when the proxy itself
 /// authenticates to the brokers (a client's own SaslHandshake would start a second exchange on the proxy's
-/// authenticated connection). Built once; the check per request is one array lookup.
+/// authenticated connection) or the clients (they authenticated before their first request reached the pumps, and the
+/// proxy grants sessions without a lifetime, so a second exchange has no purpose). Built once; the check per request is
+/// one array lookup.
 /// </summary>
 internal sealed class RequestGate
 {
@@ -17,13 +19,20 @@ internal sealed class RequestGate
     public static RequestGate Create(KafkaProxyOptions options)
     {
         int size = options.ForbiddenApiKeys.Count == 0 ? 0 : options.ForbiddenApiKeys.Max() + 1;
-        if (options.UpstreamSasl.Enabled)
+        if (options.UpstreamSasl.Enabled || options.ClientAuth.Enabled)
         {
             size = Math.Max(size, (int)ApiKey.SaslAuthenticate + 1);
         }
 
         var refusals = new Refusal?[size];
-        if (options.UpstreamSasl.Enabled)
+        if (options.ClientAuth.Enabled)
+        {
+            foreach (var key in new[] { ApiKey.SaslHandshake, ApiKey.SaslAuthenticate })
+            {
+                refusals[(int)key] = new Refusal("reauthentication", $"the client sent {key} (api key {(int)key}) after it had authenticated at the proxy (--auth-local-enable); the proxy does not re-authenticate clients (its sessions have no lifetime)");
+            }
+        }
+        else if (options.UpstreamSasl.Enabled)
         {
             foreach (var key in new[] { ApiKey.SaslHandshake, ApiKey.SaslAuthenticate })
             {

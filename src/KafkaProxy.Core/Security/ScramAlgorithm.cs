@@ -8,6 +8,14 @@ internal sealed class ScramAlgorithm
     public static readonly ScramAlgorithm Sha256 = new("SCRAM-SHA-256", HashAlgorithmName.SHA256, 32);
     public static readonly ScramAlgorithm Sha512 = new("SCRAM-SHA-512", HashAlgorithmName.SHA512, 64);
 
+    /// <summary>The algorithm Kafka calls <paramref name="mechanism"/> (SCRAM-SHA-256 or SCRAM-SHA-512), or null.</summary>
+    public static ScramAlgorithm? Find(string mechanism) => mechanism switch
+    {
+        "SCRAM-SHA-256" => Sha256,
+        "SCRAM-SHA-512" => Sha512,
+        _ => null,
+    };
+
     private ScramAlgorithm(string name, HashAlgorithmName hash, int length)
     {
         Name = name;

@@ -1,0 +1,142 @@
+using KafkaProxy.Core.Configuration;
+using KafkaProxy.Core.Diagnostics;
+using KafkaProxy.Protocol.Primitives;
+using KafkaProxy.Protocol.Rewriting;
+using Microsoft.Extensions.Logging;
+
+namespace KafkaProxy.Core.Security.ClientAuth;
+
+/// <summary>
+/// Client authentication at the proxy, shared by every connection of an engine: the offered mechanisms, the
+/// credentials (re-read when the file changes, at most once a second), and the log lines and metrics of each outcome.
+/// </summary>
+internal sealed class ClientAuthenticator
+{
+    private const long ReloadCheckIntervalMs = 1000;
+    private readonly ClientAuthOptions _options;
+    private readonly string _path;
+    private readonly ILogger _logger;
+    private readonly ProxyMetrics _metrics;
+    private readonly Lock _reloadLock = new();
+    private volatile ClientCredentialStore _store;
+    private DateTime _fileStamp;
+    private long _checkedAt;
+
+    private ClientAuthenticator(ClientAuthOptions options, ClientCredentialStore store, DateTime fileStamp, ILogger logger, ProxyMetrics metrics)
+    {
+        _options = options;
+        _path = options.CredentialsFile!;
+        _store = store;
+        _fileStamp = fileStamp;
+        _checkedAt = Environment.TickCount64;
+        _logger = logger;
+        _metrics = metrics;
+        Mechanisms = [.. options.Mechanisms];
+    }
+
+    public IReadOnlyList<string> Mechanisms { get; }
+
+    /// <summary>Loads the credentials file and warns about an open file or PLAIN without TLS.</summary>
+    /// <exception cref="InvalidOperationException">The file cannot be read or a line is malformed.</exception>
+    public static ClientAuthenticator Create(KafkaProxyOptions options, ILogger logger, ProxyMetrics metrics)
+    {
+        var auth = options.ClientAuth;
+        string path = auth.CredentialsFile ?? throw new InvalidOperationException("--auth-local-enable needs --auth-local-credentials-file.");
+        var stamp = File.GetLastWriteTimeUtc(path);
+        var store = ClientCredentialStore.Load(path);
+        if (CredentialFiles.PermissionWarning(path, "--auth-local-credentials-file") is { } warning)
+        {
+            Log.CredentialFileOpen(logger, warning);
+        }
+
+        if (!options.ClientTls.Enabled && auth.Mechanisms.Contains(SaslMechanismNames.Plain))
+        {
+            Log.ClientPlainWithoutTls(logger);
+        }
+
+        Log.ClientAuthEnabled(logger, store.UserCount, path, string.Join(", ", auth.Mechanisms));
+        return new ClientAuthenticator(auth, store, stamp, logger, metrics);
+    }
+
+    /// <summary>
+    /// Runs the client's authentication on the fresh connection. Returns false, after logging why and counting it,
+    /// when the client failed, broke the protocol, sent another request first, ran out of time or went away.
+    /// </summary>
+    public async Task<bool> AuthenticateAsync(Stream client, Stream upstream, ResponseRewriter rewriter, int maxFrameSize, long connectionId, string broker)
+    {
+        using var timeout = new CancellationTokenSource(_options.Timeout);
+        var exchange = new ClientAuthExchange(client, upstream, rewriter, Mechanisms, CurrentStore(), maxFrameSize, timeout.Token);
+        string? failure;
+        try
+        {
+            string user = await exchange.RunAsync().ConfigureAwait(false);
+            Log.ClientAuthenticated(_logger, connectionId, broker, user, exchange.Mechanism!);
+            _metrics.ClientAuthenticated(exchange.Mechanism!);
+            return true;
+        }
+        catch (ClientAuthRefusedException ex)
+        {
+            failure = ex.Message;
+            _metrics.ClientSecurityFailed("client_auth");
+        }
+        catch (UnauthenticatedRequestException ex)
+        {
+            failure = ex.Message;
+            _metrics.RequestRefused(ex.ApiKey, "unauthenticated");
+        }
+        catch (KafkaProtocolException ex)
+        {
+            failure = ex.Message;
+            _metrics.ClientSecurityFailed("client_auth");
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            failure = $"the client did not finish authenticating within {_options.Timeout} (--auth-local-timeout)";
+            _metrics.ClientSecurityFailed("client_auth");
+        }
+        catch (Exception ex) when (ex is IOException or EndOfStreamException or ObjectDisposedException or OperationCanceledException)
+        {
+            // The client (or the broker, for ApiVersions) went away before it authenticated: an ordinary end.
+            return false;
+        }
+
+        Log.ClientAuthFailed(_logger, connectionId, broker, failure);
+        return false;
+    }
+
+    // The store as the file is now: re-read when its modification time changed; a broken file keeps the previous users.
+    private ClientCredentialStore CurrentStore()
+    {
+        long now = Environment.TickCount64;
+        if (now - Interlocked.Read(ref _checkedAt) < ReloadCheckIntervalMs)
+        {
+            return _store;
+        }
+
+        lock (_reloadLock)
+        {
+            if (now - _checkedAt < ReloadCheckIntervalMs)
+            {
+                return _store;
+            }
+
+            Interlocked.Exchange(ref _checkedAt, now);
+            try
+            {
+                var stamp = File.GetLastWriteTimeUtc(_path);
+                if (stamp != _fileStamp)
+                {
+                    _fileStamp = stamp;
+                    _store = ClientCredentialStore.Load(_path);
+                    Log.CredentialsReloaded(_logger, _path, _store.UserCount);
+                }
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or IOException or UnauthorizedAccessException)
+            {
+                Log.CredentialsReloadFailed(_logger, ex.Message);
+            }
+
+            return _store;
+        }
+    }
+}
