@@ -18,13 +18,39 @@ if (args.Length == 0)
 
 if (args[0] is "-h" or "--help" or "help")
 {
-    Console.WriteLine("Usage: kafka-proxy server [flags]   (kafka-proxy server --help lists the flags)");
+    Console.WriteLine("Usage: kafka-proxy server [flags]              run the proxy (kafka-proxy server --help lists the flags)");
+    Console.WriteLine("       kafka-proxy credentials --username <u>  print credentials-file lines for a password read from stdin");
     return 0;
+}
+
+if (args[0] == "credentials")
+{
+    try
+    {
+        var credentials = CredentialsCommandLine.Parse(args[1..]);
+        if (credentials.HelpRequested)
+        {
+            Console.WriteLine(CredentialsCommandLine.HelpText);
+            return 0;
+        }
+
+        foreach (string line in credentials.CreateLines(CredentialsCommandLine.ReadPassword()))
+        {
+            Console.WriteLine(line);
+        }
+
+        return 0;
+    }
+    catch (CommandLineException ex)
+    {
+        Console.Error.WriteLine("kafka-proxy: " + ex.Message);
+        return 2;
+    }
 }
 
 if (args[0] != "server")
 {
-    Console.Error.WriteLine($"kafka-proxy: unknown command '{args[0]}'. The command is 'server': kafka-proxy server --help");
+    Console.Error.WriteLine($"kafka-proxy: unknown command '{args[0]}'. The commands are 'server' and 'credentials': kafka-proxy --help");
     return 2;
 }
 

@@ -93,6 +93,16 @@ public sealed class ServerCommandLine
             (c, v) => c.Configure(o => o.UpstreamSasl.JaasConfigFile = v)),
         new("sasl-handshake-version", "0|1", "SaslHandshake version: 1 (default, Kafka 2.2+; allows re-authentication) or 0 (raw tokens, older brokers).",
             (c, v) => c.Configure(o => o.UpstreamSasl.HandshakeVersion = (short)Int(v))),
+        new("auth-local-enable", null, "Clients must authenticate at the proxy with SASL before any request reaches a broker (needs --auth-local-credentials-file).",
+            (c, _) => c.Configure(o => o.ClientAuth.Enabled = true)),
+        new("auth-local-credentials-file", "file", "Users clients authenticate as: user:SCRAM-SHA-512:salt=...,stored_key=...,server_key=...,iterations=... lines made by 'kafka-proxy credentials'. Re-read when it changes.",
+            (c, v) => c.Configure(o => o.ClientAuth.CredentialsFile = v)),
+        new("auth-local-mechanism", "mechanisms", "SASL mechanisms offered to clients, comma-separated (default PLAIN,SCRAM-SHA-256,SCRAM-SHA-512). Offer PLAIN only with --proxy-listener-tls-enable or on a trusted host.",
+            (c, v) => c.Configure(o => SetMechanisms(o.ClientAuth.Mechanisms, v))),
+        new("auth-local-timeout", "duration", "How long a client may take to authenticate (default 10s).",
+            (c, v) => c.Configure(o => o.ClientAuth.Timeout = GoDuration.Parse(v))),
+        new("auth-local-command", "file", "Not supported: the Go proxy's authentication plugins. Use --auth-local-credentials-file.",
+            (_, _) => throw new FormatException("authentication plugins are not supported; give the users in --auth-local-credentials-file (lines made by 'kafka-proxy credentials').")),
         new("forbidden-api-keys", "keys", "Api keys clients may not send, comma-separated (e.g. 19,20 for CreateTopics and DeleteTopics); such a request closes its connection. Repeatable.",
             (c, v) => c.Configure(o => o.ForbiddenApiKeys.UnionWith(ApiKeys(v)))),
         new("http-listen-address", "host:port", "Where /health, /ready and /metrics are served (default 127.0.0.1:9080; use 0.0.0.0:9080 for Kubernetes probes).",
@@ -281,6 +291,24 @@ public sealed class ServerCommandLine
             short.TryParse(k, NumberStyles.None, CultureInfo.InvariantCulture, out short key)
                 ? key
                 : throw new FormatException($"'{k}' is not an api key: give numbers from 0 to 32767, comma-separated, such as 19,20."));
+
+    private static void SetMechanisms(ICollection<string> mechanisms, string value)
+    {
+        var named = value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(m => OneOf(m, [.. SaslMechanismNames.All]).ToUpperInvariant())
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        if (named.Count == 0)
+        {
+            throw new FormatException($"give one or more of {string.Join(", ", SaslMechanismNames.All)}, comma-separated.");
+        }
+
+        mechanisms.Clear();
+        foreach (string mechanism in named)
+        {
+            mechanisms.Add(mechanism);
+        }
+    }
 
     private static string Path(string value) =>
         value.StartsWith('/') && !value.Contains(' ', StringComparison.Ordinal) ? value : throw new FormatException($"'{value}' is not a path: it must start with / and have no spaces.");
