@@ -6,9 +6,10 @@ namespace KafkaProxy.Core.Security.ClientAuth;
 /// <summary>
 /// The server side of SCRAM (RFC 5802, RFC 7677) at the proxy: client-first → server-first (nonce, salt, iterations),
 /// client-final (proof) → server-final (signature). No channel binding, as in Kafka; extensions are ignored except
-/// Kafka's delegation-token flag, which is refused. An unknown user gets a decoy salt and fails only at the proof.
+/// Kafka's delegation-token flag, which is refused; as Kafka's broker, the client-final nonce need only end with the
+/// server's. An unknown user gets a decoy salt and fails only at the proof.
 /// </summary>
-internal sealed class ScramServer(ScramAlgorithm algorithm, ClientCredentialStore store) : SaslServerMechanism
+internal sealed class ScramServer(ScramAlgorithm algorithm, ClientCredentialStore store, string? serverNonce = null) : SaslServerMechanism
 {
     private string? _gs2Header;
     private string? _clientFirstBare;
@@ -73,7 +74,7 @@ internal sealed class ScramServer(ScramAlgorithm algorithm, ClientCredentialStor
         _credential = store.Find(_user, algorithm);
         _known = _credential is not null;
         _credential ??= store.Decoy(_user, algorithm);
-        _nonce = clientNonce + Convert.ToBase64String(RandomNumberGenerator.GetBytes(24));
+        _nonce = clientNonce + (serverNonce ?? Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)));
         _serverFirst = $"r={_nonce},s={Convert.ToBase64String(_credential.Salt)},i={_credential.Iterations}";
         return Encoding.UTF8.GetBytes(_serverFirst);
     }
@@ -92,7 +93,9 @@ internal sealed class ScramServer(ScramAlgorithm algorithm, ClientCredentialStor
             throw ClientAuthRefusedException.Malformed($"the {Name} channel-binding attribute does not repeat the gs2 header");
         }
 
-        if (attributes[1][2..] != _nonce)
+        // Kafka's broker accepts a nonce that ends with the one it sent, and librdkafka 1.x relies on it: it repeats its
+        // own nonce in front. The server's random part is still there, so a replayed exchange fails.
+        if (!attributes[1][2..].EndsWith(_nonce!, StringComparison.Ordinal))
         {
             throw ClientAuthRefusedException.Malformed($"the {Name} client-final nonce is not the one the proxy sent");
         }
