@@ -78,6 +78,37 @@ public sealed class SecretsNeverLoggedTests
         }
     }
 
+    [Fact]
+    public async Task ClientAuthentication_RightAndWrongPasswordsWithEveryMechanism_NoSecretInAnyLogLineOrMetricLabel()
+    {
+        const string wrongPassword = "wrong-client-SECRET-6ad0";
+        await using var proxy = await AuthenticatingProxy.StartAsync(brokers: 1);
+        proxy.Cluster.CreateTopic("secret-free", partitions: 1);
+        foreach (string mechanism in new[] { "PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512" })
+        {
+            var right = await ExternalProcess.RunAsync("kcat", ["-L", "-b", proxy.Bootstrap, "-m", "5", .. AuthenticatingProxy.KcatSasl(mechanism)], Clients.Patience);
+            Assert.True(right.ExitCode == 0, right.ToString());
+            var wrong = await ExternalProcess.RunAsync("kcat", ["-L", "-b", proxy.Bootstrap, "-m", "3", .. AuthenticatingProxy.KcatSasl(mechanism, password: wrongPassword)], Clients.Patience);
+            Assert.NotEqual(0, wrong.ExitCode);
+        }
+
+        await proxy.WaitForLogAsync("wrong password for user 'app' (SCRAM-SHA-512 proof refused)");
+        string[] storedKeys = File.ReadAllLines(proxy.CredentialsFile).Where(l => !l.StartsWith('#')).SelectMany(l => l.Split(':')[2].Split(',')).Select(f => f[(f.IndexOf('=', StringComparison.Ordinal) + 1)..]).ToArray();
+        string[] secrets =
+        [
+            AuthenticatingProxy.Password, wrongPassword,
+            Convert.ToBase64String(Encoding.UTF8.GetBytes($"\0app\0{AuthenticatingProxy.Password}")),
+            Convert.ToBase64String(Encoding.UTF8.GetBytes($"\0app\0{wrongPassword}")),
+            .. storedKeys.Where(k => k.Length > 8),
+        ];
+        Assert.Contains(proxy.Logs.Lines, l => l.StartsWith("Trace", StringComparison.Ordinal) || l.StartsWith("Debug", StringComparison.Ordinal));
+        foreach (string secret in secrets)
+        {
+            Assert.DoesNotContain(proxy.Logs.Lines, l => l.Contains(secret, StringComparison.Ordinal));
+            Assert.DoesNotContain(proxy.Metrics.Measurements, m => m.Tags.Values.Any(v => v?.Contains(secret, StringComparison.Ordinal) == true));
+        }
+    }
+
     private static Task<ProxyInFront> StartAsync(TestBroker advertised, Stunnel tunnel, TestPki.Authority ca, TestPki.Leaf client, string mechanism, string password) =>
         ProxyInFront.StartAsync(advertised, tunnel.Address, o =>
         {

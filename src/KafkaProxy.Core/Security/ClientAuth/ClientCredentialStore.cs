@@ -66,7 +66,10 @@ internal sealed class ClientCredentialStore
             string mechanism = line[(mechanismAt + 1)..credentialAt];
             if (ScramAlgorithm.Find(mechanism) is not { } algorithm)
             {
-                throw Malformed(path, i, $"the mechanism is '{mechanism}'; use SCRAM-SHA-256 or SCRAM-SHA-512 (PLAIN clients are checked against either)");
+                // The field is only repeated when it looks like a mechanism name: a stray colon inside the credential
+                // would otherwise put the salt and stored key into the message.
+                string named = mechanism.Length <= 32 && mechanism.All(c => char.IsAsciiLetterOrDigit(c) || c == '-') ? $"'{mechanism}'" : "not a mechanism name";
+                throw Malformed(path, i, $"the mechanism is {named}; use SCRAM-SHA-256 or SCRAM-SHA-512 (PLAIN clients are checked against either)");
             }
 
             if (!ScramCredential.TryParse(algorithm, line[(credentialAt + 1)..], out var credential, out string? error))
