@@ -83,6 +83,7 @@ public sealed class ClientCredentialStoreTests
     [InlineData("app:SCRAM-SHA-512:{c},extra=1", "", "", "fields other than salt, stored_key, server_key and iterations")]
     [InlineData("app:SCRAM-SHA-512:{c},iterations=4096", "", "", "with each field once")]
     [InlineData("app:SCRAM-SHA-512:{c},", "", "", "with each field once")]
+    [InlineData("app:SCRAM-SHA-512:{c}", ",server_key=", ":server_key=", "the mechanism is not a mechanism name")]
     public void Parse_MalformedLine_NamesFileAndLineButNoSecret(string template, string from, string to, string reason)
     {
         string credential = CredentialOf(Line("app", "pw"));
