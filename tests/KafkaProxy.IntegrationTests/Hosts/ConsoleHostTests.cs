@@ -129,6 +129,49 @@ public sealed partial class ConsoleHostTests
         Assert.Contains("Stopping: listeners closed, draining", rest, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task CredentialsCommand_LinesServeAuthLocal_KcatAuthenticatesAndAClientWithoutSaslCannotList()
+    {
+        var missingUser = await ExternalProcess.RunAsync("dotnet", [HostDll, "credentials"], Clients.Patience, "x\n");
+        Assert.Equal(2, missingUser.ExitCode);
+        Assert.Contains("--username is required", missingUser.StandardError, StringComparison.Ordinal);
+
+        var made = await ExternalProcess.RunAsync("dotnet", [HostDll, "credentials", "--username", "app"], Clients.Patience, "cli-SECRET-9f3a\n");
+        Assert.True(made.ExitCode == 0, made.ToString());
+        string[] lines = made.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        Assert.DoesNotContain("cli-SECRET-9f3a", made.StandardOutput, StringComparison.Ordinal);
+        string directory = Directory.CreateTempSubdirectory("kafka-proxy-cli-auth-").FullName;
+        try
+        {
+            string users = Path.Combine(directory, "users.txt");
+            await File.WriteAllLinesAsync(users, lines);
+            using var host = StartHost("server", "--http-disable", "--auth-local-enable", "--auth-local-credentials-file", users, "--auth-local-mechanism", "SCRAM-SHA-256,SCRAM-SHA-512");
+            try
+            {
+                string proxy = await ReadProxyAddressAsync(host);
+
+                var authenticated = await ExternalProcess.RunAsync("kcat",
+                    ["-L", "-b", proxy, "-m", "10", "-X", "security.protocol=SASL_PLAINTEXT", "-X", "sasl.mechanisms=SCRAM-SHA-256", "-X", "sasl.username=app", "-X", "sasl.password=cli-SECRET-9f3a"],
+                    Clients.Patience);
+                var anonymous = await ExternalProcess.RunAsync("kcat", ["-L", "-b", proxy, "-m", "3"], Clients.Patience);
+
+                Assert.True(authenticated.ExitCode == 0, authenticated.ToString());
+                Assert.Equal(3, Regex.Count(authenticated.StandardOutput, @"broker \d at 127\.0\.0\.1:\d+"));
+                Assert.NotEqual(0, anonymous.ExitCode);
+            }
+            finally
+            {
+                host.Kill(entireProcessTree: true);
+                await host.WaitForExitAsync();
+            }
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
     // Starts the built kafka-proxy with stdout and stderr captured.
     private static Process StartHost(params string[] args) => SampleHost.Start(HostDll, args);
 
