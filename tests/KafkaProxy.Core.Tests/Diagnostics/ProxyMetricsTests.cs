@@ -205,6 +205,7 @@ public sealed class ProxyMetricsTests
     [InlineData("proxy_upstream_security_failures_total", "{failure}", typeof(Counter<long>))]
     [InlineData("proxy_requests_refused_total", "{request}", typeof(Counter<long>))]
     [InlineData("proxy_client_security_failures_total", "{failure}", typeof(Counter<long>))]
+    [InlineData("proxy_client_authentications_total", "{authentication}", typeof(Counter<long>))]
     public void Constructor_Always_PublishesTheInstrumentWithItsUnitAndKind(string name, string unit, Type kind)
     {
         using var factory = new TestMeterFactory();
@@ -227,7 +228,7 @@ public sealed class ProxyMetricsTests
         Assert.Equal(unit, instrument.Unit);
         Assert.IsType(kind, instrument);
         Assert.False(string.IsNullOrWhiteSpace(instrument.Description));
-        Assert.Equal(13, published.Count);
+        Assert.Equal(14, published.Count);
     }
 
     private static IEnumerable<string> Labels(int max) => Enumerable.Range(0, max + 1).Select(i => i.ToString(CultureInfo.InvariantCulture));
