@@ -81,21 +81,7 @@ internal sealed class AuthenticatingProxy : IAsyncDisposable
         ["-X", "security.protocol=SASL_PLAINTEXT", "-X", $"sasl.mechanisms={mechanism}", "-X", $"sasl.username={user}", "-X", $"sasl.password={password}"];
 
     /// <summary>Waits until the log holds a line with <paramref name="text"/>.</summary>
-    public async Task<string> WaitForLogAsync(string text)
-    {
-        using var timeout = new CancellationTokenSource(Clients.Patience);
-        while (true)
-        {
-            string? line = Logs.Lines.FirstOrDefault(l => l.Contains(text, StringComparison.Ordinal));
-            if (line is not null)
-            {
-                return line;
-            }
-
-            Assert.False(timeout.IsCancellationRequested, $"no log line with '{text}' within {Clients.Patience}:\n{Logs}");
-            await Task.Delay(20);
-        }
-    }
+    public Task<string> WaitForLogAsync(string text) => Logs.WaitForLineAsync(text);
 
     /// <summary>Every value the topic holds, read straight from the cluster (not through the proxy).</summary>
     public List<string> ReadDirectly(string topic, int expected, TimeSpan patience)

@@ -64,21 +64,7 @@ internal sealed class ProxyInFront : IAsyncDisposable
     }
 
     /// <summary>Waits until the log holds a line with <paramref name="text"/> (logging is asynchronous to the client's view).</summary>
-    public async Task<string> WaitForLogAsync(string text)
-    {
-        using var timeout = new CancellationTokenSource(Clients.Patience);
-        while (true)
-        {
-            string? line = Logs.Lines.FirstOrDefault(l => l.Contains(text, StringComparison.Ordinal));
-            if (line is not null)
-            {
-                return line;
-            }
-
-            Assert.False(timeout.IsCancellationRequested, $"no log line with '{text}' within {Clients.Patience}:\n{Logs}");
-            await Task.Delay(20);
-        }
-    }
+    public Task<string> WaitForLogAsync(string text) => Logs.WaitForLineAsync(text);
 
     public async ValueTask DisposeAsync()
     {

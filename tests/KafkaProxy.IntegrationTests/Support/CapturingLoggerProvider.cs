@@ -16,6 +16,23 @@ internal sealed class CapturingLoggerProvider : ILoggerProvider
 
     public override string ToString() => string.Join('\n', Lines);
 
+    /// <summary>Waits until a line with <paramref name="text"/> is logged (logging runs apart from what a client sees) and returns it.</summary>
+    public async Task<string> WaitForLineAsync(string text)
+    {
+        using var timeout = new CancellationTokenSource(Clients.Patience);
+        while (true)
+        {
+            string? line = Lines.FirstOrDefault(l => l.Contains(text, StringComparison.Ordinal));
+            if (line is not null)
+            {
+                return line;
+            }
+
+            Assert.False(timeout.IsCancellationRequested, $"no log line with '{text}' within {Clients.Patience}:\n{this}");
+            await Task.Delay(20);
+        }
+    }
+
     private sealed class Logger(CapturingLoggerProvider owner) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state)
