@@ -175,6 +175,23 @@ public sealed class ClientAuthTests
     }
 
     [Fact]
+    public async Task RawClient_LargeFrameBeforeAuthentication_IsRefusedBeforeItIsRead()
+    {
+        await using var proxy = await AuthenticatingProxy.StartAsync(brokers: 1);
+        await using var client = await RawKafkaClient.ConnectAsync(proxy.Listener.Host, proxy.Listener.Port);
+        var prefix = new byte[4];
+        BinaryPrimitives.WriteInt32BigEndian(prefix, 1024 * 1024);
+
+        await client.Stream.WriteAsync(prefix);
+        int read = await client.Stream.ReadAsync(new byte[1]).AsTask().WaitAsync(Clients.Patience);
+
+        Assert.Equal(0, read);
+        string line = await proxy.WaitForLogAsync("the client sent a frame of 1048576 bytes during client authentication");
+        Assert.Contains("65536", line, StringComparison.Ordinal);
+        Assert.Equal(1, proxy.Metrics.Sum("proxy_client_security_failures_total", ("stage", "client_auth")));
+    }
+
+    [Fact]
     public async Task RawClient_HandshakeV0WithARawPlainToken_IsAuthenticated_ThenASecondHandshakeIsRefused()
     {
         await using var proxy = await AuthenticatingProxy.StartAsync(brokers: 1);

@@ -17,8 +17,11 @@ namespace KafkaProxy.Core.Security.ClientAuth;
 /// </summary>
 internal sealed class ClientAuthExchange
 {
-    /// <summary>The largest frame a client may send before it authenticated (Kafka's sasl.server.max.receive.size).</summary>
-    public const int MaxUnauthenticatedFrameSize = 512 * 1024;
+    /// <summary>
+    /// The largest frame a client may send before it authenticated: ApiVersions and PLAIN or SCRAM tokens are well
+    /// under 1 KiB, and every unauthenticated connection may hold one such buffer (Kafka allows 512 KiB, for GSSAPI).
+    /// </summary>
+    public const int MaxUnauthenticatedFrameSize = 64 * 1024;
 
     private const short UnsupportedSaslMechanism = 33;
     private const short SaslAuthenticationFailed = 58;
