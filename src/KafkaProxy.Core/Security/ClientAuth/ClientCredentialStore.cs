@@ -20,7 +20,14 @@ internal sealed class ClientCredentialStore
     {
         _credentials = credentials;
         _decoyIterations = credentials.Count == 0 ? DecoyIterations : credentials.Values.First().Iterations;
+        PlainDecoyAlgorithm = credentials.Count > 0 && credentials.Values.All(c => c.Algorithm == ScramAlgorithm.Sha256) ? ScramAlgorithm.Sha256 : ScramAlgorithm.Sha512;
     }
+
+    /// <summary>
+    /// The algorithm a PLAIN check of an unknown user is run with: the one the file's users are checked with
+    /// (<see cref="FindAny"/> takes SCRAM-SHA-512 first), so that the work, and the time, are the same.
+    /// </summary>
+    public ScramAlgorithm PlainDecoyAlgorithm { get; }
 
     /// <summary>How many users the file names.</summary>
     public int UserCount => _credentials.Keys.Select(k => k.User).Distinct(StringComparer.Ordinal).Count();

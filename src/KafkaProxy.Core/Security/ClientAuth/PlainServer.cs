@@ -28,7 +28,7 @@ internal sealed class PlainServer(ClientCredentialStore store) : SaslServerMecha
         }
 
         var credential = store.FindAny(user);
-        bool verified = (credential ?? store.Decoy(user, ScramAlgorithm.Sha512)).Verifies(parts[2]);
+        bool verified = (credential ?? store.Decoy(user, store.PlainDecoyAlgorithm)).Verifies(parts[2]);
         if (credential is null)
         {
             throw ClientAuthRefusedException.Credentials($"user '{user}' is not in the credentials file");

@@ -206,6 +206,18 @@ public sealed class ClientCredentialStoreTests
             ClientCredentialStore.Parse(lines, FileName).Decoy("ghost", ScramAlgorithm.Sha512).Salt);
     }
 
+    [Theory]
+    [InlineData(new[] { "SCRAM-SHA-256" }, "SCRAM-SHA-256")]
+    [InlineData(new[] { "SCRAM-SHA-512" }, "SCRAM-SHA-512")]
+    [InlineData(new[] { "SCRAM-SHA-256", "SCRAM-SHA-512" }, "SCRAM-SHA-512")]
+    public void PlainDecoyAlgorithm_IsTheOneTheFilesUsersAreCheckedWith(string[] mechanisms, string expected)
+    {
+        var store = ClientCredentialStore.Parse([.. mechanisms.Select(m => ClientCredentialFile.CreateLine("app", "pw", m, 4096))], FileName);
+
+        Assert.Equal(expected, store.PlainDecoyAlgorithm.Name);
+        Assert.Same(store.FindAny("app")!.Algorithm, store.PlainDecoyAlgorithm);
+    }
+
     [Fact]
     public void Decoy_LooksLikeTheFilesCredentials()
     {
