@@ -84,8 +84,9 @@ internal sealed class ProxyConnection
 
         await using var upstreamStreamScope = upstreamStream.ConfigureAwait(false);
         if (_context.ClientAuthenticator is { } authenticator
-            && !await authenticator.AuthenticateAsync(clientStream, upstreamStream, _rewriter, _context.Options.MaxFrameSize, Id, Broker).ConfigureAwait(false))
+            && (!await authenticator.AuthenticateAsync(clientStream, upstreamStream, _rewriter, _context.Options.MaxFrameSize, Id, Broker).ConfigureAwait(false) || _draining))
         {
+            // Refused, or the proxy began to stop while the client authenticated: no pumps start.
             return;
         }
 

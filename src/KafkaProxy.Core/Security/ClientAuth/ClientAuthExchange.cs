@@ -21,7 +21,7 @@ internal sealed class ClientAuthExchange
     /// The largest frame a client may send before it authenticated: ApiVersions and PLAIN or SCRAM tokens are well
     /// under 1 KiB, and every unauthenticated connection may hold one such buffer (Kafka allows 512 KiB, for GSSAPI).
     /// </summary>
-    public const int MaxUnauthenticatedFrameSize = 64 * 1024;
+    public const int MaxUnauthenticatedFrameSize = 8 * 1024;
 
     private const short UnsupportedSaslMechanism = 33;
     private const short SaslAuthenticationFailed = 58;
@@ -112,7 +112,7 @@ internal sealed class ClientAuthExchange
         await RespondAsync(header, w => response.Write(w, header.ApiVersion)).ConfigureAwait(false);
         if (offered is null)
         {
-            throw ClientAuthRefusedException.Malformed($"the client asked for SASL mechanism '{request.Mechanism}'; the proxy offers {string.Join(", ", _mechanisms)}");
+            throw ClientAuthRefusedException.Malformed($"the client asked for SASL mechanism {LogText.Quote(request.Mechanism)}; the proxy offers {string.Join(", ", _mechanisms)}");
         }
 
         _mechanism = SaslServerMechanism.Create(offered, _store);

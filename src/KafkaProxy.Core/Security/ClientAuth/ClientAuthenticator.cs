@@ -18,12 +18,15 @@ internal sealed class ClientAuthenticator
     private readonly ILogger _logger;
     private readonly ProxyMetrics _metrics;
     private readonly Lock _reloadLock = new();
+    private readonly byte[] _decoyKey;
     private volatile ClientCredentialStore _store;
-    private DateTime _fileStamp;
+    private (DateTime Modified, long Length) _fileStamp;
+    private string? _lastReloadFailure;
     private long _checkedAt;
 
-    private ClientAuthenticator(ClientAuthOptions options, ClientCredentialStore store, DateTime fileStamp, ILogger logger, ProxyMetrics metrics)
+    private ClientAuthenticator(ClientAuthOptions options, ClientCredentialStore store, (DateTime, long) fileStamp, byte[] decoyKey, ILogger logger, ProxyMetrics metrics)
     {
+        _decoyKey = decoyKey;
         _options = options;
         _path = options.CredentialsFile!;
         _store = store;
@@ -42,8 +45,10 @@ internal sealed class ClientAuthenticator
     {
         var auth = options.ClientAuth;
         string path = auth.CredentialsFile ?? throw new InvalidOperationException("--auth-local-enable needs --auth-local-credentials-file.");
-        var stamp = File.GetLastWriteTimeUtc(path);
-        var store = ClientCredentialStore.Load(path);
+        var stamp = Stamp(path);
+        // One decoy key for the life of the proxy: reloads do not change the decoy salts of unknown users.
+        byte[] decoyKey = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+        var store = ClientCredentialStore.Load(path, decoyKey);
         if (CredentialFiles.PermissionWarning(path, "--auth-local-credentials-file") is { } warning)
         {
             Log.CredentialFileOpen(logger, warning);
@@ -55,7 +60,7 @@ internal sealed class ClientAuthenticator
         }
 
         Log.ClientAuthEnabled(logger, store.UserCount, path, string.Join(", ", auth.Mechanisms));
-        return new ClientAuthenticator(auth, store, stamp, logger, metrics);
+        return new ClientAuthenticator(auth, store, stamp, decoyKey, logger, metrics);
     }
 
     /// <summary>
@@ -70,7 +75,7 @@ internal sealed class ClientAuthenticator
         try
         {
             string user = await exchange.RunAsync().ConfigureAwait(false);
-            Log.ClientAuthenticated(_logger, connectionId, broker, user, exchange.Mechanism!);
+            Log.ClientAuthenticated(_logger, connectionId, broker, LogText.Quote(user), exchange.Mechanism!);
             _metrics.ClientAuthenticated(exchange.Mechanism!);
             return true;
         }
@@ -123,20 +128,33 @@ internal sealed class ClientAuthenticator
             Interlocked.Exchange(ref _checkedAt, now);
             try
             {
-                var stamp = File.GetLastWriteTimeUtc(_path);
+                // The stamp is taken before the read and kept only when the load succeeds: a file that failed (bad line,
+                // no permission) is tried again every second until it loads.
+                var stamp = Stamp(_path);
                 if (stamp != _fileStamp)
                 {
+                    _store = ClientCredentialStore.Load(_path, _decoyKey);
                     _fileStamp = stamp;
-                    _store = ClientCredentialStore.Load(_path);
+                    _lastReloadFailure = null;
                     Log.CredentialsReloaded(_logger, _path, _store.UserCount);
                 }
             }
             catch (Exception ex) when (ex is InvalidOperationException or IOException or UnauthorizedAccessException)
             {
-                Log.CredentialsReloadFailed(_logger, ex.Message);
+                if (ex.Message != _lastReloadFailure)
+                {
+                    _lastReloadFailure = ex.Message;
+                    Log.CredentialsReloadFailed(_logger, ex.Message);
+                }
             }
 
             return _store;
         }
+    }
+
+    private static (DateTime Modified, long Length) Stamp(string path)
+    {
+        var file = new FileInfo(path);
+        return (file.LastWriteTimeUtc, file.Exists ? file.Length : -1);
     }
 }

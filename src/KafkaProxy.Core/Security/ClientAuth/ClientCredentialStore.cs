@@ -13,13 +13,17 @@ internal sealed class ClientCredentialStore
 {
     private const int DecoyIterations = 8192;
     private readonly Dictionary<(string User, string Mechanism), ScramCredential> _credentials;
-    private readonly byte[] _decoyKey = RandomNumberGenerator.GetBytes(32);
+    private readonly byte[] _decoyKey;
     private readonly int _decoyIterations;
+    private readonly int _decoySaltLength;
 
-    private ClientCredentialStore(Dictionary<(string, string), ScramCredential> credentials)
+    private ClientCredentialStore(Dictionary<(string, string), ScramCredential> credentials, byte[]? decoyKey)
     {
         _credentials = credentials;
-        _decoyIterations = credentials.Count == 0 ? DecoyIterations : credentials.Values.First().Iterations;
+        _decoyKey = decoyKey ?? RandomNumberGenerator.GetBytes(32);
+        // Decoys look like the file's most common line, so that an unknown user's server-first message does not stand out.
+        _decoyIterations = MostCommon(credentials.Values.Select(c => c.Iterations), DecoyIterations);
+        _decoySaltLength = Math.Min(64, MostCommon(credentials.Values.Select(c => c.Salt.Length), ScramCredential.SaltLength));
         PlainDecoyAlgorithm = credentials.Count > 0 && credentials.Values.All(c => c.Algorithm == ScramAlgorithm.Sha256) ? ScramAlgorithm.Sha256 : ScramAlgorithm.Sha512;
     }
 
@@ -34,7 +38,7 @@ internal sealed class ClientCredentialStore
 
     /// <summary>Reads and checks the whole file.</summary>
     /// <exception cref="InvalidOperationException">The file cannot be read or a line is malformed; the message names the line, never its secrets.</exception>
-    public static ClientCredentialStore Load(string path)
+    public static ClientCredentialStore Load(string path, byte[]? decoyKey = null)
     {
         string[] lines;
         try
@@ -46,12 +50,15 @@ internal sealed class ClientCredentialStore
             throw new InvalidOperationException($"--auth-local-credentials-file '{path}' cannot be read: {ex.Message}", ex);
         }
 
-        return Parse(lines, path);
+        return Parse(lines, path, decoyKey);
     }
 
-    /// <summary>Reads the lines of a credentials file; <paramref name="path"/> only names it in messages.</summary>
+    /// <summary>
+    /// Reads the lines of a credentials file; <paramref name="path"/> only names it in messages. Stores given the same
+    /// <paramref name="decoyKey"/> (a reloading authenticator's) give an unknown user the same decoy salt.
+    /// </summary>
     /// <exception cref="InvalidOperationException">A line is malformed.</exception>
-    public static ClientCredentialStore Parse(IReadOnlyList<string> lines, string path)
+    public static ClientCredentialStore Parse(IReadOnlyList<string> lines, string path, byte[]? decoyKey = null)
     {
         var credentials = new Dictionary<(string, string), ScramCredential>();
         for (int i = 0; i < lines.Count; i++)
@@ -90,7 +97,7 @@ internal sealed class ClientCredentialStore
             }
         }
 
-        return new ClientCredentialStore(credentials);
+        return new ClientCredentialStore(credentials, decoyKey);
     }
 
     /// <summary>The user's credential for a SCRAM mechanism, or null.</summary>
@@ -105,9 +112,12 @@ internal sealed class ClientCredentialStore
     /// </summary>
     public ScramCredential Decoy(string user, ScramAlgorithm algorithm)
     {
-        byte[] salt = HMACSHA256.HashData(_decoyKey, Encoding.UTF8.GetBytes(algorithm.Name + "\n" + user));
+        byte[] salt = HMACSHA512.HashData(_decoyKey, Encoding.UTF8.GetBytes(algorithm.Name + "\n" + user))[.._decoySaltLength];
         return ScramCredential.Unmatchable(algorithm, salt, _decoyIterations);
     }
+
+    private static int MostCommon(IEnumerable<int> values, int fallback) =>
+        values.GroupBy(v => v).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).Select(g => g.Key).DefaultIfEmpty(fallback).First();
 
     private static InvalidOperationException Malformed(string path, int index, string reason) =>
         new($"--auth-local-credentials-file '{path}' line {index + 1}: {reason}.");

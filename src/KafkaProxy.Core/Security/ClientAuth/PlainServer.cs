@@ -31,12 +31,12 @@ internal sealed class PlainServer(ClientCredentialStore store) : SaslServerMecha
         bool verified = (credential ?? store.Decoy(user, store.PlainDecoyAlgorithm)).Verifies(parts[2]);
         if (credential is null)
         {
-            throw ClientAuthRefusedException.Credentials($"user '{user}' is not in the credentials file");
+            throw ClientAuthRefusedException.Credentials($"user {LogText.Quote(user)} is not in the credentials file");
         }
 
         if (!verified)
         {
-            throw ClientAuthRefusedException.Credentials($"wrong password for user '{user}'");
+            throw ClientAuthRefusedException.Credentials($"wrong password for user {LogText.Quote(user)}");
         }
 
         User = user;

@@ -126,12 +126,12 @@ internal sealed class ScramServer(ScramAlgorithm algorithm, ClientCredentialStor
         bool proven = CryptographicOperations.FixedTimeEquals(algorithm.H(clientKey), credential.StoredKey);
         if (!_known)
         {
-            throw ClientAuthRefusedException.Credentials($"user '{_user}' has no {Name} line in the credentials file");
+            throw ClientAuthRefusedException.Credentials($"user {LogText.Quote(_user!)} has no {Name} line in the credentials file");
         }
 
         if (!proven)
         {
-            throw ClientAuthRefusedException.Credentials($"wrong password for user '{_user}' ({Name} proof refused)");
+            throw ClientAuthRefusedException.Credentials($"wrong password for user {LogText.Quote(_user!)} ({Name} proof refused)");
         }
 
         User = _user;

@@ -219,6 +219,30 @@ public sealed class ClientCredentialStoreTests
     }
 
     [Fact]
+    public void Decoy_SameDecoyKeyAcrossReloads_GivesTheSameSalt()
+    {
+        byte[] key = new byte[32];
+        var before = ClientCredentialStore.Parse([Line("app", "pw")], FileName, key);
+        var after = ClientCredentialStore.Parse([Line("app", "pw"), Line("other", "pw")], FileName, key);
+
+        Assert.Equal(before.Decoy("ghost", ScramAlgorithm.Sha512).Salt, after.Decoy("ghost", ScramAlgorithm.Sha512).Salt);
+    }
+
+    [Fact]
+    public void Decoy_TakesTheMostCommonIterationsOfTheFile()
+    {
+        var store = ClientCredentialStore.Parse(
+            [
+                ClientCredentialFile.CreateLine("a", "pw", "SCRAM-SHA-512", 5000),
+                ClientCredentialFile.CreateLine("b", "pw", "SCRAM-SHA-512", 4096),
+                ClientCredentialFile.CreateLine("c", "pw", "SCRAM-SHA-512", 4096),
+            ],
+            FileName);
+
+        Assert.Equal(4096, store.Decoy("ghost", ScramAlgorithm.Sha512).Iterations);
+    }
+
+    [Fact]
     public void Decoy_LooksLikeTheFilesCredentials()
     {
         var store = ClientCredentialStore.Parse([Line("app", "pw")], FileName);
