@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.Logging;
 
 namespace KafkaProxy.Core.Security;
 
@@ -23,6 +24,15 @@ internal static partial class CredentialFiles
         }
 
         return new SaslCredentials(JaasValue(path, text, UsernamePattern(), "username"), JaasValue(path, text, PasswordPattern(), "password"));
+    }
+
+    /// <summary>Logs <see cref="PermissionWarning"/> for <paramref name="path"/> when there is one (event 2002).</summary>
+    public static void WarnIfOpen(ILogger logger, string? path, string setting)
+    {
+        if (!string.IsNullOrEmpty(path) && PermissionWarning(path, setting) is { } warning)
+        {
+            Log.CredentialFileOpen(logger, warning);
+        }
     }
 
     /// <summary>A warning when group or others may read or write <paramref name="path"/> (Unix only); null when it is private.</summary>

@@ -39,7 +39,7 @@ internal sealed class UpstreamSecurity
                 Log.InsecureSkipVerify(logger);
             }
 
-            WarnIfOpen(logger, tlsOptions.ClientKeyFile, "--tls-client-key-file");
+            CredentialFiles.WarnIfOpen(logger, tlsOptions.ClientKeyFile, "--tls-client-key-file");
         }
 
         var saslOptions = options.UpstreamSasl;
@@ -49,7 +49,7 @@ internal sealed class UpstreamSecurity
             SaslCredentials credentials;
             if (!string.IsNullOrEmpty(saslOptions.JaasConfigFile))
             {
-                WarnIfOpen(logger, saslOptions.JaasConfigFile, "--sasl-jaas-config-file");
+                CredentialFiles.WarnIfOpen(logger, saslOptions.JaasConfigFile, "--sasl-jaas-config-file");
                 credentials = CredentialFiles.ReadJaas(saslOptions.JaasConfigFile);
             }
             else
@@ -110,14 +110,6 @@ internal sealed class UpstreamSecurity
         {
             await stream.DisposeAsync().ConfigureAwait(false);
             throw;
-        }
-    }
-
-    private static void WarnIfOpen(ILogger logger, string? path, string setting)
-    {
-        if (!string.IsNullOrEmpty(path) && CredentialFiles.PermissionWarning(path, setting) is { } warning)
-        {
-            Log.CredentialFileOpen(logger, warning);
         }
     }
 }

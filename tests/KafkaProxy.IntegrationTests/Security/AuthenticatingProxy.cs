@@ -86,13 +86,7 @@ internal sealed class AuthenticatingProxy : IAsyncDisposable
     /// <summary>Every value the topic holds, read straight from the cluster (not through the proxy).</summary>
     public List<string> ReadDirectly(string topic, int expected, TimeSpan patience)
     {
-        using var consumer = new ConsumerBuilder<string, string>(new ConsumerConfig
-        {
-            BootstrapServers = Cluster.BootstrapServers,
-            GroupId = "direct-" + Guid.NewGuid().ToString("N"),
-            AutoOffsetReset = AutoOffsetReset.Earliest,
-            EnableAutoCommit = false,
-        }).Build();
+        using var consumer = Clients.Consumer(Cluster.BootstrapServers, "direct-" + Guid.NewGuid().ToString("N"));
         consumer.Subscribe(topic);
         var values = new List<string>();
         var deadline = DateTime.UtcNow + patience;

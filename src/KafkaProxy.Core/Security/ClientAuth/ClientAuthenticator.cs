@@ -49,10 +49,7 @@ internal sealed class ClientAuthenticator
         // One decoy key for the life of the proxy: reloads do not change the decoy salts of unknown users.
         byte[] decoyKey = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
         var store = ClientCredentialStore.Load(path, decoyKey);
-        if (CredentialFiles.PermissionWarning(path, "--auth-local-credentials-file") is { } warning)
-        {
-            Log.CredentialFileOpen(logger, warning);
-        }
+        CredentialFiles.WarnIfOpen(logger, path, "--auth-local-credentials-file");
 
         if (!options.ClientTls.Enabled && auth.Mechanisms.Contains(SaslMechanismNames.Plain))
         {
