@@ -70,4 +70,10 @@ public sealed class KafkaProxyOptions
 
     /// <summary>How long stopping waits for in-flight requests to be answered before closing connections (default 30 s).</summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The configuration section these options were bound from, for messages (null when set in code).</summary>
+    internal string? ConfigurationPath { get; set; }
+
+    /// <summary>Values from configuration that did not bind; the validator reports them with its own findings.</summary>
+    internal List<string> ConfigurationProblems { get; } = [];
 }

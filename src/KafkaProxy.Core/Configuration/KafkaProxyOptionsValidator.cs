@@ -9,10 +9,11 @@ public sealed class KafkaProxyOptionsValidator : IValidateOptions<KafkaProxyOpti
     public ValidateOptionsResult Validate(string? name, KafkaProxyOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var errors = new List<string>();
+        var errors = new List<string>(options.ConfigurationProblems);
+        var key = new SettingKey(options.ConfigurationPath);
         if (options.Brokers.Count == 0)
         {
-            errors.Add("No broker is mapped: add at least one --bootstrap-server-mapping \"broker:port,local:port\" (Brokers).");
+            errors.Add($"{key["Brokers"]}: no broker is mapped. Map at least one, as \"broker:port,local:port\" or {{ \"Upstream\": \"broker:port\", \"Listen\": \"127.0.0.1:19092\" }}.");
         }
 
         var upstreams = new HashSet<HostPort>();
@@ -21,22 +22,22 @@ public sealed class KafkaProxyOptionsValidator : IValidateOptions<KafkaProxyOpti
         {
             if (broker.Upstream.Port == 0)
             {
-                errors.Add($"Broker mapping '{broker}': the broker's port must not be 0.");
+                errors.Add($"{key["Brokers"]}: in '{broker}' the broker's port must not be 0.");
             }
 
             if (!upstreams.Add(broker.Upstream))
             {
-                errors.Add($"Broker {broker.Upstream} is mapped twice: keep one --bootstrap-server-mapping for it.");
+                errors.Add($"{key["Brokers"]}: broker {broker.Upstream} is mapped twice; keep one mapping for it.");
             }
 
             if (IsWildcard(broker.Listen.Host) && broker.Advertised is null)
             {
-                errors.Add($"Broker mapping '{broker}' listens on {broker.Listen.Host}, which clients cannot connect to: add the advertised address as a third part, 'broker:port,local:port,advertised:port'.");
+                errors.Add($"{key["Brokers"]}: '{broker}' listens on {broker.Listen.Host}, which clients cannot connect to; add the advertised address ('broker:port,local:port,advertised:port', or Advertised).");
             }
 
             if (broker.Listen.Port != 0 && !listens.Add(broker.Listen))
             {
-                errors.Add($"Listen address {broker.Listen} is used by two broker mappings: give each its own port.");
+                errors.Add($"{key["Brokers"]}: listen address {broker.Listen} is used by two broker mappings; give each its own port.");
             }
         }
 
@@ -44,58 +45,58 @@ public sealed class KafkaProxyOptionsValidator : IValidateOptions<KafkaProxyOpti
         {
             if (upstreams.Contains(external.From))
             {
-                errors.Add($"Broker {external.From} has both a bootstrap mapping and an external mapping: keep one.");
+                errors.Add($"{key["ExternalServers"]}: broker {external.From} is also in {key["Brokers"]}; keep one of the two mappings.");
             }
         }
 
-        Positive(errors, options.MaxFrameSize, "MaxFrameSize (--max-frame-size)", "bytes");
-        Positive(errors, options.MaxInFlightRequests, "MaxInFlightRequests (--kafka-max-open-requests)", "requests");
-        Positive(errors, options.MaxConnections, "MaxConnections (--max-connections)", "connections");
+        Positive(errors, options.MaxFrameSize, key["MaxFrameSize"], "bytes");
+        Positive(errors, options.MaxInFlightRequests, key["MaxInFlightRequests"], "requests");
+        Positive(errors, options.MaxConnections, key["MaxConnections"], "connections");
         if (options.DialTimeout <= TimeSpan.Zero)
         {
-            errors.Add($"DialTimeout (--kafka-dial-timeout) is {options.DialTimeout}; it must be positive, for example 15s.");
+            errors.Add($"{key["DialTimeout"]} is {options.DialTimeout}; it must be positive, for example 15s.");
         }
         else
         {
-            NotNegative(errors, options.DialTimeout, "DialTimeout (--kafka-dial-timeout)");
+            NotNegative(errors, options.DialTimeout, key["DialTimeout"]);
         }
 
-        NotNegative(errors, options.UpstreamReadTimeout, "UpstreamReadTimeout (--kafka-read-timeout)");
-        NotNegative(errors, options.WriteTimeout, "WriteTimeout (--kafka-write-timeout)");
-        NotNegative(errors, options.IdleTimeout, "IdleTimeout (--idle-timeout)");
-        NotNegative(errors, options.DrainTimeout, "DrainTimeout (--drain-timeout)");
-        Buffers(errors, options.ListenerSockets, "proxy-listener");
-        Buffers(errors, options.UpstreamSockets, "kafka-connection");
+        NotNegative(errors, options.UpstreamReadTimeout, key["UpstreamReadTimeout"]);
+        NotNegative(errors, options.WriteTimeout, key["WriteTimeout"]);
+        NotNegative(errors, options.IdleTimeout, key["IdleTimeout"]);
+        NotNegative(errors, options.DrainTimeout, key["DrainTimeout"]);
+        Buffers(errors, options.ListenerSockets, key["ListenerSockets"]);
+        Buffers(errors, options.UpstreamSockets, key["UpstreamSockets"]);
 
         var dynamic = options.DynamicListeners;
         if (string.IsNullOrWhiteSpace(dynamic.BindAddress))
         {
-            errors.Add("DynamicListeners.BindAddress (--default-listener-ip) is empty: use 127.0.0.1, or 0.0.0.0 to listen on every interface.");
+            errors.Add($"{key["DynamicListeners:BindAddress"]} is empty: use 127.0.0.1, or 0.0.0.0 to listen on every interface.");
         }
 
         if (IsWildcard(dynamic.BindAddress) && string.IsNullOrWhiteSpace(dynamic.AdvertisedHost))
         {
-            errors.Add($"Dynamic listeners bind to {dynamic.BindAddress}, which clients cannot connect to: set --dynamic-advertised-listener to the host clients should use.");
+            errors.Add($"{key["DynamicListeners:AdvertisedHost"]} is needed: dynamic listeners bind to {dynamic.BindAddress}, which clients cannot connect to; set it to the host clients should use.");
         }
 
         if (dynamic.SequentialMinPort is < 0 or > 65535)
         {
-            errors.Add($"DynamicListeners.SequentialMinPort (--dynamic-sequential-min-port) is {dynamic.SequentialMinPort}; use 0 (random ports) or a port up to 65535.");
+            errors.Add($"{key["DynamicListeners:SequentialMinPort"]} is {dynamic.SequentialMinPort}; use 0 (random ports) or a port up to 65535.");
         }
 
         if (dynamic.Deterministic && dynamic.SequentialMinPort == 0)
         {
-            errors.Add("--deterministic-listeners needs --dynamic-sequential-min-port: the port is that minimum plus the broker id.");
+            errors.Add($"{key["DynamicListeners:Deterministic"]} needs {key["DynamicListeners:SequentialMinPort"]}: the port is that minimum plus the broker id.");
         }
 
-        ClientTls(errors, options.ClientTls);
-        ClientAuth(errors, options.ClientAuth);
-        UpstreamTls(errors, options.UpstreamTls);
-        UpstreamSasl(errors, options.UpstreamSasl);
+        ClientTls(errors, key, options.ClientTls);
+        ClientAuth(errors, key, options.ClientAuth);
+        UpstreamTls(errors, key, options.UpstreamTls);
+        UpstreamSasl(errors, key, options.UpstreamSasl);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
-    private static void ClientTls(List<string> errors, ClientTlsOptions tls)
+    private static void ClientTls(List<string> errors, SettingKey key, ClientTlsOptions tls)
     {
         if (!tls.Enabled)
         {
@@ -104,19 +105,19 @@ public sealed class KafkaProxyOptionsValidator : IValidateOptions<KafkaProxyOpti
 
         if (string.IsNullOrEmpty(tls.CertFile) || string.IsNullOrEmpty(tls.KeyFile))
         {
-            errors.Add("--proxy-listener-tls-enable needs the server certificate and its key: give --proxy-listener-cert-file and --proxy-listener-key-file (ClientTls.CertFile, KeyFile).");
+            errors.Add($"{key["ClientTls:Enabled"]} needs the server certificate and its key: give {key["ClientTls:CertFile"]} and {key["ClientTls:KeyFile"]}.");
         }
 
-        FileExists(errors, tls.CertFile, "--proxy-listener-cert-file (ClientTls.CertFile)");
-        FileExists(errors, tls.KeyFile, "--proxy-listener-key-file (ClientTls.KeyFile)");
-        FileExists(errors, tls.ClientCaChainCertFile, "--proxy-listener-ca-chain-cert-file (ClientTls.ClientCaChainCertFile)");
+        FileExists(errors, tls.CertFile, key["ClientTls:CertFile"]);
+        FileExists(errors, tls.KeyFile, key["ClientTls:KeyFile"]);
+        FileExists(errors, tls.ClientCaChainCertFile, key["ClientTls:ClientCaChainCertFile"]);
         if (tls.HandshakeTimeout <= TimeSpan.Zero)
         {
-            errors.Add($"ClientTls.HandshakeTimeout is {tls.HandshakeTimeout}; it must be positive, for example 15s.");
+            errors.Add($"{key["ClientTls:HandshakeTimeout"]} is {tls.HandshakeTimeout}; it must be positive, for example 15s.");
         }
     }
 
-    private static void ClientAuth(List<string> errors, ClientAuthOptions auth)
+    private static void ClientAuth(List<string> errors, SettingKey key, ClientAuthOptions auth)
     {
         if (!auth.Enabled)
         {
@@ -125,7 +126,7 @@ public sealed class KafkaProxyOptionsValidator : IValidateOptions<KafkaProxyOpti
 
         if (string.IsNullOrEmpty(auth.CredentialsFile))
         {
-            errors.Add("--auth-local-enable needs --auth-local-credentials-file (ClientAuth.CredentialsFile): make its lines with 'kafka-proxy credentials --username <user>' or ClientCredentialFile.CreateLine.");
+            errors.Add($"{key["ClientAuth:Enabled"]} needs {key["ClientAuth:CredentialsFile"]}: make its lines with 'kafka-proxy credentials --username <user>' or ClientCredentialFile.CreateLine.");
         }
         else if (File.Exists(auth.CredentialsFile))
         {
@@ -135,26 +136,26 @@ public sealed class KafkaProxyOptionsValidator : IValidateOptions<KafkaProxyOpti
             }
             catch (InvalidOperationException ex)
             {
-                errors.Add(ex.Message);
+                errors.Add($"{key["ClientAuth:CredentialsFile"]}: {ex.Message}");
             }
         }
         else
         {
-            FileExists(errors, auth.CredentialsFile, "--auth-local-credentials-file (ClientAuth.CredentialsFile)");
+            FileExists(errors, auth.CredentialsFile, key["ClientAuth:CredentialsFile"]);
         }
 
         if (auth.Mechanisms.Count == 0 || auth.Mechanisms.Any(m => !SaslMechanismNames.All.Contains(m)))
         {
-            errors.Add($"--auth-local-mechanism (ClientAuth.Mechanisms) is '{string.Join(",", auth.Mechanisms)}'; give one or more of {string.Join(", ", SaslMechanismNames.All)}, comma-separated.");
+            errors.Add($"{key["ClientAuth:Mechanisms"]} is '{string.Join(",", auth.Mechanisms)}'; give one or more of {string.Join(", ", SaslMechanismNames.All)}.");
         }
 
         if (auth.Timeout <= TimeSpan.Zero || auth.Timeout > MaxTimeout)
         {
-            errors.Add($"--auth-local-timeout (ClientAuth.Timeout) is {auth.Timeout}; it must be positive and at most 24 days, for example 10s.");
+            errors.Add($"{key["ClientAuth:Timeout"]} is {auth.Timeout}; it must be positive and at most 24 days, for example 10s.");
         }
     }
 
-    private static void UpstreamTls(List<string> errors, UpstreamTlsOptions tls)
+    private static void UpstreamTls(List<string> errors, SettingKey key, UpstreamTlsOptions tls)
     {
         if (!tls.Enabled)
         {
@@ -163,24 +164,24 @@ public sealed class KafkaProxyOptionsValidator : IValidateOptions<KafkaProxyOpti
 
         if (string.IsNullOrEmpty(tls.ClientCertFile) != string.IsNullOrEmpty(tls.ClientKeyFile))
         {
-            errors.Add("Mutual TLS needs both --tls-client-cert-file and --tls-client-key-file (UpstreamTls.ClientCertFile, ClientKeyFile): give both or neither.");
+            errors.Add($"Mutual TLS needs both {key["UpstreamTls:ClientCertFile"]} and {key["UpstreamTls:ClientKeyFile"]}: give both or neither.");
         }
 
-        FileExists(errors, tls.CaChainCertFile, "--tls-ca-chain-cert-file (UpstreamTls.CaChainCertFile)");
-        FileExists(errors, tls.ClientCertFile, "--tls-client-cert-file (UpstreamTls.ClientCertFile)");
-        FileExists(errors, tls.ClientKeyFile, "--tls-client-key-file (UpstreamTls.ClientKeyFile)");
+        FileExists(errors, tls.CaChainCertFile, key["UpstreamTls:CaChainCertFile"]);
+        FileExists(errors, tls.ClientCertFile, key["UpstreamTls:ClientCertFile"]);
+        FileExists(errors, tls.ClientKeyFile, key["UpstreamTls:ClientKeyFile"]);
         if (tls.UseSystemTrustStore && string.IsNullOrEmpty(tls.CaChainCertFile))
         {
-            errors.Add("--tls-system-cert-pool (UpstreamTls.UseSystemTrustStore) adds the system store to --tls-ca-chain-cert-file, which is not set; without a CA file the system store is used anyway: drop the flag or add the CA file.");
+            errors.Add($"{key["UpstreamTls:UseSystemTrustStore"]} adds the system store to {key["UpstreamTls:CaChainCertFile"]}, which is not set; without a CA file the system store is used anyway: drop the setting or add the CA file.");
         }
 
         if (tls.HandshakeTimeout <= TimeSpan.Zero)
         {
-            errors.Add($"UpstreamTls.HandshakeTimeout is {tls.HandshakeTimeout}; it must be positive, for example 15s.");
+            errors.Add($"{key["UpstreamTls:HandshakeTimeout"]} is {tls.HandshakeTimeout}; it must be positive, for example 15s.");
         }
     }
 
-    private static void UpstreamSasl(List<string> errors, UpstreamSaslOptions sasl)
+    private static void UpstreamSasl(List<string> errors, SettingKey key, UpstreamSaslOptions sasl)
     {
         if (!sasl.Enabled)
         {
@@ -189,31 +190,31 @@ public sealed class KafkaProxyOptionsValidator : IValidateOptions<KafkaProxyOpti
 
         if (!SaslMechanismNames.All.Contains(sasl.Mechanism))
         {
-            errors.Add($"--sasl-method (UpstreamSasl.Mechanism) is '{sasl.Mechanism}'; use one of {string.Join(", ", SaslMechanismNames.All)}.");
+            errors.Add($"{key["UpstreamSasl:Mechanism"]} is '{sasl.Mechanism}'; use one of {string.Join(", ", SaslMechanismNames.All)}.");
         }
 
         if (!string.IsNullOrEmpty(sasl.JaasConfigFile))
         {
-            FileExists(errors, sasl.JaasConfigFile, "--sasl-jaas-config-file (UpstreamSasl.JaasConfigFile)");
+            FileExists(errors, sasl.JaasConfigFile, key["UpstreamSasl:JaasConfigFile"]);
         }
         else if (string.IsNullOrEmpty(sasl.Username) || string.IsNullOrEmpty(sasl.Password))
         {
-            errors.Add("--sasl-enable needs credentials: give --sasl-username and --sasl-password (or the SASL_PASSWORD environment variable), or --sasl-jaas-config-file.");
+            errors.Add($"{key["UpstreamSasl:Enabled"]} needs credentials: give {key["UpstreamSasl:Username"]} and {key["UpstreamSasl:Password"]}, or {key["UpstreamSasl:JaasConfigFile"]}.");
         }
 
         if (sasl.HandshakeVersion is not (0 or 1))
         {
-            errors.Add($"--sasl-handshake-version (UpstreamSasl.HandshakeVersion) is {sasl.HandshakeVersion}; use 1 (Kafka 1.0 and later) or 0 (older brokers).");
+            errors.Add($"{key["UpstreamSasl:HandshakeVersion"]} is {sasl.HandshakeVersion}; use 1 (Kafka 1.0 and later) or 0 (older brokers).");
         }
 
         if (sasl.Timeout <= TimeSpan.Zero || sasl.Timeout > MaxTimeout)
         {
-            errors.Add($"UpstreamSasl.Timeout is {sasl.Timeout}; it must be positive and at most 24 days, for example 15s.");
+            errors.Add($"{key["UpstreamSasl:Timeout"]} is {sasl.Timeout}; it must be positive and at most 24 days, for example 15s.");
         }
 
         if (!(sasl.ReauthenticateAt > 0 && sasl.ReauthenticateAt < 1))
         {
-            errors.Add($"UpstreamSasl.ReauthenticateAt is {sasl.ReauthenticateAt}; it is a fraction of the session lifetime between 0 and 1, for example 0.85.");
+            errors.Add($"{key["UpstreamSasl:ReauthenticateAt"]} is {sasl.ReauthenticateAt}; it is a fraction of the session lifetime between 0 and 1, for example 0.85.");
         }
     }
 
@@ -250,16 +251,16 @@ public sealed class KafkaProxyOptionsValidator : IValidateOptions<KafkaProxyOpti
         }
     }
 
-    private static void Buffers(List<string> errors, SocketOptions sockets, string prefix)
+    private static void Buffers(List<string> errors, SocketOptions sockets, string section)
     {
         if (sockets.ReceiveBufferSize < 0)
         {
-            errors.Add($"--{prefix}-read-buffer-size is {sockets.ReceiveBufferSize}; use 0 for the OS default or a size in bytes.");
+            errors.Add($"{section}:ReceiveBufferSize is {sockets.ReceiveBufferSize}; use 0 for the OS default or a size in bytes.");
         }
 
         if (sockets.SendBufferSize < 0)
         {
-            errors.Add($"--{prefix}-write-buffer-size is {sockets.SendBufferSize}; use 0 for the OS default or a size in bytes.");
+            errors.Add($"{section}:SendBufferSize is {sockets.SendBufferSize}; use 0 for the OS default or a size in bytes.");
         }
     }
 }

@@ -1,7 +1,9 @@
 using System.Diagnostics.Metrics;
 using KafkaProxy.Core.Configuration;
+using KafkaProxy.Core.Configuration.Binding;
 using KafkaProxy.Core.DependencyInjection;
 using KafkaProxy.Core.Proxy;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -28,5 +30,21 @@ public static class KafkaProxyServiceCollectionExtensions
             sp.GetService<IMeterFactory>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ProxyEngineHostedService>());
         return new KafkaProxyBuilder(services);
+    }
+
+    /// <summary>
+    /// Adds the Kafka protocol proxy with its options bound from <paramref name="configuration"/>, conventionally
+    /// <c>builder.Configuration.GetSection("KafkaProxy")</c>; <paramref name="configure"/> runs after the binding. Host:port
+    /// values and mappings bind from text (<c>"broker-1:9092,127.0.0.1:19092"</c>) or objects, durations from Go-style
+    /// (<c>"15s"</c>, <c>"5m"</c>) or <see cref="TimeSpan"/> text, lists from items or from one separated value. A value that
+    /// does not bind, or a key that is not a setting, fails validation at start naming the key.
+    /// </summary>
+    public static IKafkaProxyBuilder AddKafkaProxy(this IServiceCollection services, IConfiguration configuration, Action<KafkaProxyOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        // Registered before the caller's action, so that code configures on top of the file.
+        services.AddSingleton<IConfigureOptions<KafkaProxyOptions>>(new ConfigureFromConfiguration<KafkaProxyOptions>(configuration, KafkaProxyOptionsBinder.Bind));
+        return services.AddKafkaProxy(configure);
     }
 }

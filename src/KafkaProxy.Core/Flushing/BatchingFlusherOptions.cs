@@ -57,4 +57,7 @@ public sealed class BatchingFlusherOptions
     /// By default the producer is idempotent with <c>acks=all</c>; entries here win over the flusher's own.
     /// </summary>
     public IDictionary<string, string> Producer { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>Values from configuration that did not bind; the validator reports them with its own findings.</summary>
+    internal List<string> ConfigurationProblems { get; } = [];
 }

@@ -11,50 +11,50 @@ public sealed class BatchingFlusherOptionsValidator : IValidateOptions<BatchingF
     public ValidateOptionsResult Validate(string? name, BatchingFlusherOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var errors = new List<string>();
+        var errors = new List<string>(options.ConfigurationProblems);
         if (string.IsNullOrWhiteSpace(options.BootstrapServers))
         {
-            errors.Add("No Kafka to produce to: set KAFKA_PROXY_KAFKA_SERVER (BatchingFlusherOptions.BootstrapServers) to 'host:port[,host:port]'.");
+            errors.Add("No Kafka to produce to: set KAFKA_PROXY_KAFKA_SERVER (KafkaProxy:Flusher:BootstrapServers) to 'host:port[,host:port]'.");
         }
 
         if (!TopicName.IsValid(options.InitialTopic, out string problem))
         {
-            errors.Add($"KAFKA_PROXY_TOPIC (BatchingFlusherOptions.InitialTopic): {problem}. Set it to the topic to produce to.");
+            errors.Add($"KAFKA_PROXY_TOPIC (KafkaProxy:Flusher:InitialTopic): {problem}. Set it to the topic to produce to.");
         }
 
         if (options.TopicStateTopic.Length > 0 && !TopicName.IsValid(options.TopicStateTopic, out problem))
         {
-            errors.Add($"BatchingFlusherOptions.TopicStateTopic: {problem}.");
+            errors.Add($"KafkaProxy:Flusher:TopicStateTopic: {problem}.");
         }
 
         if (options.BatchSize < 1)
         {
-            errors.Add($"KAFKA_FLUSHER_NUM_MESSAGES (BatchingFlusherOptions.BatchSize) is {options.BatchSize}: it must be at least 1.");
+            errors.Add($"KAFKA_FLUSHER_NUM_MESSAGES (KafkaProxy:Flusher:BatchSize) is {options.BatchSize}: it must be at least 1.");
         }
 
         if (options.MaxBufferedMessages < 1)
         {
-            errors.Add($"BatchingFlusherOptions.MaxBufferedMessages is {options.MaxBufferedMessages}: it must be at least 1.");
+            errors.Add($"KafkaProxy:Flusher:MaxBufferedMessages is {options.MaxBufferedMessages}: it must be at least 1.");
         }
         else if (options.BatchSize > options.MaxBufferedMessages)
         {
-            errors.Add($"KAFKA_FLUSHER_NUM_MESSAGES ({options.BatchSize}) is larger than BatchingFlusherOptions.MaxBufferedMessages ({options.MaxBufferedMessages}): a batch could never fill. Lower the batch size or raise the buffer.");
+            errors.Add($"KAFKA_FLUSHER_NUM_MESSAGES ({options.BatchSize}) is larger than KafkaProxy:Flusher:MaxBufferedMessages ({options.MaxBufferedMessages}): a batch could never fill. Lower the batch size or raise the buffer.");
         }
 
         if (options.MaxBufferedBytes < 1)
         {
-            errors.Add($"BatchingFlusherOptions.MaxBufferedBytes is {options.MaxBufferedBytes}: it must be at least 1.");
+            errors.Add($"KafkaProxy:Flusher:MaxBufferedBytes is {options.MaxBufferedBytes}: it must be at least 1.");
         }
 
-        CheckTimeout(errors, "KAFKA_FLUSHER_TIMEOUT (BatchingFlusherOptions.FlushInterval)", options.FlushInterval);
-        CheckTimeout(errors, "BatchingFlusherOptions.DrainTimeout", options.DrainTimeout);
-        CheckTimeout(errors, "BatchingFlusherOptions.DeliveryTimeout", options.DeliveryTimeout);
-        CheckTimeout(errors, "BatchingFlusherOptions.TopicStateRefreshInterval", options.TopicStateRefreshInterval);
+        CheckTimeout(errors, "KAFKA_FLUSHER_TIMEOUT (KafkaProxy:Flusher:FlushInterval)", options.FlushInterval);
+        CheckTimeout(errors, "KafkaProxy:Flusher:DrainTimeout", options.DrainTimeout);
+        CheckTimeout(errors, "KafkaProxy:Flusher:DeliveryTimeout", options.DeliveryTimeout);
+        CheckTimeout(errors, "KafkaProxy:Flusher:TopicStateRefreshInterval", options.TopicStateRefreshInterval);
         foreach (string key in options.Producer.Keys)
         {
             if (key is "bootstrap.servers")
             {
-                errors.Add("BatchingFlusherOptions.Producer sets 'bootstrap.servers': set BootstrapServers (KAFKA_PROXY_KAFKA_SERVER) instead.");
+                errors.Add("KafkaProxy:Flusher:Producer sets 'bootstrap.servers': set BootstrapServers (KAFKA_PROXY_KAFKA_SERVER) instead.");
             }
         }
 

@@ -18,7 +18,7 @@ internal sealed class GatewayConfiguration(IConfiguration configuration) : IConf
 
     public void Configure(BatchingFlusherOptions options)
     {
-        configuration.GetSection(FlusherSection).Bind(options);
+        BatchingFlusherOptionsBinder.Bind(configuration.GetSection(FlusherSection), options);
         if (Read("KAFKA_PROXY_KAFKA_SERVER") is { } servers)
         {
             options.BootstrapServers = servers;
@@ -36,24 +36,32 @@ internal sealed class GatewayConfiguration(IConfiguration configuration) : IConf
 
         if (Read("KAFKA_FLUSHER_NUM_MESSAGES") is { } count)
         {
-            options.BatchSize = int.TryParse(count, NumberStyles.None, CultureInfo.InvariantCulture, out int n)
-                ? n
-                : throw new OptionsValidationException(nameof(BatchingFlusherOptions), typeof(BatchingFlusherOptions),
-                    [$"KAFKA_FLUSHER_NUM_MESSAGES is '{count}': it must be a whole number of messages, e.g. 100."]);
+            if (int.TryParse(count, NumberStyles.None, CultureInfo.InvariantCulture, out int n))
+            {
+                options.BatchSize = n;
+            }
+            else
+            {
+                options.ConfigurationProblems.Add($"KAFKA_FLUSHER_NUM_MESSAGES is '{count}': it must be a whole number of messages, e.g. 100.");
+            }
         }
 
         if (Read("KAFKA_FLUSHER_TIMEOUT") is { } timeout)
         {
-            options.FlushInterval = double.TryParse(timeout, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double seconds) && seconds <= TimeSpan.MaxValue.TotalSeconds
-                ? TimeSpan.FromSeconds(seconds)
-                : throw new OptionsValidationException(nameof(BatchingFlusherOptions), typeof(BatchingFlusherOptions),
-                    [$"KAFKA_FLUSHER_TIMEOUT is '{timeout}': it must be a number of seconds, e.g. 5 or 0.5."]);
+            if (double.TryParse(timeout, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double seconds) && seconds <= TimeSpan.MaxValue.TotalSeconds)
+            {
+                options.FlushInterval = TimeSpan.FromSeconds(seconds);
+            }
+            else
+            {
+                options.ConfigurationProblems.Add($"KAFKA_FLUSHER_TIMEOUT is '{timeout}': it must be a number of seconds, e.g. 5 or 0.5.");
+            }
         }
     }
 
     public void Configure(HttpPushOptions options)
     {
-        configuration.GetSection(HttpPushSection).Bind(options);
+        HttpPushOptionsBinder.Bind(configuration.GetSection(HttpPushSection), options);
         if (Read("KAFKA_PROXY_TOKEN") is { } token)
         {
             options.Token = token;

@@ -17,4 +17,7 @@ public sealed class HttpPushOptions
 
     /// <summary>Longest wait of a <c>?wait=true</c> request for Kafka's acknowledgements before it answers 504 (default 30 s).</summary>
     public TimeSpan WaitTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Values from configuration that did not bind; the validator reports them with its own findings.</summary>
+    internal List<string> ConfigurationProblems { get; } = [];
 }
