@@ -136,7 +136,7 @@ public sealed class KafkaProxyOptionsValidator : IValidateOptions<KafkaProxyOpti
             }
             catch (InvalidOperationException ex)
             {
-                errors.Add($"{key["ClientAuth:CredentialsFile"]}: {ex.Message}");
+                errors.Add(ex.Message);
             }
         }
         else

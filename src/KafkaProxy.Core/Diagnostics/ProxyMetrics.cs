@@ -49,7 +49,7 @@ internal sealed class ProxyMetrics
         _dynamicListeners = meter.CreateUpDownCounter<long>("proxy_dynamic_listeners", "{listener}", "Listeners started for discovered brokers.");
         _requestsRefused = meter.CreateCounter<long>("proxy_requests_refused_total", "{request}", "Client requests refused (their connection closed), by api key and reason (forbidden, sasl_by_proxy, unauthenticated).");
         _clientSecurityFailures = meter.CreateCounter<long>("proxy_client_security_failures_total", "{failure}", "Client connections closed because their TLS handshake or authentication at the proxy failed, by stage (client_tls, client_auth).");
-        _clientAuthentications = meter.CreateCounter<long>("proxy_client_authentications_total", "{authentication}", "Clients that authenticated at the proxy (--auth-local-enable), by mechanism.");
+        _clientAuthentications = meter.CreateCounter<long>("proxy_client_authentications_total", "{authentication}", "Clients that authenticated at the proxy (KafkaProxy:ClientAuth:Enabled), by mechanism.");
         _upstreamSecurityFailures = meter.CreateCounter<long>("proxy_upstream_security_failures_total", "{failure}", "Broker connections closed because TLS or SASL failed, by broker and stage (tls, sasl, reauth).");
     }
 

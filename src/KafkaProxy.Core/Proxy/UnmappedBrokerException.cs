@@ -5,7 +5,7 @@ public sealed class UnmappedBrokerException : Exception
 {
     /// <summary>Creates the exception for <paramref name="broker"/>.</summary>
     public UnmappedBrokerException(string broker)
-        : base($"Broker {broker} appears in a response but has no --bootstrap-server-mapping or --external-server-mapping, and dynamic listeners are disabled. Map it, or enable dynamic listeners.")
+        : base($"Broker {broker} appears in a response but has no KafkaProxy:Brokers or KafkaProxy:ExternalServers, and dynamic listeners are disabled. Map it, or enable dynamic listeners.")
     {
         Broker = broker;
     }

@@ -18,9 +18,9 @@ internal sealed class ClientTls
     public ClientTls(ClientTlsOptions options)
     {
         _options = options;
-        var certificate = CertificateFiles.LoadWithKey(options.CertFile!, options.KeyFile!, options.KeyPassword, "--proxy-listener-cert-file", "--proxy-listener-key-file");
+        var certificate = CertificateFiles.LoadWithKey(options.CertFile!, options.KeyFile!, options.KeyPassword, "KafkaProxy:ClientTls:CertFile", "KafkaProxy:ClientTls:KeyFile");
         // The rest of the certificate file (intermediates) goes out with the leaf.
-        var chain = CertificateFiles.LoadBundle(options.CertFile!, "--proxy-listener-cert-file");
+        var chain = CertificateFiles.LoadBundle(options.CertFile!, "KafkaProxy:ClientTls:CertFile");
         var intermediates = new X509Certificate2Collection();
         foreach (var c in chain)
         {
@@ -33,7 +33,7 @@ internal sealed class ClientTls
         _certificate = SslStreamCertificateContext.Create(certificate, intermediates, offline: true);
         if (!string.IsNullOrEmpty(options.ClientCaChainCertFile))
         {
-            _clientCas = CertificateFiles.LoadBundle(options.ClientCaChainCertFile, "--proxy-listener-ca-chain-cert-file");
+            _clientCas = CertificateFiles.LoadBundle(options.ClientCaChainCertFile, "KafkaProxy:ClientTls:ClientCaChainCertFile");
         }
     }
 
@@ -74,7 +74,7 @@ internal sealed class ClientTls
 
         if (certificate is null)
         {
-            refusal = "the client sent no certificate, and --proxy-listener-ca-chain-cert-file requires one";
+            refusal = "the client sent no certificate, and KafkaProxy:ClientTls:ClientCaChainCertFile requires one";
             return false;
         }
 
@@ -88,7 +88,7 @@ internal sealed class ClientTls
             return true;
         }
 
-        refusal = $"client certificate '{leaf.Subject}' (issuer '{leaf.Issuer}') is not signed by a CA of --proxy-listener-ca-chain-cert-file ({string.Join(", ", chain.ChainStatus.Select(s => s.Status).Distinct())}; {errors})";
+        refusal = $"client certificate '{leaf.Subject}' (issuer '{leaf.Issuer}') is not signed by a CA of KafkaProxy:ClientTls:ClientCaChainCertFile ({string.Join(", ", chain.ChainStatus.Select(s => s.Status).Distinct())}; {errors})";
         return false;
     }
 }

@@ -20,7 +20,7 @@ internal static partial class CredentialFiles
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new InvalidOperationException($"--sasl-jaas-config-file '{path}' cannot be read: {ex.Message}", ex);
+            throw new InvalidOperationException($"KafkaProxy:UpstreamSasl:JaasConfigFile '{path}' cannot be read: {ex.Message}", ex);
         }
 
         return new SaslCredentials(JaasValue(path, text, UsernamePattern(), "username"), JaasValue(path, text, PasswordPattern(), "password"));
@@ -56,7 +56,7 @@ internal static partial class CredentialFiles
         if (matches.Count != 1 || matches[0].Groups[1].Value.Trim().Length == 0)
         {
             string found = matches.Count == 0 ? "none" : matches.Count == 1 ? "an empty one" : $"{matches.Count}";
-            throw new InvalidOperationException($"--sasl-jaas-config-file '{path}' must hold exactly one non-empty {name}=\"...\" entry; found {found}.");
+            throw new InvalidOperationException($"KafkaProxy:UpstreamSasl:JaasConfigFile '{path}' must hold exactly one non-empty {name}=\"...\" entry; found {found}.");
         }
 
         return matches[0].Groups[1].Value.Trim();

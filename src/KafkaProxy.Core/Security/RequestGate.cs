@@ -29,21 +29,21 @@ internal sealed class RequestGate
         {
             foreach (var key in new[] { ApiKey.SaslHandshake, ApiKey.SaslAuthenticate })
             {
-                refusals[(int)key] = new Refusal("reauthentication", $"the client sent {key} (api key {(int)key}) after it had authenticated at the proxy (--auth-local-enable); the proxy does not re-authenticate clients (its sessions have no lifetime)");
+                refusals[(int)key] = new Refusal("reauthentication", $"the client sent {key} (api key {(int)key}) after it had authenticated at the proxy (KafkaProxy:ClientAuth:Enabled); the proxy does not re-authenticate clients (its sessions have no lifetime)");
             }
         }
         else if (options.UpstreamSasl.Enabled)
         {
             foreach (var key in new[] { ApiKey.SaslHandshake, ApiKey.SaslAuthenticate })
             {
-                refusals[(int)key] = new Refusal("sasl_by_proxy", $"the client sent {key} (api key {(int)key}), but the proxy authenticates to the brokers itself (--sasl-enable): configure the client without SASL (security.protocol=PLAINTEXT)");
+                refusals[(int)key] = new Refusal("sasl_by_proxy", $"the client sent {key} (api key {(int)key}), but the proxy authenticates to the brokers itself (KafkaProxy:UpstreamSasl:Enabled): configure the client without SASL (security.protocol=PLAINTEXT)");
             }
         }
 
         foreach (short key in options.ForbiddenApiKeys)
         {
             string name = Enum.IsDefined((ApiKey)key) ? $"{(ApiKey)key} (api key {key})" : $"api key {key}";
-            refusals[key] = new Refusal("forbidden", $"the client sent {name}, which --forbidden-api-keys refuses");
+            refusals[key] = new Refusal("forbidden", $"the client sent {name}, which KafkaProxy:ForbiddenApiKeys refuses");
         }
 
         return new RequestGate(refusals);

@@ -43,7 +43,7 @@ internal sealed class UpstreamSaslAuthenticator
         var handshake = Read(handshakeBody, ApiKey.SaslHandshake, handshakeVersion, SaslHandshakeResponse.Read);
         if (handshake.ErrorCode != 0)
         {
-            throw new HandshakeFailedException("sasl", $"the broker refused SASL mechanism {mechanism.Name} (error {ErrorName(handshake.ErrorCode)}); it offers [{string.Join(", ", handshake.Mechanisms)}]: set --sasl-method to one of them");
+            throw new HandshakeFailedException("sasl", $"the broker refused SASL mechanism {mechanism.Name} (error {ErrorName(handshake.ErrorCode)}); it offers [{string.Join(", ", handshake.Mechanisms)}]: set KafkaProxy:UpstreamSasl:Mechanism to one of them");
         }
 
         long lifetime = 0;
@@ -84,7 +84,7 @@ internal sealed class UpstreamSaslAuthenticator
         catch (EndOfStreamException ex)
         {
             // After handshake v0 a broker reports a refusal only by closing the connection.
-            throw new HandshakeFailedException("sasl", "the broker closed the connection during SASL authentication (handshake v0 carries no reason): check the credentials and --sasl-method", ex);
+            throw new HandshakeFailedException("sasl", "the broker closed the connection during SASL authentication (handshake v0 carries no reason): check the credentials and KafkaProxy:UpstreamSasl:Mechanism", ex);
         }
     }
 

@@ -39,7 +39,7 @@ internal sealed class UpstreamSecurity
                 Log.InsecureSkipVerify(logger);
             }
 
-            CredentialFiles.WarnIfOpen(logger, tlsOptions.ClientKeyFile, "--tls-client-key-file");
+            CredentialFiles.WarnIfOpen(logger, tlsOptions.ClientKeyFile, "KafkaProxy:UpstreamTls:ClientKeyFile");
         }
 
         var saslOptions = options.UpstreamSasl;
@@ -49,7 +49,7 @@ internal sealed class UpstreamSecurity
             SaslCredentials credentials;
             if (!string.IsNullOrEmpty(saslOptions.JaasConfigFile))
             {
-                CredentialFiles.WarnIfOpen(logger, saslOptions.JaasConfigFile, "--sasl-jaas-config-file");
+                CredentialFiles.WarnIfOpen(logger, saslOptions.JaasConfigFile, "KafkaProxy:UpstreamSasl:JaasConfigFile");
                 credentials = CredentialFiles.ReadJaas(saslOptions.JaasConfigFile);
             }
             else

@@ -23,12 +23,12 @@ internal sealed class UpstreamTls
         _options = options;
         if (!string.IsNullOrEmpty(options.CaChainCertFile))
         {
-            _trusted = CertificateFiles.LoadBundle(options.CaChainCertFile, "--tls-ca-chain-cert-file");
+            _trusted = CertificateFiles.LoadBundle(options.CaChainCertFile, "KafkaProxy:UpstreamTls:CaChainCertFile");
         }
 
         if (!string.IsNullOrEmpty(options.ClientCertFile) && !string.IsNullOrEmpty(options.ClientKeyFile))
         {
-            _clientCertificate = CertificateFiles.LoadWithKey(options.ClientCertFile, options.ClientKeyFile, options.ClientKeyPassword, "--tls-client-cert-file", "--tls-client-key-file");
+            _clientCertificate = CertificateFiles.LoadWithKey(options.ClientCertFile, options.ClientKeyFile, options.ClientKeyPassword, "KafkaProxy:UpstreamTls:ClientCertFile", "KafkaProxy:UpstreamTls:ClientKeyFile");
         }
     }
 
@@ -87,7 +87,7 @@ internal sealed class UpstreamTls
         var problems = new List<string>();
         if ((errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
         {
-            problems.Add($"the certificate does not name '{_options.ServerName ?? "the broker's host"}' (subject '{certificate.Subject}'); set --tls-server-name to the name it carries, or fix the certificate");
+            problems.Add($"the certificate does not name '{_options.ServerName ?? "the broker's host"}' (subject '{certificate.Subject}'); set KafkaProxy:UpstreamTls:ServerName to the name it carries, or fix the certificate");
         }
 
         if ((errors & SslPolicyErrors.RemoteCertificateChainErrors) != 0)
@@ -125,7 +125,7 @@ internal sealed class UpstreamTls
                 return problems;
             }
 
-            problems.AddRange(Statuses(custom, "with --tls-ca-chain-cert-file"));
+            problems.AddRange(Statuses(custom, "with KafkaProxy:UpstreamTls:CaChainCertFile"));
             if (!_options.UseSystemTrustStore)
             {
                 return problems;
@@ -176,7 +176,7 @@ internal sealed class UpstreamTls
 
         string detail = ReferenceEquals(inner, ex) ? ex.Message : $"{ex.Message} ({inner.Message})";
         return _clientCertificate is null
-            ? $"{detail}; if the broker requires a client certificate, set --tls-client-cert-file and --tls-client-key-file"
+            ? $"{detail}; if the broker requires a client certificate, set KafkaProxy:UpstreamTls:ClientCertFile and KafkaProxy:UpstreamTls:ClientKeyFile"
             : detail;
     }
 }

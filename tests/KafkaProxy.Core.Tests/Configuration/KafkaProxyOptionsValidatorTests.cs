@@ -8,46 +8,46 @@ public sealed class KafkaProxyOptionsValidatorTests
     // Each case breaks one rule of otherwise valid options, and gives the text its message must contain.
     private static readonly Dictionary<string, (Action<KafkaProxyOptions> Break, string Expected)> BrokenCases = new()
     {
-        ["NoBrokers"] = (o => o.Brokers.Clear(), "No broker is mapped: add at least one --bootstrap-server-mapping \"broker:port,local:port\" (Brokers)."),
-        ["UpstreamPortZero"] = (o => o.Brokers.Add(BrokerMapping.Parse("b2:0,127.0.0.1:0")), "Broker mapping 'b2:0,127.0.0.1:0': the broker's port must not be 0."),
-        ["DuplicateUpstream"] = (o => o.Brokers.Add(BrokerMapping.Parse("broker-1:9092,127.0.0.1:1")), "Broker broker-1:9092 is mapped twice: keep one --bootstrap-server-mapping for it."),
+        ["NoBrokers"] = (o => o.Brokers.Clear(), "KafkaProxy:Brokers: no broker is mapped. Map at least one"),
+        ["UpstreamPortZero"] = (o => o.Brokers.Add(BrokerMapping.Parse("b2:0,127.0.0.1:0")), "KafkaProxy:Brokers: in 'b2:0,127.0.0.1:0' the broker's port must not be 0."),
+        ["DuplicateUpstream"] = (o => o.Brokers.Add(BrokerMapping.Parse("broker-1:9092,127.0.0.1:1")), "KafkaProxy:Brokers: broker broker-1:9092 is mapped twice; keep one mapping for it."),
         ["DuplicateListen"] = (
             o => { o.Brokers.Add(BrokerMapping.Parse("b2:1,127.0.0.1:5")); o.Brokers.Add(BrokerMapping.Parse("b3:1,127.0.0.1:5")); },
-            "Listen address 127.0.0.1:5 is used by two broker mappings: give each its own port."),
+            "KafkaProxy:Brokers: listen address 127.0.0.1:5 is used by two broker mappings; give each its own port."),
         ["DuplicateListenIPv6"] = (
             o => { o.Brokers.Add(BrokerMapping.Parse("b2:1,[::1]:5")); o.Brokers.Add(BrokerMapping.Parse("b3:1,[::1]:5")); },
-            "Listen address [::1]:5 is used by two broker mappings"),
-        ["WildcardListenIPv4"] = (o => o.Brokers.Add(BrokerMapping.Parse("b2:1,0.0.0.0:5")), "Broker mapping 'b2:1,0.0.0.0:5' listens on 0.0.0.0, which clients cannot connect to: add the advertised address as a third part"),
-        ["WildcardListenIPv6"] = (o => o.Brokers.Add(BrokerMapping.Parse("b2:1,[::]:5")), "Broker mapping 'b2:1,[::]:5' listens on ::, which clients cannot connect to"),
-        ["ExternalConflictsWithBootstrap"] = (o => o.ExternalServers.Add(AddressMapping.Parse("broker-1:9092,x:1")), "Broker broker-1:9092 has both a bootstrap mapping and an external mapping: keep one."),
-        ["MaxFrameSizeZero"] = (o => o.MaxFrameSize = 0, "MaxFrameSize (--max-frame-size) is 0; it must be at least 1 bytes."),
-        ["MaxFrameSizeNegative"] = (o => o.MaxFrameSize = -1, "MaxFrameSize (--max-frame-size) is -1"),
-        ["MaxInFlightZero"] = (o => o.MaxInFlightRequests = 0, "MaxInFlightRequests (--kafka-max-open-requests) is 0; it must be at least 1 requests."),
-        ["MaxInFlightNegative"] = (o => o.MaxInFlightRequests = -1, "MaxInFlightRequests (--kafka-max-open-requests) is -1"),
-        ["MaxConnectionsZero"] = (o => o.MaxConnections = 0, "MaxConnections (--max-connections) is 0; it must be at least 1 connections."),
-        ["MaxConnectionsNegative"] = (o => o.MaxConnections = int.MinValue, "MaxConnections (--max-connections) is -2147483648"),
-        ["DialTimeoutZero"] = (o => o.DialTimeout = TimeSpan.Zero, "DialTimeout (--kafka-dial-timeout) is 00:00:00; it must be positive, for example 15s."),
-        ["DialTimeoutNegative"] = (o => o.DialTimeout = TimeSpan.FromSeconds(-1), "DialTimeout (--kafka-dial-timeout) is -00:00:01"),
-        ["UpstreamReadTimeoutNegative"] = (o => o.UpstreamReadTimeout = TimeSpan.FromSeconds(-1), "UpstreamReadTimeout (--kafka-read-timeout) is -00:00:01; use 0 to turn it off or a positive duration."),
-        ["WriteTimeoutNegative"] = (o => o.WriteTimeout = TimeSpan.FromMilliseconds(-1), "WriteTimeout (--kafka-write-timeout) is -00:00:00.0010000"),
-        ["WriteTimeoutInfinite"] = (o => o.WriteTimeout = Timeout.InfiniteTimeSpan, "WriteTimeout (--kafka-write-timeout) is -00:00:00.0010000"),
-        ["IdleTimeoutNegative"] = (o => o.IdleTimeout = TimeSpan.FromMinutes(-1), "IdleTimeout (--idle-timeout) is -00:01:00"),
-        ["DrainTimeoutNegative"] = (o => o.DrainTimeout = TimeSpan.FromSeconds(-30), "DrainTimeout (--drain-timeout) is -00:00:30"),
-        ["ListenerReadBufferNegative"] = (o => o.ListenerSockets.ReceiveBufferSize = -1, "--proxy-listener-read-buffer-size is -1; use 0 for the OS default or a size in bytes."),
-        ["ListenerWriteBufferNegative"] = (o => o.ListenerSockets.SendBufferSize = -1, "--proxy-listener-write-buffer-size is -1"),
-        ["UpstreamReadBufferNegative"] = (o => o.UpstreamSockets.ReceiveBufferSize = -3, "--kafka-connection-read-buffer-size is -3"),
-        ["UpstreamWriteBufferNegative"] = (o => o.UpstreamSockets.SendBufferSize = -2, "--kafka-connection-write-buffer-size is -2"),
-        ["DynamicBindEmpty"] = (o => o.DynamicListeners.BindAddress = "", "DynamicListeners.BindAddress (--default-listener-ip) is empty"),
-        ["DynamicBindWhitespace"] = (o => o.DynamicListeners.BindAddress = "  ", "DynamicListeners.BindAddress (--default-listener-ip) is empty"),
-        ["DynamicBindWildcardIPv4"] = (o => o.DynamicListeners.BindAddress = "0.0.0.0", "Dynamic listeners bind to 0.0.0.0, which clients cannot connect to: set --dynamic-advertised-listener"),
-        ["DynamicBindWildcardIPv6"] = (o => o.DynamicListeners.BindAddress = "::", "Dynamic listeners bind to ::, which clients cannot connect to"),
-        ["DynamicBindWildcardBracketed"] = (o => o.DynamicListeners.BindAddress = "[::]", "Dynamic listeners bind to [::]"),
+            "listen address [::1]:5 is used by two broker mappings"),
+        ["WildcardListenIPv4"] = (o => o.Brokers.Add(BrokerMapping.Parse("b2:1,0.0.0.0:5")), "KafkaProxy:Brokers: 'b2:1,0.0.0.0:5' listens on 0.0.0.0, which clients cannot connect to; add the advertised address"),
+        ["WildcardListenIPv6"] = (o => o.Brokers.Add(BrokerMapping.Parse("b2:1,[::]:5")), "'b2:1,[::]:5' listens on ::, which clients cannot connect to"),
+        ["ExternalConflictsWithBootstrap"] = (o => o.ExternalServers.Add(AddressMapping.Parse("broker-1:9092,x:1")), "KafkaProxy:ExternalServers: broker broker-1:9092 is also in KafkaProxy:Brokers; keep one of the two mappings."),
+        ["MaxFrameSizeZero"] = (o => o.MaxFrameSize = 0, "KafkaProxy:MaxFrameSize is 0; it must be at least 1 bytes."),
+        ["MaxFrameSizeNegative"] = (o => o.MaxFrameSize = -1, "KafkaProxy:MaxFrameSize is -1"),
+        ["MaxInFlightZero"] = (o => o.MaxInFlightRequests = 0, "KafkaProxy:MaxInFlightRequests is 0; it must be at least 1 requests."),
+        ["MaxInFlightNegative"] = (o => o.MaxInFlightRequests = -1, "KafkaProxy:MaxInFlightRequests is -1"),
+        ["MaxConnectionsZero"] = (o => o.MaxConnections = 0, "KafkaProxy:MaxConnections is 0; it must be at least 1 connections."),
+        ["MaxConnectionsNegative"] = (o => o.MaxConnections = int.MinValue, "KafkaProxy:MaxConnections is -2147483648"),
+        ["DialTimeoutZero"] = (o => o.DialTimeout = TimeSpan.Zero, "KafkaProxy:DialTimeout is 00:00:00; it must be positive, for example 15s."),
+        ["DialTimeoutNegative"] = (o => o.DialTimeout = TimeSpan.FromSeconds(-1), "KafkaProxy:DialTimeout is -00:00:01"),
+        ["UpstreamReadTimeoutNegative"] = (o => o.UpstreamReadTimeout = TimeSpan.FromSeconds(-1), "KafkaProxy:UpstreamReadTimeout is -00:00:01; use 0 to turn it off or a positive duration."),
+        ["WriteTimeoutNegative"] = (o => o.WriteTimeout = TimeSpan.FromMilliseconds(-1), "KafkaProxy:WriteTimeout is -00:00:00.0010000"),
+        ["WriteTimeoutInfinite"] = (o => o.WriteTimeout = Timeout.InfiniteTimeSpan, "KafkaProxy:WriteTimeout is -00:00:00.0010000"),
+        ["IdleTimeoutNegative"] = (o => o.IdleTimeout = TimeSpan.FromMinutes(-1), "KafkaProxy:IdleTimeout is -00:01:00"),
+        ["DrainTimeoutNegative"] = (o => o.DrainTimeout = TimeSpan.FromSeconds(-30), "KafkaProxy:DrainTimeout is -00:00:30"),
+        ["ListenerReadBufferNegative"] = (o => o.ListenerSockets.ReceiveBufferSize = -1, "KafkaProxy:ListenerSockets:ReceiveBufferSize is -1; use 0 for the OS default or a size in bytes."),
+        ["ListenerWriteBufferNegative"] = (o => o.ListenerSockets.SendBufferSize = -1, "KafkaProxy:ListenerSockets:SendBufferSize is -1"),
+        ["UpstreamReadBufferNegative"] = (o => o.UpstreamSockets.ReceiveBufferSize = -3, "KafkaProxy:UpstreamSockets:ReceiveBufferSize is -3"),
+        ["UpstreamWriteBufferNegative"] = (o => o.UpstreamSockets.SendBufferSize = -2, "KafkaProxy:UpstreamSockets:SendBufferSize is -2"),
+        ["DynamicBindEmpty"] = (o => o.DynamicListeners.BindAddress = "", "KafkaProxy:DynamicListeners:BindAddress is empty"),
+        ["DynamicBindWhitespace"] = (o => o.DynamicListeners.BindAddress = "  ", "KafkaProxy:DynamicListeners:BindAddress is empty"),
+        ["DynamicBindWildcardIPv4"] = (o => o.DynamicListeners.BindAddress = "0.0.0.0", "KafkaProxy:DynamicListeners:AdvertisedHost is needed: dynamic listeners bind to 0.0.0.0, which clients cannot connect to"),
+        ["DynamicBindWildcardIPv6"] = (o => o.DynamicListeners.BindAddress = "::", "dynamic listeners bind to ::, which clients cannot connect to"),
+        ["DynamicBindWildcardBracketed"] = (o => o.DynamicListeners.BindAddress = "[::]", "dynamic listeners bind to [::]"),
         ["DynamicBindWildcardBlankAdvertised"] = (
             o => { o.DynamicListeners.BindAddress = "0.0.0.0"; o.DynamicListeners.AdvertisedHost = " "; },
-            "set --dynamic-advertised-listener"),
-        ["SequentialMinPortNegative"] = (o => o.DynamicListeners.SequentialMinPort = -1, "DynamicListeners.SequentialMinPort (--dynamic-sequential-min-port) is -1; use 0 (random ports) or a port up to 65535."),
-        ["SequentialMinPortTooHigh"] = (o => o.DynamicListeners.SequentialMinPort = 65536, "DynamicListeners.SequentialMinPort (--dynamic-sequential-min-port) is 65536"),
-        ["DeterministicWithoutMinPort"] = (o => o.DynamicListeners.Deterministic = true, "--deterministic-listeners needs --dynamic-sequential-min-port: the port is that minimum plus the broker id."),
+            "KafkaProxy:DynamicListeners:AdvertisedHost is needed"),
+        ["SequentialMinPortNegative"] = (o => o.DynamicListeners.SequentialMinPort = -1, "KafkaProxy:DynamicListeners:SequentialMinPort is -1; use 0 (random ports) or a port up to 65535."),
+        ["SequentialMinPortTooHigh"] = (o => o.DynamicListeners.SequentialMinPort = 65536, "KafkaProxy:DynamicListeners:SequentialMinPort is 65536"),
+        ["DeterministicWithoutMinPort"] = (o => o.DynamicListeners.Deterministic = true, "KafkaProxy:DynamicListeners:Deterministic needs KafkaProxy:DynamicListeners:SequentialMinPort: the port is that minimum plus the broker id."),
     };
 
     // Each case changes otherwise valid options in a way that must still pass.
@@ -123,17 +123,17 @@ public sealed class KafkaProxyOptionsValidatorTests
 
         string[] expectedStarts =
         [
-            "No broker is mapped",
-            "MaxFrameSize (--max-frame-size) is 0",
-            "MaxConnections (--max-connections) is 0",
-            "DialTimeout (--kafka-dial-timeout) is 00:00:00",
-            "IdleTimeout (--idle-timeout) is -00:00:01",
-            "--proxy-listener-write-buffer-size is -1",
-            "--deterministic-listeners needs",
+            "KafkaProxy:Brokers: no broker is mapped",
+            "KafkaProxy:MaxFrameSize is 0",
+            "KafkaProxy:MaxConnections is 0",
+            "KafkaProxy:DialTimeout is 00:00:00",
+            "KafkaProxy:IdleTimeout is -00:00:01",
+            "KafkaProxy:ListenerSockets:SendBufferSize is -1",
+            "KafkaProxy:DynamicListeners:Deterministic needs",
         ];
         Assert.Equal(expectedStarts.Length, result.Failures!.Count());
         Assert.All(expectedStarts.Zip(result.Failures!), pair => Assert.StartsWith(pair.First, pair.Second, StringComparison.Ordinal));
-        Assert.Contains("MaxFrameSize (--max-frame-size) is 0", result.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("KafkaProxy:MaxFrameSize is 0", result.FailureMessage, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -145,7 +145,7 @@ public sealed class KafkaProxyOptionsValidatorTests
 
         var result = Validate(options);
 
-        Assert.Equal(2, result.Failures!.Count(f => f.StartsWith("Broker broker-1:9092 is mapped twice", StringComparison.Ordinal)));
+        Assert.Equal(2, result.Failures!.Count(f => f.StartsWith("KafkaProxy:Brokers: broker broker-1:9092 is mapped twice", StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -153,7 +153,7 @@ public sealed class KafkaProxyOptionsValidatorTests
     {
         var result = new KafkaProxyOptionsValidator().Validate("secondary", new KafkaProxyOptions());
 
-        Assert.Contains(result.Failures!, f => f.StartsWith("No broker is mapped", StringComparison.Ordinal));
+        Assert.Contains(result.Failures!, f => f.StartsWith("KafkaProxy:Brokers: no broker is mapped", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -172,7 +172,7 @@ public sealed class KafkaProxyOptionsValidatorTests
         var result = Validate(options);
 
         Assert.True(result.Failed);
-        Assert.Contains(result.Failures!, f => f.StartsWith("DialTimeout (--kafka-dial-timeout) is 50.00:00:00", StringComparison.Ordinal));
-        Assert.Contains(result.Failures!, f => f.StartsWith("DrainTimeout (--drain-timeout) is 50.00:00:00", StringComparison.Ordinal));
+        Assert.Contains(result.Failures!, f => f.StartsWith("KafkaProxy:DialTimeout is 50.00:00:00", StringComparison.Ordinal));
+        Assert.Contains(result.Failures!, f => f.StartsWith("KafkaProxy:DrainTimeout is 50.00:00:00", StringComparison.Ordinal));
     }
 }

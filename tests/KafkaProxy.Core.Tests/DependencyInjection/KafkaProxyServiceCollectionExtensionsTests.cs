@@ -144,10 +144,10 @@ public sealed class KafkaProxyServiceCollectionExtensionsTests
         Assert.Equal(typeof(KafkaProxyOptions), error.OptionsType);
         Assert.Collection(
             error.Failures,
-            f => Assert.StartsWith("No broker is mapped", f, StringComparison.Ordinal),
-            f => Assert.StartsWith("MaxConnections (--max-connections) is 0", f, StringComparison.Ordinal),
-            f => Assert.StartsWith("DialTimeout (--kafka-dial-timeout) is 00:00:00", f, StringComparison.Ordinal));
-        Assert.Contains("--bootstrap-server-mapping", error.Message, StringComparison.Ordinal);
+            f => Assert.StartsWith("KafkaProxy:Brokers: no broker is mapped", f, StringComparison.Ordinal),
+            f => Assert.StartsWith("KafkaProxy:MaxConnections is 0", f, StringComparison.Ordinal),
+            f => Assert.StartsWith("KafkaProxy:DialTimeout is 00:00:00", f, StringComparison.Ordinal));
+        Assert.Contains("KafkaProxy:Brokers", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -179,8 +179,8 @@ public sealed class KafkaProxyServiceCollectionExtensionsTests
 
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
 
-        Assert.Contains(error.Failures, f => f.StartsWith("No broker is mapped", StringComparison.Ordinal));
-        Assert.Contains(error.Failures, f => f.StartsWith("MaxConnections (--max-connections) is 0", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, f => f.StartsWith("KafkaProxy:Brokers: no broker is mapped", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, f => f.StartsWith("KafkaProxy:MaxConnections is 0", StringComparison.Ordinal));
     }
 
     [Fact]

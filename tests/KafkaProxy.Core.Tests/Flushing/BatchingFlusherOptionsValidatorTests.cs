@@ -20,16 +20,16 @@ public sealed class BatchingFlusherOptionsValidatorTests
         var result = new BatchingFlusherOptionsValidator().Validate(null, new BatchingFlusherOptions());
 
         Assert.Contains("set KAFKA_PROXY_KAFKA_SERVER", result.FailureMessage, StringComparison.Ordinal);
-        Assert.Contains("KAFKA_PROXY_TOPIC (BatchingFlusherOptions.InitialTopic): the topic name is empty", result.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("KAFKA_PROXY_TOPIC (KafkaProxy:Flusher:InitialTopic): the topic name is empty", result.FailureMessage, StringComparison.Ordinal);
     }
 
     [Theory]
-    [InlineData("batch 0", "KAFKA_FLUSHER_NUM_MESSAGES (BatchingFlusherOptions.BatchSize) is 0")]
-    [InlineData("batch over buffer", "KAFKA_FLUSHER_NUM_MESSAGES (200) is larger than BatchingFlusherOptions.MaxBufferedMessages (100)")]
-    [InlineData("interval 0", "KAFKA_FLUSHER_TIMEOUT (BatchingFlusherOptions.FlushInterval) is 00:00:00")]
-    [InlineData("drain negative", "BatchingFlusherOptions.DrainTimeout is -00:00:01")]
-    [InlineData("bytes 0", "BatchingFlusherOptions.MaxBufferedBytes is 0")]
-    [InlineData("bad state topic", "BatchingFlusherOptions.TopicStateTopic: the topic name contains '/'")]
+    [InlineData("batch 0", "KAFKA_FLUSHER_NUM_MESSAGES (KafkaProxy:Flusher:BatchSize) is 0")]
+    [InlineData("batch over buffer", "KAFKA_FLUSHER_NUM_MESSAGES (200) is larger than KafkaProxy:Flusher:MaxBufferedMessages (100)")]
+    [InlineData("interval 0", "KAFKA_FLUSHER_TIMEOUT (KafkaProxy:Flusher:FlushInterval) is 00:00:00")]
+    [InlineData("drain negative", "KafkaProxy:Flusher:DrainTimeout is -00:00:01")]
+    [InlineData("bytes 0", "KafkaProxy:Flusher:MaxBufferedBytes is 0")]
+    [InlineData("bad state topic", "KafkaProxy:Flusher:TopicStateTopic: the topic name contains '/'")]
     [InlineData("bootstrap in producer", "set BootstrapServers (KAFKA_PROXY_KAFKA_SERVER) instead")]
     public void Validate_BadSetting_SaysWhichAndWhy(string @case, string message)
     {

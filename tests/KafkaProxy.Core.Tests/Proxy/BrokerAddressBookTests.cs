@@ -76,7 +76,7 @@ public sealed class BrokerAddressBookTests
         var error = Assert.Throws<UnmappedBrokerException>(() => book.Map(9, Utf8(host), port));
 
         Assert.Equal(expected, error.Broker);
-        Assert.StartsWith($"Broker {expected} appears in a response but has no --bootstrap-server-mapping or --external-server-mapping", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"Broker {expected} appears in a response but has no KafkaProxy:Brokers or KafkaProxy:ExternalServers", error.Message, StringComparison.Ordinal);
         Assert.Contains("dynamic listeners are disabled", error.Message, StringComparison.Ordinal);
     }
 

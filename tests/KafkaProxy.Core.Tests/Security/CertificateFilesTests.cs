@@ -44,7 +44,7 @@ public sealed class CertificateFilesTests : IDisposable
 
         var error = Assert.Throws<InvalidOperationException>(() => Engine(t => t.CaChainCertFile = ca));
 
-        Assert.Equal($"--tls-ca-chain-cert-file '{ca}' holds no PEM certificate (-----BEGIN CERTIFICATE-----).", error.Message);
+        Assert.Equal($"KafkaProxy:UpstreamTls:CaChainCertFile '{ca}' holds no PEM certificate (-----BEGIN CERTIFICATE-----).", error.Message);
     }
 
     [Fact]

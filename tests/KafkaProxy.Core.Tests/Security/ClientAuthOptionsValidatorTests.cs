@@ -55,7 +55,7 @@ public sealed class ClientAuthOptionsValidatorTests : IDisposable
         options.ClientAuth.CredentialsFile = file;
 
         Assert.Equal(
-            ["--auth-local-enable needs --auth-local-credentials-file (ClientAuth.CredentialsFile): make its lines with 'kafka-proxy credentials --username <user>' or ClientCredentialFile.CreateLine."],
+            ["KafkaProxy:ClientAuth:Enabled needs KafkaProxy:ClientAuth:CredentialsFile: make its lines with 'kafka-proxy credentials --username <user>' or ClientCredentialFile.CreateLine."],
             Failures(options));
     }
 
@@ -66,7 +66,7 @@ public sealed class ClientAuthOptionsValidatorTests : IDisposable
         string path = Path.Combine(_directory, "missing.txt");
         options.ClientAuth.CredentialsFile = path;
 
-        Assert.Equal([$"--auth-local-credentials-file (ClientAuth.CredentialsFile) '{path}' does not exist: give the path of a readable file."], Failures(options));
+        Assert.Equal([$"KafkaProxy:ClientAuth:CredentialsFile '{path}' does not exist: give the path of a readable file."], Failures(options));
     }
 
     [Fact]
@@ -79,7 +79,7 @@ public sealed class ClientAuthOptionsValidatorTests : IDisposable
 
         string failure = Assert.Single(Failures(options));
 
-        Assert.StartsWith($"--auth-local-credentials-file '{options.ClientAuth.CredentialsFile}' line 2: the mechanism is 'PLAIN'; use SCRAM-SHA-256 or SCRAM-SHA-512", failure, StringComparison.Ordinal);
+        Assert.StartsWith($"KafkaProxy:ClientAuth:CredentialsFile '{options.ClientAuth.CredentialsFile}' line 2: the mechanism is 'PLAIN'; use SCRAM-SHA-256 or SCRAM-SHA-512", failure, StringComparison.Ordinal);
         Assert.DoesNotContain(credential.Split(',')[0]["salt=".Length..], failure, StringComparison.Ordinal);
     }
 
@@ -89,7 +89,7 @@ public sealed class ClientAuthOptionsValidatorTests : IDisposable
         var options = Valid();
         options.ClientAuth.Mechanisms.Clear();
 
-        Assert.Equal(["--auth-local-mechanism (ClientAuth.Mechanisms) is ''; give one or more of PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, comma-separated."], Failures(options));
+        Assert.Equal(["KafkaProxy:ClientAuth:Mechanisms is ''; give one or more of PLAIN, SCRAM-SHA-256, SCRAM-SHA-512."], Failures(options));
     }
 
     [Theory]
@@ -102,7 +102,7 @@ public sealed class ClientAuthOptionsValidatorTests : IDisposable
         options.ClientAuth.Mechanisms.Add(mechanism);
 
         Assert.Equal(
-            [$"--auth-local-mechanism (ClientAuth.Mechanisms) is 'PLAIN,SCRAM-SHA-256,SCRAM-SHA-512,{mechanism}'; give one or more of PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, comma-separated."],
+            [$"KafkaProxy:ClientAuth:Mechanisms is 'PLAIN,SCRAM-SHA-256,SCRAM-SHA-512,{mechanism}'; give one or more of PLAIN, SCRAM-SHA-256, SCRAM-SHA-512."],
             Failures(options));
     }
 
@@ -115,7 +115,7 @@ public sealed class ClientAuthOptionsValidatorTests : IDisposable
         var options = Valid();
         options.ClientAuth.Timeout = TimeSpan.FromSeconds(seconds);
 
-        Assert.Equal([$"--auth-local-timeout (ClientAuth.Timeout) is {TimeSpan.FromSeconds(seconds)}; it must be positive and at most 24 days, for example 10s."], Failures(options));
+        Assert.Equal([$"KafkaProxy:ClientAuth:Timeout is {TimeSpan.FromSeconds(seconds)}; it must be positive and at most 24 days, for example 10s."], Failures(options));
     }
 
     [Fact]
@@ -138,8 +138,8 @@ public sealed class ClientAuthOptionsValidatorTests : IDisposable
         var failures = Failures(options);
 
         Assert.Equal(3, failures.Count);
-        Assert.Contains(failures, f => f.StartsWith("--auth-local-enable needs --auth-local-credentials-file", StringComparison.Ordinal));
-        Assert.Contains(failures, f => f.StartsWith("--auth-local-mechanism", StringComparison.Ordinal));
-        Assert.Contains(failures, f => f.StartsWith("--auth-local-timeout", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("KafkaProxy:ClientAuth:Enabled needs KafkaProxy:ClientAuth:CredentialsFile", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("KafkaProxy:ClientAuth:Mechanisms", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("KafkaProxy:ClientAuth:Timeout", StringComparison.Ordinal));
     }
 }

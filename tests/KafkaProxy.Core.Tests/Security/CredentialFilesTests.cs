@@ -46,7 +46,7 @@ public sealed class CredentialFilesTests : IDisposable
 
         var error = Assert.Throws<InvalidOperationException>(() => CredentialFiles.ReadJaas(path));
 
-        Assert.Equal($"--sasl-jaas-config-file '{path}' must hold {message}.", error.Message);
+        Assert.Equal($"KafkaProxy:UpstreamSasl:JaasConfigFile '{path}' must hold {message}.", error.Message);
         Assert.DoesNotContain("\"x\"", error.Message, StringComparison.Ordinal);
     }
 
@@ -55,7 +55,7 @@ public sealed class CredentialFilesTests : IDisposable
     {
         var error = Assert.Throws<InvalidOperationException>(() => CredentialFiles.ReadJaas(Path.Combine(_directory, "absent.conf")));
 
-        Assert.StartsWith("--sasl-jaas-config-file '", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("KafkaProxy:UpstreamSasl:JaasConfigFile '", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -63,12 +63,12 @@ public sealed class CredentialFilesTests : IDisposable
     {
         string path = Write("x", UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
 
-        Assert.Equal($"--sasl-jaas-config-file '{path}' holds secrets but others can read or change it (mode 644): run chmod 600 on it", CredentialFiles.PermissionWarning(path, "--sasl-jaas-config-file"));
+        Assert.Equal($"KafkaProxy:UpstreamSasl:JaasConfigFile '{path}' holds secrets but others can read or change it (mode 644): run chmod 600 on it", CredentialFiles.PermissionWarning(path, "KafkaProxy:UpstreamSasl:JaasConfigFile"));
     }
 
     [Fact]
     public void PermissionWarning_PrivateFile_IsNull()
     {
-        Assert.Null(CredentialFiles.PermissionWarning(Write("x", UnixFileMode.UserRead), "--sasl-jaas-config-file"));
+        Assert.Null(CredentialFiles.PermissionWarning(Write("x", UnixFileMode.UserRead), "KafkaProxy:UpstreamSasl:JaasConfigFile"));
     }
 }

@@ -31,7 +31,7 @@ public sealed class SecurityOptionsValidatorTests
         options.UpstreamTls.Enabled = true;
         options.UpstreamTls.ClientCertFile = typeof(SecurityOptionsValidatorTests).Assembly.Location;
 
-        Assert.Contains(Failures(options), f => f.Contains("--tls-client-cert-file and --tls-client-key-file", StringComparison.Ordinal));
+        Assert.Contains(Failures(options), f => f.Contains("KafkaProxy:UpstreamTls:ClientCertFile and KafkaProxy:UpstreamTls:ClientKeyFile", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -41,7 +41,7 @@ public sealed class SecurityOptionsValidatorTests
         options.UpstreamTls.Enabled = true;
         options.UpstreamTls.CaChainCertFile = "/nowhere/ca.pem";
 
-        Assert.Contains("--tls-ca-chain-cert-file (UpstreamTls.CaChainCertFile) '/nowhere/ca.pem' does not exist: give the path of a readable file.", Failures(options));
+        Assert.Contains("KafkaProxy:UpstreamTls:CaChainCertFile '/nowhere/ca.pem' does not exist: give the path of a readable file.", Failures(options));
     }
 
     [Fact]
@@ -51,7 +51,7 @@ public sealed class SecurityOptionsValidatorTests
         options.UpstreamTls.Enabled = true;
         options.UpstreamTls.UseSystemTrustStore = true;
 
-        Assert.Contains(Failures(options), f => f.StartsWith("--tls-system-cert-pool", StringComparison.Ordinal));
+        Assert.Contains(Failures(options), f => f.StartsWith("KafkaProxy:UpstreamTls:UseSystemTrustStore", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -61,7 +61,7 @@ public sealed class SecurityOptionsValidatorTests
         options.UpstreamSasl.Enabled = true;
         options.UpstreamSasl.Username = "app";
 
-        Assert.Contains("--sasl-enable needs credentials: give --sasl-username and --sasl-password (or the SASL_PASSWORD environment variable), or --sasl-jaas-config-file.", Failures(options));
+        Assert.Contains("KafkaProxy:UpstreamSasl:Enabled needs credentials: give KafkaProxy:UpstreamSasl:Username and KafkaProxy:UpstreamSasl:Password, or KafkaProxy:UpstreamSasl:JaasConfigFile.", Failures(options));
     }
 
     [Fact]
@@ -77,9 +77,9 @@ public sealed class SecurityOptionsValidatorTests
 
         var failures = Failures(options).ToList();
 
-        Assert.Contains("--sasl-method (UpstreamSasl.Mechanism) is 'GSSAPI'; use one of PLAIN, SCRAM-SHA-256, SCRAM-SHA-512.", failures);
-        Assert.Contains(failures, f => f.StartsWith("--sasl-handshake-version (UpstreamSasl.HandshakeVersion) is 2", StringComparison.Ordinal));
-        Assert.Contains(failures, f => f.StartsWith("UpstreamSasl.ReauthenticateAt is 1.5", StringComparison.Ordinal));
+        Assert.Contains("KafkaProxy:UpstreamSasl:Mechanism is 'GSSAPI'; use one of PLAIN, SCRAM-SHA-256, SCRAM-SHA-512.", failures);
+        Assert.Contains(failures, f => f.StartsWith("KafkaProxy:UpstreamSasl:HandshakeVersion is 2", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("KafkaProxy:UpstreamSasl:ReauthenticateAt is 1.5", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -98,6 +98,6 @@ public sealed class SecurityOptionsValidatorTests
         var options = Valid();
         options.ClientTls.Enabled = true;
 
-        Assert.Contains("--proxy-listener-tls-enable needs the server certificate and its key: give --proxy-listener-cert-file and --proxy-listener-key-file (ClientTls.CertFile, KeyFile).", Failures(options));
+        Assert.Contains("KafkaProxy:ClientTls:Enabled needs the server certificate and its key: give KafkaProxy:ClientTls:CertFile and KafkaProxy:ClientTls:KeyFile.", Failures(options));
     }
 }

@@ -60,7 +60,7 @@ public sealed class ListenerAndLimitTests
         var error = await Assert.ThrowsAnyAsync<Exception>(() => client.SendAsync(3, 1, false, b => b.WriteArrayLength(-1, compact: false)));
 
         Assert.True(error is IOException or EndOfStreamException, error.ToString());
-        Assert.Contains(proxied.Logs.Lines, l => l.Contains("has no --bootstrap-server-mapping", StringComparison.Ordinal));
+        Assert.Contains(proxied.Logs.Lines, l => l.Contains("has no KafkaProxy:Brokers", StringComparison.Ordinal));
         Assert.Single(proxied.Engine.Listeners);
     }
 

@@ -10,7 +10,7 @@ using KafkaProxy.Protocol.Primitives;
 namespace KafkaProxy.IntegrationTests.Security;
 
 /// <summary>
-/// Clients authenticating at the proxy (--auth-local-enable) with real clients: Confluent.Kafka, kcat and kafka-python
+/// Clients authenticating at the proxy (KafkaProxy:ClientAuth:Enabled) with real clients: Confluent.Kafka, kcat and kafka-python
 /// as SASL clients of the proxy, which checks them against its credentials file and then forwards to a cluster without SASL.
 /// </summary>
 public sealed class ClientAuthTests
@@ -276,7 +276,7 @@ public sealed class ClientAuthTests
         int read = await socket.GetStream().ReadAsync(new byte[1]).AsTask().WaitAsync(Clients.Patience);
 
         Assert.Equal(0, read);
-        await proxy.WaitForLogAsync("did not finish authenticating within 00:00:00.5000000 (--auth-local-timeout)");
+        await proxy.WaitForLogAsync("did not finish authenticating within 00:00:00.5000000 (KafkaProxy:ClientAuth:Timeout)");
     }
 
     private static Task<ExternalProcess> KcatListAsync(AuthenticatingProxy proxy, string user, string password) =>

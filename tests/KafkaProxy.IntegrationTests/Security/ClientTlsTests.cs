@@ -91,7 +91,7 @@ public sealed class ClientTlsTests
         Assert.False(await TlsHandshakeSucceedsAsync(proxy, ca, certificate: null));
         Assert.False(await TlsHandshakeSucceedsAsync(proxy, ca, stranger));
         await proxy.WaitForLogAsync("the client sent no certificate");
-        await proxy.WaitForLogAsync("is not signed by a CA of --proxy-listener-ca-chain-cert-file");
+        await proxy.WaitForLogAsync("is not signed by a CA of KafkaProxy:ClientTls:ClientCaChainCertFile");
         Assert.Equal(2, proxy.Metrics.Sum("proxy_client_security_failures_total", ("stage", "client_tls")));
     }
 

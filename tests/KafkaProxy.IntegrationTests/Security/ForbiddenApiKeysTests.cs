@@ -27,7 +27,7 @@ public sealed class ForbiddenApiKeysTests
         }
 
         await streaming.WaitAsync(TimeSpan.FromSeconds(60));
-        string line = await proxy.WaitForLogAsync("--forbidden-api-keys refuses");
+        string line = await proxy.WaitForLogAsync("KafkaProxy:ForbiddenApiKeys refuses");
         Assert.Contains("DeleteTopics (api key 20)", line, StringComparison.Ordinal);
         Assert.Equal(1, proxy.Metrics.Sum("proxy_requests_refused_total", ("api_key", "20"), ("reason", "forbidden")));
     }

@@ -92,7 +92,7 @@ public sealed class UpstreamSaslTests
         await setup.Proxy.AssertConnectionClosedAsync();
 
         string line = await setup.Proxy.WaitForLogAsync("refused SASL mechanism SCRAM-SHA-512");
-        Assert.Contains("it offers [PLAIN]: set --sasl-method to one of them", line, StringComparison.Ordinal);
+        Assert.Contains("it offers [PLAIN]: set KafkaProxy:UpstreamSasl:Mechanism to one of them", line, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -112,7 +112,7 @@ internal sealed class SectionReader
         IEnumerable<string?> texts;
         if (section.Value is { } value)
         {
-            Read(name);
+            ReadAll(name, section);
             texts = [value];
         }
         else
@@ -152,7 +152,7 @@ internal sealed class SectionReader
         var result = new List<T>();
         if (section.Value is { } value)
         {
-            Read(name);
+            ReadAll(name, section);
             string[] parts = value.Split(separator, StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
             for (int i = 0; i < parts.Length; i++)
             {
@@ -274,6 +274,16 @@ internal sealed class SectionReader
     }
 
     private void Read(string name) => _shared.Read.Add(Join(_relative, name));
+
+    // A list given as one value replaces items that other sources give: those are read, and ignored.
+    private void ReadAll(string name, IConfigurationSection section)
+    {
+        Read(name);
+        foreach (var (key, _) in section.AsEnumerable(makePathsRelative: true))
+        {
+            Read(Join(name, key));
+        }
+    }
 
     // An empty object or array in JSON reads as an empty value at its key: harmless where a setting lives below it.
     private bool IsContainerOfDeclared(string key) =>

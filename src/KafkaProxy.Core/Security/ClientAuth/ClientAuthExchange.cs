@@ -100,7 +100,7 @@ internal sealed class ClientAuthExchange
             default:
                 string name = Enum.IsDefined((ApiKey)header.ApiKey) ? $"{(ApiKey)header.ApiKey} (api key {header.ApiKey})" : $"api key {header.ApiKey}";
                 string stage = _mechanism is null ? "before authenticating" : $"during its {_mechanism.Name} exchange";
-                throw new UnauthenticatedRequestException(header.ApiKey, $"the client sent {name} {stage}; the proxy requires SASL authentication (--auth-local-enable): configure the client with security.protocol=SASL_PLAINTEXT (or SASL_SSL) and one of {string.Join(", ", _mechanisms)}");
+                throw new UnauthenticatedRequestException(header.ApiKey, $"the client sent {name} {stage}; the proxy requires SASL authentication (KafkaProxy:ClientAuth:Enabled): configure the client with security.protocol=SASL_PLAINTEXT (or SASL_SSL) and one of {string.Join(", ", _mechanisms)}");
         }
     }
 

@@ -44,12 +44,12 @@ internal sealed class ClientAuthenticator
     public static ClientAuthenticator Create(KafkaProxyOptions options, ILogger logger, ProxyMetrics metrics)
     {
         var auth = options.ClientAuth;
-        string path = auth.CredentialsFile ?? throw new InvalidOperationException("--auth-local-enable needs --auth-local-credentials-file.");
+        string path = auth.CredentialsFile ?? throw new InvalidOperationException("KafkaProxy:ClientAuth:Enabled needs KafkaProxy:ClientAuth:CredentialsFile.");
         var stamp = Stamp(path);
         // One decoy key for the life of the proxy: reloads do not change the decoy salts of unknown users.
         byte[] decoyKey = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
         var store = ClientCredentialStore.Load(path, decoyKey);
-        CredentialFiles.WarnIfOpen(logger, path, "--auth-local-credentials-file");
+        CredentialFiles.WarnIfOpen(logger, path, "KafkaProxy:ClientAuth:CredentialsFile");
 
         if (!options.ClientTls.Enabled && auth.Mechanisms.Contains(SaslMechanismNames.Plain))
         {
@@ -93,7 +93,7 @@ internal sealed class ClientAuthenticator
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
-            failure = $"the client did not finish authenticating within {_options.Timeout} (--auth-local-timeout)";
+            failure = $"the client did not finish authenticating within {_options.Timeout} (KafkaProxy:ClientAuth:Timeout)";
             _metrics.ClientSecurityFailed("client_auth");
         }
         catch (Exception ex) when (ex is IOException or EndOfStreamException or ObjectDisposedException or OperationCanceledException)

@@ -47,7 +47,7 @@ internal sealed class ClientCredentialStore
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new InvalidOperationException($"--auth-local-credentials-file '{path}' cannot be read: {ex.Message}", ex);
+            throw new InvalidOperationException($"KafkaProxy:ClientAuth:CredentialsFile '{path}' cannot be read: {ex.Message}", ex);
         }
 
         return Parse(lines, path, decoyKey);
@@ -120,5 +120,5 @@ internal sealed class ClientCredentialStore
         values.GroupBy(v => v).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).Select(g => g.Key).DefaultIfEmpty(fallback).First();
 
     private static InvalidOperationException Malformed(string path, int index, string reason) =>
-        new($"--auth-local-credentials-file '{path}' line {index + 1}: {reason}.");
+        new($"KafkaProxy:ClientAuth:CredentialsFile '{path}' line {index + 1}: {reason}.");
 }

@@ -95,7 +95,7 @@ public sealed class ClientCredentialStoreTests
 
         var error = Assert.Throws<InvalidOperationException>(() => ClientCredentialStore.Parse(["# users", "", line], FileName));
 
-        Assert.StartsWith("--auth-local-credentials-file 'users.txt' line 3: ", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("KafkaProxy:ClientAuth:CredentialsFile 'users.txt' line 3: ", error.Message, StringComparison.Ordinal);
         Assert.Contains(reason, error.Message, StringComparison.Ordinal);
         Assert.All(SecretsOf(credential), secret => Assert.DoesNotContain(secret, error.Message, StringComparison.Ordinal));
     }
@@ -119,7 +119,7 @@ public sealed class ClientCredentialStoreTests
 
         var error = Assert.Throws<InvalidOperationException>(() => ClientCredentialStore.Parse([first, "# again", second], FileName));
 
-        Assert.Equal("--auth-local-credentials-file 'users.txt' line 3: user 'app' already has a SCRAM-SHA-512 line.", error.Message);
+        Assert.Equal("KafkaProxy:ClientAuth:CredentialsFile 'users.txt' line 3: user 'app' already has a SCRAM-SHA-512 line.", error.Message);
         Assert.All(SecretsOf(CredentialOf(first)).Concat(SecretsOf(CredentialOf(second))),
             secret => Assert.DoesNotContain(secret, error.Message, StringComparison.Ordinal));
     }
@@ -281,6 +281,6 @@ public sealed class ClientCredentialStoreTests
 
         var error = Assert.Throws<InvalidOperationException>(() => ClientCredentialStore.Load(path));
 
-        Assert.StartsWith($"--auth-local-credentials-file '{path}' cannot be read: ", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"KafkaProxy:ClientAuth:CredentialsFile '{path}' cannot be read: ", error.Message, StringComparison.Ordinal);
     }
 }
