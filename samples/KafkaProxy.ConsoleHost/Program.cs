@@ -1,16 +1,19 @@
-using KafkaProxy.Core.Configuration;
-using KafkaProxy.Core.Configuration.CommandLine;
+using KafkaProxy.ConsoleHost.CommandLine;
+using KafkaProxy.ConsoleHost.Hosting;
 using KafkaProxy.Core.Diagnostics;
 using KafkaProxy.Core.Proxy;
 using KafkaProxy.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
 
-// kafka-proxy: a composition root. Flags → options → AddKafkaProxy → run until SIGTERM/SIGINT.
-// With no arguments at all it runs 'server', which then starts the embedded demo cluster.
+// kafka-proxy: a composition root. appsettings.json < environment < flags → the KafkaProxy section → AddKafkaProxy → run
+// until SIGTERM/SIGINT. With no arguments at all it runs 'server', which then starts the embedded demo cluster.
 if (args.Length == 0)
 {
     args = ["server"];
@@ -25,27 +28,7 @@ if (args[0] is "-h" or "--help" or "help")
 
 if (args[0] == "credentials")
 {
-    try
-    {
-        var credentials = CredentialsCommandLine.Parse(args[1..]);
-        if (credentials.HelpRequested)
-        {
-            Console.WriteLine(CredentialsCommandLine.HelpText);
-            return 0;
-        }
-
-        foreach (string line in credentials.CreateLines(CredentialsCommandLine.ReadPassword()))
-        {
-            Console.WriteLine(line);
-        }
-
-        return 0;
-    }
-    catch (CommandLineException ex)
-    {
-        Console.Error.WriteLine("kafka-proxy: " + ex.Message);
-        return 2;
-    }
+    return CredentialsCommand.Run(args[1..]);
 }
 
 if (args[0] != "server")
@@ -54,72 +37,69 @@ if (args[0] != "server")
     return 2;
 }
 
-ServerCommandLine commandLine;
-try
+var commandLine = ServerCommandLine.Parse(args[1..], Environment.GetEnvironmentVariable);
+if (commandLine.Errors.Count > 0)
 {
-    commandLine = ServerCommandLine.Parse(args[1..]);
-}
-catch (CommandLineException ex)
-{
-    Console.Error.WriteLine("kafka-proxy: " + ex.Message);
+    foreach (string error in commandLine.Errors)
+    {
+        Console.Error.WriteLine("kafka-proxy: " + error);
+    }
+
     return 2;
 }
 
 if (commandLine.HelpRequested)
 {
-    Console.WriteLine(ServerCommandLine.HelpText);
+    Console.WriteLine(commandLine.HelpText);
     return 0;
 }
 
-await using var demoCluster = commandLine.HasBrokerMappings ? null : await KafkaTestCluster.StartAsync(brokers: 3);
-demoCluster?.CreateTopic("demo", partitions: 3);
+// One list of configuration sources, so that deciding whether to serve HTTP reads what the host will read.
+void AddSources(IConfigurationBuilder configuration)
+{
+    configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true, reloadOnChange: true);
+    if (!Path.GetFullPath(Environment.CurrentDirectory).TrimEnd('/').Equals(Path.GetFullPath(AppContext.BaseDirectory).TrimEnd('/'), StringComparison.Ordinal))
+    {
+        configuration.AddJsonFile(Path.Combine(Environment.CurrentDirectory, "appsettings.json"), optional: true, reloadOnChange: true);
+    }
+
+    configuration.AddEnvironmentVariables()
+        .AddInMemoryCollection(commandLine.EnvironmentSettings!)
+        .AddInMemoryCollection(commandLine.Settings!);
+}
+
+var first = new ConfigurationManager();
+AddSources(first);
+var problems = new List<string>();
+var http = HttpEndpointSettings.Read(first, problems);
+if (problems.Count > 0)
+{
+    return ConfigurationInvalid(problems);
+}
+
+await using var demoCluster = first.GetSection("KafkaProxy:Brokers").Exists() ? null : await KafkaTestCluster.StartAsync(brokers: 3);
 
 // With HTTP on, the host is a web application serving /health, /ready and /metrics; otherwise a plain host.
-WebApplicationBuilder? web = commandLine.HttpDisabled ? null : WebApplication.CreateSlimBuilder();
+WebApplicationBuilder? web = http.Enabled ? WebApplication.CreateSlimBuilder() : null;
 IHostApplicationBuilder builder = web is null ? Host.CreateApplicationBuilder() : web;
-if (web is not null)
+builder.Configuration.Sources.Clear();
+AddSources(builder.Configuration);
+if (demoCluster is not null)
 {
-    web.WebHost.UseUrls($"http://{commandLine.HttpListenAddress}");
+    demoCluster.CreateTopic("demo", partitions: 3);
+    var broker = demoCluster.Brokers[0];
+    builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["KafkaProxy:Brokers"] = $"{broker.Host}:{broker.Port},127.0.0.1:0" });
 }
 
+web?.WebHost.UseUrls($"http://{http.ListenAddress}");
+
+// Console logs: one line per event with UTC times, or JSON lines (Logging:Console:FormatterName, --log-format).
 builder.Logging.ClearProviders();
-if (commandLine.LogFormat == "json")
-{
-    builder.Logging.AddJsonConsole(o => o.UseUtcTimestamp = true);
-}
-else
-{
-    builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.UseUtcTimestamp = true; o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ "; });
-}
+builder.Logging.AddConsole();
+builder.Services.Configure<SimpleConsoleFormatterOptions>(o => { o.SingleLine = true; o.UseUtcTimestamp = true; o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ "; });
+builder.Services.Configure<JsonConsoleFormatterOptions>(o => o.UseUtcTimestamp = true);
 
-builder.Logging.SetMinimumLevel(commandLine.LogLevel switch
-{
-    "trace" => LogLevel.Trace,
-    "debug" => LogLevel.Debug,
-    "warn" => LogLevel.Warning,
-    "error" => LogLevel.Error,
-    _ => LogLevel.Information,
-});
-void Configure(KafkaProxyOptions options)
-{
-    commandLine.ApplyTo(options);
-    if (demoCluster is not null)
-    {
-        var first = demoCluster.Brokers[0];
-        options.Brokers.Add(new BrokerMapping { Upstream = new HostPort(first.Host, first.Port), Listen = new HostPort("127.0.0.1", 0) });
-    }
-}
-
-var check = new KafkaProxyOptions();
-Configure(check);
-var validation = new KafkaProxyOptionsValidator().Validate(null, check);
-if (validation.Failed)
-{
-    Console.Error.WriteLine("kafka-proxy: the configuration is not valid:\n  " + string.Join("\n  ", validation.Failures));
-    return 2;
-}
-
-var proxyBuilder = builder.Services.AddKafkaProxy(Configure);
+var proxyBuilder = builder.Services.AddKafkaProxy(builder.Configuration.GetSection("KafkaProxy"));
 IHost host;
 if (web is null)
 {
@@ -129,8 +109,8 @@ else
 {
     proxyBuilder.AddOperationsEndpoints();
     var app = web.Build();
-    app.MapKafkaProxyHealth(commandLine.HttpHealthPath, commandLine.HttpReadyPath);
-    app.MapKafkaProxyMetrics(commandLine.HttpMetricsPath);
+    app.MapKafkaProxyHealth(http.HealthPath, http.ReadyPath);
+    app.MapKafkaProxyMetrics(http.MetricsPath);
     host = app;
 }
 
@@ -142,6 +122,10 @@ try
 {
     await host.StartAsync();
 }
+catch (OptionsValidationException ex)
+{
+    return ConfigurationInvalid(ex.Failures);
+}
 catch (Exception ex) when (ex is InvalidOperationException or IOException)
 {
     Console.Error.WriteLine("kafka-proxy: " + ex.Message);
@@ -152,11 +136,11 @@ if (demoCluster is not null)
 {
     string proxy = host.Services.GetRequiredService<ProxyEngine>().Listeners[0].Advertised.ToString();
     // With JSON logs, stdout carries only JSON lines; the banner goes to stderr.
-    var banner = commandLine.LogFormat == "json" ? Console.Error : Console.Out;
+    var banner = builder.Configuration["Logging:Console:FormatterName"] == "json" ? Console.Error : Console.Out;
     banner.WriteLine($"""
 
-        No --bootstrap-server-mapping given: started an embedded 3-broker test cluster ({demoCluster.BootstrapServers})
-        and a proxy in front of broker 1 at {proxy}. Try it (Ctrl+C stops both):
+        No broker mapping given (--bootstrap-server-mapping or KafkaProxy:Brokers): started an embedded 3-broker test
+        cluster ({demoCluster.BootstrapServers}) and a proxy in front of broker 1 at {proxy}. Try it (Ctrl+C stops both):
 
           kcat -L -b {proxy}                                  # every broker shows a proxy address
           echo hello | kcat -P -b {proxy} -t demo             # produce through the proxy
@@ -167,3 +151,16 @@ if (demoCluster is not null)
 
 await host.WaitForShutdownAsync();
 return 0;
+
+// Each message names its configuration key; where a flag set that key, the flag is named too.
+int ConfigurationInvalid(IEnumerable<string> failures)
+{
+    Console.Error.WriteLine("kafka-proxy: the configuration is not valid:");
+    foreach (string failure in failures)
+    {
+        string key = failure.Split([' ', '\''], 2)[0].TrimEnd(':');
+        Console.Error.WriteLine("  " + failure + (commandLine.FlagFor(key) is { } flag ? $" (from --{flag})" : string.Empty));
+    }
+
+    return 2;
+}

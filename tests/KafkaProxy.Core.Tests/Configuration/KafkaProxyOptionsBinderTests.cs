@@ -57,6 +57,20 @@ public sealed class KafkaProxyOptionsBinderTests
     }
 
     [Fact]
+    public void Bind_EmptyListInOneFileAndItemsInAnother_TakesTheItems()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddJsonStream(new MemoryStream("""{"KafkaProxy":{"Brokers":["b:1,127.0.0.1:0"],"ForbiddenApiKeys":[]}}"""u8.ToArray()))
+            .AddJsonStream(new MemoryStream("""{"KafkaProxy":{"ForbiddenApiKeys":[19,20]}}"""u8.ToArray()))
+            .Build();
+
+        var (options, failures) = Bind(configuration.GetSection("KafkaProxy"));
+
+        Assert.Empty(failures);
+        Assert.Equal(new short[] { 19, 20 }, options.ForbiddenApiKeys);
+    }
+
+    [Fact]
     public void Bind_ForbiddenApiKeysAsNumbersOrNames_AllBind()
     {
         var (options, failures) = BindJson("""{"KafkaProxy":{"Brokers":["b:1,127.0.0.1:0"],"ForbiddenApiKeys":[19,"DeleteTopics","37,38"]}}""");

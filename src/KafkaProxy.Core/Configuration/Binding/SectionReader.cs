@@ -102,7 +102,8 @@ internal sealed class SectionReader
     /// <summary>
     /// A list of texts, or null when absent. It is written as items (<c>["a","b"]</c>, <c>Name:0</c>, <c>Name:1</c>) or as one
     /// value split at <paramref name="separators"/> (how flags and environment variables write it). A list written as one
-    /// value wins over items from another source, so that a flag replaces a file's list instead of merging with it by index.
+    /// value wins over items from another source, so that a flag replaces a file's list instead of merging with it by index;
+    /// an empty value (how JSON writes <c>[]</c>) is an empty list unless another source gives items.
     /// Each item may itself hold several entries split the same way.
     /// </summary>
     public IReadOnlyList<string>? List(string name, params char[] separators)
@@ -110,14 +111,14 @@ internal sealed class SectionReader
         Declare(name);
         var section = _section.GetSection(name);
         IEnumerable<string?> texts;
-        if (section.Value is { } value)
+        var items = section.GetChildren().ToList();
+        if (section.Value is { } value && (value.Length > 0 || items.Count == 0))
         {
             ReadAll(name, section);
             texts = [value];
         }
         else
         {
-            var items = section.GetChildren().ToList();
             if (items.Count == 0)
             {
                 return null;
@@ -150,7 +151,8 @@ internal sealed class SectionReader
         Declare(name);
         var section = _section.GetSection(name);
         var result = new List<T>();
-        if (section.Value is { } value)
+        var items = section.GetChildren().ToList();
+        if (section.Value is { } value && (value.Length > 0 || items.Count == 0))
         {
             ReadAll(name, section);
             string[] parts = value.Split(separator, StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
@@ -165,7 +167,6 @@ internal sealed class SectionReader
             return result;
         }
 
-        var items = section.GetChildren().ToList();
         if (items.Count == 0)
         {
             return null;
