@@ -25,7 +25,7 @@ if (demoCluster is not null)
 
 builder.Services.AddBatchingFlusher().AddHttpPush(configuration).AddOperationsEndpoints();
 var app = builder.Build();
-app.MapKafkaProxy();
+app.MapHttpPushGateway();
 app.MapKafkaProxyHealth();
 app.MapKafkaProxyMetrics();
 

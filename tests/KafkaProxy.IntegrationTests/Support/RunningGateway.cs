@@ -70,7 +70,7 @@ internal sealed class RunningGateway : IAsyncDisposable
             })
             .AddOperationsEndpoints();
         var app = builder.Build();
-        app.MapKafkaProxy();
+        app.MapHttpPushGateway();
         app.MapKafkaProxyHealth();
         app.MapKafkaProxyMetrics();
         await app.StartAsync();

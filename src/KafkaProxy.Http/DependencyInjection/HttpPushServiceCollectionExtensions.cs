@@ -1,8 +1,6 @@
 using System.Diagnostics.Metrics;
 using KafkaProxy.Core.Flushing;
 using KafkaProxy.Http.Gateway;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -13,7 +11,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 #pragma warning restore IDE0130
 
 /// <summary>The HTTP push gateway: <c>POST /</c> and <c>POST /topic/{topic}</c> in front of the <see cref="BatchingFlusher"/>.</summary>
-public static class HttpPushExtensions
+public static class HttpPushServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the push endpoints' services and the <see cref="BatchingFlusher"/>. With <paramref name="configuration"/>,
@@ -48,21 +46,6 @@ public static class HttpPushExtensions
         services.TryAddSingleton<PushEndpoints>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<HostOptions>, DrainCoveringShutdownTimeout>());
         return builder;
-    }
-
-    /// <summary>
-    /// Maps <c>POST {prefix}/</c> (a body of 4-byte little-endian length-prefixed messages) and
-    /// <c>POST {prefix}/topic/{topic}</c>; both need the <c>x-kafka-proxy-token</c> header. Returns the route group, for
-    /// conventions such as rate limiting.
-    /// </summary>
-    public static RouteGroupBuilder MapKafkaProxy(this IEndpointRouteBuilder endpoints, string prefix = "")
-    {
-        ArgumentNullException.ThrowIfNull(endpoints);
-        // Resolved per request, so that options are first read (and validated) when the host starts, not here.
-        var group = endpoints.MapGroup(prefix);
-        group.MapPost("/", context => context.RequestServices.GetRequiredService<PushEndpoints>().PushAsync(context));
-        group.MapPost("/topic/{topic}", context => context.RequestServices.GetRequiredService<PushEndpoints>().SwitchTopicAsync(context));
-        return group;
     }
 
     // The host must wait for the flusher's drain, or a stop would cut it short.
