@@ -1,4 +1,5 @@
 using KafkaProxy.IntegrationTests.Support;
+using KafkaProxy.Testing;
 
 namespace KafkaProxy.IntegrationTests.Packaging;
 
@@ -91,6 +92,88 @@ public sealed class PackageConsumptionTests : IDisposable
     }
 
     [Fact]
+    public async Task FreshApp_ConfiguredByAppsettingsAlone_ProxiesKcatWithTheFilesSettingsAndRefusesABadKey()
+    {
+        await using var cluster = await KafkaTestCluster.StartAsync(brokers: 3);
+        cluster.CreateTopic("orders");
+        string feed = await PackAsync("src/KafkaProxy.Protocol", "src/KafkaProxy.Core");
+        string app = Directory.CreateDirectory(Path.Combine(_scratch.FullName, "configured")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(app, "app.csproj"), """
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <Nullable>enable</Nullable>
+              </PropertyGroup>
+            </Project>
+            """);
+        // No option in code: everything comes from appsettings.json in the working directory.
+        await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), """
+            using Microsoft.Extensions.DependencyInjection;
+            using Microsoft.Extensions.Hosting;
+
+            var builder = Host.CreateApplicationBuilder(args);
+            builder.Services.AddKafkaProxy(builder.Configuration.GetSection("KafkaProxy"));
+            await builder.Build().RunAsync();
+            """);
+        await File.WriteAllTextAsync(Path.Combine(app, "nuget.config"), $"""
+            <configuration>
+              <packageSources>
+                <add key="kafkaproxy-local" value="{feed}" />
+              </packageSources>
+            </configuration>
+            """);
+        await DotnetAsync(app, "add", "package", "KafkaProxy.Core", "--source", feed, "--version", _version);
+        await DotnetAsync(app, "add", "package", "Microsoft.Extensions.Hosting", "--version", "10.0.12");
+        await DotnetAsync(app, "build");
+        int port = SampleHost.FreePort();
+        string proxy = $"127.0.0.1:{port}";
+        string settings = Path.Combine(app, "appsettings.json");
+
+        // Produce (api key 0) forbidden by name, and an idle timeout written the Go way.
+        await File.WriteAllTextAsync(settings, $$"""
+            {
+              "KafkaProxy": {
+                "Brokers": [ { "Upstream": "{{cluster.Brokers[0].Address}}", "Listen": "{{proxy}}" } ],
+                "ForbiddenApiKeys": [ "Produce" ],
+                "IdleTimeout": "2s"
+              }
+            }
+            """);
+        using (var host = StartApp(app))
+        {
+            var listing = await WaitForListingAsync(proxy, host);
+            Assert.Contains($"broker 1 at {proxy}", listing.StandardOutput, StringComparison.Ordinal);
+
+            var produce = await ExternalProcess.RunAsync("kcat", ["-P", "-b", proxy, "-t", "orders", "-X", "message.timeout.ms=5000"], Clients.Patience, "refused\n");
+            Assert.NotEqual(0, produce.ExitCode);
+            using (var direct = Clients.Consumer(cluster.BootstrapServers, "package-check"))
+            {
+                direct.Subscribe("orders");
+                Assert.Null(direct.Consume(TimeSpan.FromSeconds(3)));
+            }
+
+            // An idle connection is closed by the proxy after the file's 2 s (the default is 10 min).
+            using var idle = new System.Net.Sockets.TcpClient();
+            await idle.ConnectAsync(System.Net.IPAddress.Loopback, port);
+            var read = idle.GetStream().ReadAsync(new byte[1]).AsTask();
+            Assert.Same(read, await Task.WhenAny(read, Task.Delay(TimeSpan.FromSeconds(60))));
+            Assert.Equal(0, await read);
+            host.Kill(entireProcessTree: true);
+        }
+
+        await File.WriteAllTextAsync(settings, $$"""
+            { "KafkaProxy": { "Brokers": [ "{{cluster.Brokers[0].Address}},{{proxy}}" ], "IdelTimeout": "5m" } }
+            """);
+        var refused = await ExternalProcess.RunAsync("dotnet", ["run", "--no-build"], DotnetPatience, workingDirectory: app);
+
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("KafkaProxy:IdelTimeout is not a setting", refused.StandardError + refused.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("Did you mean KafkaProxy:IdleTimeout?", refused.StandardError + refused.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Tool_InstalledIntoAToolPath_RunsServerHelp()
     {
         string feed = await PackAsync("samples/KafkaProxy.ConsoleHost");
@@ -101,6 +184,34 @@ public sealed class PackageConsumptionTests : IDisposable
 
         Assert.True(help.ExitCode == 0, help.ToString());
         Assert.Contains("--bootstrap-server-mapping", help.StandardOutput, StringComparison.Ordinal);
+    }
+
+    private static System.Diagnostics.Process StartApp(string directory)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add("run");
+        start.ArgumentList.Add("--no-build");
+        var process = System.Diagnostics.Process.Start(start)!;
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    // kcat -L through the proxy, retried until the app listens (or exits).
+    private static async Task<ExternalProcess> WaitForListingAsync(string proxy, System.Diagnostics.Process host)
+    {
+        var deadline = DateTime.UtcNow + DotnetPatience;
+        while (true)
+        {
+            var listing = await ExternalProcess.RunAsync("kcat", ["-L", "-b", proxy, "-m", "3"], Clients.Patience);
+            if (listing.ExitCode == 0 || host.HasExited || DateTime.UtcNow > deadline)
+            {
+                Assert.True(listing.ExitCode == 0, $"the app {(host.HasExited ? $"exited with {host.ExitCode}" : "did not serve")}: {listing}");
+                return listing;
+            }
+
+            await Task.Delay(250);
+        }
     }
 
     // Packs the given projects of this build (no rebuild) into a feed of their own.
