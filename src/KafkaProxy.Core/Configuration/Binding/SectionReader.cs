@@ -112,7 +112,7 @@ internal sealed class SectionReader
         IEnumerable<string?> texts;
         if (section.Value is { } value)
         {
-            Read(name);
+            ReadWhole(name);
             texts = [value];
         }
         else
@@ -152,7 +152,7 @@ internal sealed class SectionReader
         var result = new List<T>();
         if (section.Value is { } value)
         {
-            Read(name);
+            ReadWhole(name);
             string[] parts = value.Split(separator, StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
             for (int i = 0; i < parts.Length; i++)
             {
@@ -274,6 +274,13 @@ internal sealed class SectionReader
     }
 
     private void Read(string name) => _shared.Read.Add(Join(_relative, name));
+
+    // A list written as one value replaces the items another source wrote, so those items are not unknown keys.
+    private void ReadWhole(string name)
+    {
+        Read(name);
+        _shared.Covered.Add(Join(_relative, name));
+    }
 
     // An empty object or array in JSON reads as an empty value at its key: harmless where a setting lives below it.
     private bool IsContainerOfDeclared(string key) =>
