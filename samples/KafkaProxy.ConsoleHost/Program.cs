@@ -50,7 +50,7 @@ if (commandLine.Errors.Count > 0)
 
 if (commandLine.HelpRequested)
 {
-    Console.WriteLine(commandLine.HelpText);
+    Console.WriteLine(ServerCommandLine.HelpText);
     return 0;
 }
 
@@ -64,8 +64,8 @@ void AddSources(IConfigurationBuilder configuration)
     }
 
     configuration.AddEnvironmentVariables()
-        .AddInMemoryCollection(commandLine.EnvironmentSettings!)
-        .AddInMemoryCollection(commandLine.Settings!);
+        .AddInMemoryCollection(commandLine.EnvironmentSettings)
+        .AddInMemoryCollection(commandLine.Settings);
 }
 
 var first = new ConfigurationManager();
@@ -159,7 +159,7 @@ int ConfigurationInvalid(IEnumerable<string> failures)
     foreach (string failure in failures)
     {
         string key = failure.Split([' ', '\''], 2)[0].TrimEnd(':');
-        Console.Error.WriteLine("  " + failure + (commandLine.FlagFor(key) is { } flag ? $" (from --{flag})" : string.Empty));
+        Console.Error.WriteLine("  " + failure + (commandLine.FlagFor(key) is { } flag ? $" (from {flag})" : string.Empty));
     }
 
     return 2;
