@@ -133,7 +133,7 @@ public sealed class BatchingFlusher : IAsyncDisposable
     /// flusher afterwards: the caller must not change them.
     /// </summary>
     /// <param name="messages">The message values.</param>
-    /// <param name="trackDelivery">Whether the result carries a <see cref="DeliveryTracker"/> for the caller to await.</param>
+    /// <param name="trackDelivery">Whether the result carries <see cref="EnqueueResult.Delivery"/>, each message's outcome for the caller to await.</param>
     public EnqueueResult Enqueue(IReadOnlyList<byte[]> messages, bool trackDelivery)
     {
         ArgumentNullException.ThrowIfNull(messages);
