@@ -1,6 +1,5 @@
 using KafkaProxy.ConsoleHost.CommandLine;
 using KafkaProxy.ConsoleHost.Hosting;
-using KafkaProxy.Core.Diagnostics;
 using KafkaProxy.Core.Proxy;
 using KafkaProxy.Testing;
 using Microsoft.AspNetCore.Builder;

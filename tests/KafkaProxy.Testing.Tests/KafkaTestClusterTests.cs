@@ -26,8 +26,8 @@ public sealed class KafkaTestClusterTests
 
         var metadata = admin.GetMetadata(Patience);
 
-        var seen = metadata.Brokers.OrderBy(b => b.BrokerId).Select(b => new TestBroker(b.BrokerId, b.Host, b.Port));
-        Assert.Equal(cluster.Brokers, seen);
+        var seen = metadata.Brokers.OrderBy(b => b.BrokerId).Select(b => (b.BrokerId, b.Host, b.Port));
+        Assert.Equal(cluster.Brokers.Select(b => (b.Id, b.Host, b.Port)), seen);
     }
 
     [Fact]

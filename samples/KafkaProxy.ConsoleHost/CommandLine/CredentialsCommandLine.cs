@@ -11,6 +11,9 @@ namespace KafkaProxy.ConsoleHost.CommandLine;
 /// </summary>
 internal sealed class CredentialsCommandLine
 {
+    private const string ScramSha256 = "SCRAM-SHA-256";
+    private const string ScramSha512 = "SCRAM-SHA-512";
+
     private const string SeeHelp = "Run 'kafka-proxy credentials --help'.";
     private const int MinIterations = 4096;
 
@@ -47,7 +50,7 @@ internal sealed class CredentialsCommandLine
     public string Username { get; private set; } = string.Empty;
 
     /// <summary>The mechanisms to print lines for (<c>--mechanism</c>).</summary>
-    public IReadOnlyList<string> Mechanisms { get; private set; } = [SaslMechanismNames.ScramSha256, SaslMechanismNames.ScramSha512];
+    public IReadOnlyList<string> Mechanisms { get; private set; } = [ScramSha256, ScramSha512];
 
     /// <summary>The iteration count (<c>--iterations</c>).</summary>
     public int Iterations { get; private set; } = ClientCredentialFile.DefaultIterations;
@@ -152,9 +155,9 @@ internal sealed class CredentialsCommandLine
         string mechanism = text.ToUpperInvariant();
         if (mechanism == "ALL")
         {
-            Mechanisms = [SaslMechanismNames.ScramSha256, SaslMechanismNames.ScramSha512];
+            Mechanisms = [ScramSha256, ScramSha512];
         }
-        else if (mechanism is SaslMechanismNames.ScramSha256 or SaslMechanismNames.ScramSha512)
+        else if (mechanism is ScramSha256 or ScramSha512)
         {
             Mechanisms = [mechanism];
         }

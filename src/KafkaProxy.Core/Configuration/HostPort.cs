@@ -3,10 +3,29 @@ using System.Globalization;
 namespace KafkaProxy.Core.Configuration;
 
 /// <summary>A <c>host:port</c> pair as flags and configuration spell it (IPv6 literals in brackets).</summary>
-/// <param name="Host">Host name or IP literal (without brackets).</param>
-/// <param name="Port">TCP port; 0 lets the OS choose where a listener is meant.</param>
-public readonly record struct HostPort(string Host, int Port)
+public readonly struct HostPort : IEquatable<HostPort>
 {
+    /// <summary>Creates a pair.</summary>
+    /// <param name="host">Host name or IP literal (without brackets).</param>
+    /// <param name="port">TCP port; 0 lets the OS choose where a listener is meant.</param>
+    public HostPort(string host, int port)
+    {
+        Host = host;
+        Port = port;
+    }
+
+    /// <summary>Host name or IP literal (without brackets).</summary>
+    public string Host { get; }
+
+    /// <summary>TCP port; 0 lets the OS choose where a listener is meant.</summary>
+    public int Port { get; internal init; }
+
+    /// <summary>Equal pairs have the same host (compared ordinally, as written) and the same port.</summary>
+    public static bool operator ==(HostPort left, HostPort right) => left.Equals(right);
+
+    /// <summary>True when the hosts (compared ordinally) or the ports differ.</summary>
+    public static bool operator !=(HostPort left, HostPort right) => !left.Equals(right);
+
     /// <summary>Parses <c>host:port</c> or <c>[v6]:port</c>.</summary>
     /// <exception cref="FormatException">The text is not a host and a port from 0 to 65535; the message says which part is wrong.</exception>
     public static HostPort Parse(string text)
@@ -57,4 +76,13 @@ public readonly record struct HostPort(string Host, int Port)
 
     /// <summary><c>host:port</c>, with IPv6 literals in brackets.</summary>
     public override string ToString() => Host.Contains(':', StringComparison.Ordinal) ? $"[{Host}]:{Port}" : $"{Host}:{Port}";
+
+    /// <inheritdoc/>
+    public bool Equals(HostPort other) => string.Equals(Host, other.Host, StringComparison.Ordinal) && Port == other.Port;
+
+    /// <inheritdoc/>
+    public override bool Equals(object? obj) => obj is HostPort other && Equals(other);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(Host, Port);
 }

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace KafkaProxy.Core.Configuration;
 
 /// <summary>Checks <see cref="KafkaProxyOptions"/> at start; every message names the setting and the fix.</summary>
-public sealed class KafkaProxyOptionsValidator : IValidateOptions<KafkaProxyOptions>
+internal sealed class KafkaProxyOptionsValidator : IValidateOptions<KafkaProxyOptions>
 {
     /// <inheritdoc/>
     public ValidateOptionsResult Validate(string? name, KafkaProxyOptions options)

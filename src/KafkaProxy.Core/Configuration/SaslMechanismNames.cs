@@ -1,7 +1,7 @@
 namespace KafkaProxy.Core.Configuration;
 
 /// <summary>The SASL mechanisms the proxy speaks, as Kafka names them.</summary>
-public static class SaslMechanismNames
+internal static class SaslMechanismNames
 {
     /// <summary>RFC 4616: the password travels in the clear (use it with TLS).</summary>
     public const string Plain = "PLAIN";

@@ -75,7 +75,7 @@ public sealed class BatchingFlusher : IAsyncDisposable
     public string CurrentTopic => Volatile.Read(ref _topic);
 
     /// <summary>Messages held now: waiting for a flush or in flight to Kafka.</summary>
-    public long BufferedMessages
+    internal long BufferedMessages
     {
         get
         {
@@ -87,7 +87,7 @@ public sealed class BatchingFlusher : IAsyncDisposable
     }
 
     /// <summary>Message bytes held now.</summary>
-    public long BufferedBytes
+    internal long BufferedBytes
     {
         get
         {
@@ -99,7 +99,7 @@ public sealed class BatchingFlusher : IAsyncDisposable
     }
 
     /// <summary>The settings this flusher runs with.</summary>
-    public BatchingFlusherOptions Options => _options;
+    internal BatchingFlusherOptions Options => _options;
 
     /// <summary>Reads the current topic from the store, creates the producer and starts the flush loop.</summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)
@@ -133,7 +133,7 @@ public sealed class BatchingFlusher : IAsyncDisposable
     /// flusher afterwards: the caller must not change them.
     /// </summary>
     /// <param name="messages">The message values.</param>
-    /// <param name="trackDelivery">Whether the result carries a <see cref="DeliveryTracker"/> for the caller to await.</param>
+    /// <param name="trackDelivery">Whether the result carries <see cref="EnqueueResult.Delivery"/>, each message's outcome for the caller to await.</param>
     public EnqueueResult Enqueue(IReadOnlyList<byte[]> messages, bool trackDelivery)
     {
         ArgumentNullException.ThrowIfNull(messages);
@@ -212,7 +212,7 @@ public sealed class BatchingFlusher : IAsyncDisposable
     }
 
     /// <summary>True when Kafka answered a metadata request for the current topic within <paramref name="timeout"/>.</summary>
-    public async Task<bool> IsKafkaReachableAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    internal async Task<bool> IsKafkaReachableAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         var producer = _producer;
         if (producer is null || Volatile.Read(ref _stopped) != 0)

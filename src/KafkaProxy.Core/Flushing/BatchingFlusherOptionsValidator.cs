@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace KafkaProxy.Core.Flushing;
 
 /// <summary>Checks <see cref="BatchingFlusherOptions"/> at start; every message names the setting and the fix.</summary>
-public sealed class BatchingFlusherOptionsValidator : IValidateOptions<BatchingFlusherOptions>
+internal sealed class BatchingFlusherOptionsValidator : IValidateOptions<BatchingFlusherOptions>
 {
     private static readonly TimeSpan MaxTimeout = TimeSpan.FromDays(24);
 

@@ -4,13 +4,13 @@ namespace KafkaProxy.Core.Flushing;
 /// The outcome of every message of one accepted request, for senders that wait for Kafka's acknowledgement.
 /// <see cref="Completion"/> finishes once each message was acknowledged or finally failed.
 /// </summary>
-public sealed class DeliveryTracker
+internal sealed class DeliveryTracker
 {
     private readonly MessageDelivery[] _results;
     private readonly TaskCompletionSource<IReadOnlyList<MessageDelivery>> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _remaining;
 
-    internal DeliveryTracker(int count)
+    public DeliveryTracker(int count)
     {
         _results = new MessageDelivery[count];
         _remaining = count;
@@ -23,7 +23,7 @@ public sealed class DeliveryTracker
     /// <summary>Finishes with one result per message, in the order the messages were given.</summary>
     public Task<IReadOnlyList<MessageDelivery>> Completion => _completion.Task;
 
-    internal void Report(int index, MessageDelivery delivery)
+    public void Report(int index, MessageDelivery delivery)
     {
         _results[index] = delivery;
         if (Interlocked.Decrement(ref _remaining) == 0)

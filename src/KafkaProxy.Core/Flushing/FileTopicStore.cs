@@ -6,7 +6,7 @@ namespace KafkaProxy.Core.Flushing;
 /// Keeps the topic in a small text file. A save writes a temporary file beside it, flushes it to disk, renames it over
 /// the old one and flushes the directory, so a crash leaves either the old topic or the new one, never a torn file.
 /// </summary>
-public sealed class FileTopicStore : ITopicStore
+internal sealed class FileTopicStore : ITopicStore
 {
     private readonly string _path;
 

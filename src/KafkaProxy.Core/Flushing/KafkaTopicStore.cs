@@ -8,7 +8,7 @@ namespace KafkaProxy.Core.Flushing;
 /// end and takes the last record with that key. Replicas load again every
 /// <see cref="BatchingFlusherOptions.TopicStateRefreshInterval"/>.
 /// </summary>
-public sealed class KafkaTopicStore : ITopicStore, IDisposable
+internal sealed class KafkaTopicStore : ITopicStore, IDisposable
 {
     /// <summary>The key of the records this store writes.</summary>
     public const string RecordKey = "current-topic";

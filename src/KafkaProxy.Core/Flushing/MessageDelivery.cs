@@ -1,13 +1,32 @@
 namespace KafkaProxy.Core.Flushing;
 
 /// <summary>What Kafka said about one message: where it was written, or why it was not.</summary>
-/// <param name="Topic">The topic the message was produced to.</param>
-/// <param name="Partition">The partition written to; -1 when the delivery failed.</param>
-/// <param name="Offset">The offset written at; -1 when the delivery failed.</param>
-/// <param name="Error">Kafka's error code and reason when the delivery failed; null on success.</param>
-/// <param name="TimedOut">True when the delivery failed because it was not acknowledged in time.</param>
-public readonly record struct MessageDelivery(string Topic, int Partition, long Offset, string? Error, bool TimedOut)
+public readonly struct MessageDelivery
 {
+    internal MessageDelivery(string topic, int partition, long offset, string? error, bool timedOut)
+    {
+        Topic = topic;
+        Partition = partition;
+        Offset = offset;
+        Error = error;
+        TimedOut = timedOut;
+    }
+
+    /// <summary>The topic the message was produced to.</summary>
+    public string Topic { get; }
+
+    /// <summary>The partition written to; -1 when the delivery failed.</summary>
+    public int Partition { get; }
+
+    /// <summary>The offset written at; -1 when the delivery failed.</summary>
+    public long Offset { get; }
+
+    /// <summary>Kafka's error code and reason when the delivery failed; null on success.</summary>
+    public string? Error { get; }
+
+    /// <summary>True when the delivery failed because it was not acknowledged in time.</summary>
+    public bool TimedOut { get; }
+
     /// <summary>True when Kafka acknowledged the message.</summary>
     public bool Succeeded => Error is null;
 }

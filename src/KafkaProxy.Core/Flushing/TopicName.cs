@@ -1,7 +1,7 @@
 namespace KafkaProxy.Core.Flushing;
 
 /// <summary>Kafka's rule for topic names: 1 to 249 characters of <c>[a-zA-Z0-9._-]</c>, and neither "." nor "..".</summary>
-public static class TopicName
+internal static class TopicName
 {
     /// <summary>The longest topic name Kafka accepts.</summary>
     public const int MaxLength = 249;

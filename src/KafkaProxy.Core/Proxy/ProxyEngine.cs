@@ -33,7 +33,7 @@ public sealed class ProxyEngine : IAsyncDisposable
     private int _state; // 0 new, 1 started, 2 stopped
 
     /// <summary>Creates an engine from validated options (the DI path).</summary>
-    public ProxyEngine(IOptions<KafkaProxyOptions> options, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null)
+    internal ProxyEngine(IOptions<KafkaProxyOptions> options, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
@@ -69,13 +69,13 @@ public sealed class ProxyEngine : IAsyncDisposable
     public IReadOnlyList<ProxyListenerInfo> Listeners => _listeners.Select(l => l.Listener.Info).OrderBy(i => i.IsDynamic).ThenBy(i => i.Upstream.ToString(), StringComparer.Ordinal).ToList();
 
     /// <summary>Client connections open now.</summary>
-    public int OpenConnections => _connections.Count;
+    internal int OpenConnections => _connections.Count;
 
     /// <summary>
     /// Dials the mapped brokers (at their dial addresses) one after another and returns the first that accepts a TCP
     /// connection, or null when none does within <paramref name="timeout"/> each. For readiness checks.
     /// </summary>
-    public async Task<string?> FindReachableBrokerAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    internal async Task<string?> FindReachableBrokerAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         foreach (var broker in _options.Brokers)
         {

@@ -1,7 +1,7 @@
 namespace KafkaProxy.Core.Proxy;
 
 /// <summary>A response named a broker that no mapping covers while dynamic listeners are off.</summary>
-public sealed class UnmappedBrokerException : Exception
+internal sealed class UnmappedBrokerException : Exception
 {
     /// <summary>Creates the exception for <paramref name="broker"/>.</summary>
     public UnmappedBrokerException(string broker)

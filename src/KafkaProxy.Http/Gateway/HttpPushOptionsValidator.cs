@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace KafkaProxy.Http.Gateway;
 
 /// <summary>Checks <see cref="HttpPushOptions"/> at start; every message names the setting and the fix.</summary>
-public sealed class HttpPushOptionsValidator : IValidateOptions<HttpPushOptions>
+internal sealed class HttpPushOptionsValidator : IValidateOptions<HttpPushOptions>
 {
     /// <inheritdoc/>
     public ValidateOptionsResult Validate(string? name, HttpPushOptions options)

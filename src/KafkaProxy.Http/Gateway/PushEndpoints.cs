@@ -171,12 +171,12 @@ internal sealed class PushEndpoints(BatchingFlusher flusher, IOptions<HttpPushOp
         }
     }
 
-    private async Task AnswerWhenDeliveredAsync(HttpContext context, DeliveryTracker delivery, int count)
+    private async Task AnswerWhenDeliveredAsync(HttpContext context, Task<IReadOnlyList<MessageDelivery>> delivery, int count)
     {
         IReadOnlyList<MessageDelivery> deliveries;
         try
         {
-            deliveries = await delivery.Completion.WaitAsync(_options.WaitTimeout, time, context.RequestAborted).ConfigureAwait(false);
+            deliveries = await delivery.WaitAsync(_options.WaitTimeout, time, context.RequestAborted).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {

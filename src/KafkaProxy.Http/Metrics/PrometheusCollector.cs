@@ -12,7 +12,7 @@ namespace KafkaProxy.Http.Metrics;
 /// instruments take from fixed tables, so recording a measurement allocates nothing once its series exists.
 /// Observable instruments are read at each <see cref="Render"/>.
 /// </summary>
-public sealed class PrometheusCollector : IDisposable
+internal sealed class PrometheusCollector : IDisposable
 {
     /// <summary>Meters whose names start with this are collected.</summary>
     public const string MeterPrefix = "KafkaProxy.";

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Diagnostics.CodeAnalysis;
 using KafkaProxy.Protocol.Primitives;
 
 namespace KafkaProxy.Protocol.Frames;
@@ -7,6 +8,7 @@ namespace KafkaProxy.Protocol.Frames;
 /// <summary>
 /// The protocol's framing: every request and response is a big-endian int32 size followed by that many bytes.
 /// </summary>
+[Experimental(ExperimentalApi.CodecApi, Message = ExperimentalApi.Message, UrlFormat = ExperimentalApi.UrlFormat)]
 public static class KafkaFrame
 {
     /// <summary>Bytes of the size prefix.</summary>

@@ -2,7 +2,7 @@ namespace KafkaProxy.Protocol.Headers;
 
 /// <summary>The api keys Apache Kafka defines. Any other value is legal on the wire (vendors add their own) and passes through opaquely.</summary>
 #pragma warning disable CA1028 // The wire type of an api key is int16.
-public enum ApiKey : short
+internal enum ApiKey : short
 #pragma warning restore CA1028
 {
 #pragma warning disable CS1591 // The names are the protocol's own.

@@ -4,7 +4,7 @@ namespace KafkaProxy.Protocol.Headers;
 /// Facts about every api key Apache Kafka defines: the first flexible version (KIP-482), which decides the
 /// header versions and whether bodies use compact encodings. Unknown keys have no entry.
 /// </summary>
-public static class KafkaApis
+internal static class KafkaApis
 {
     private const short Never = short.MaxValue;
 

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Diagnostics.CodeAnalysis;
 using KafkaProxy.Protocol.Primitives;
 
 namespace KafkaProxy.Protocol.Headers;
@@ -8,11 +9,29 @@ namespace KafkaProxy.Protocol.Headers;
 /// The fixed start of every request header (v0, v1 and v2 alike): api key, api version and correlation id.
 /// Enough to track a request and match its response without decoding anything else.
 /// </summary>
-/// <param name="ApiKey">The request's api key; unknown keys are legal and pass through.</param>
-/// <param name="ApiVersion">The request's api version.</param>
-/// <param name="CorrelationId">The id the response will echo.</param>
-public readonly record struct RequestHeader(short ApiKey, short ApiVersion, int CorrelationId)
+[Experimental(ExperimentalApi.CodecApi, Message = ExperimentalApi.Message, UrlFormat = ExperimentalApi.UrlFormat)]
+public readonly struct RequestHeader
 {
+    /// <summary>Creates a header from its three fields.</summary>
+    /// <param name="apiKey">The request's api key; unknown keys are legal and pass through.</param>
+    /// <param name="apiVersion">The request's api version.</param>
+    /// <param name="correlationId">The id the response will echo.</param>
+    public RequestHeader(short apiKey, short apiVersion, int correlationId)
+    {
+        ApiKey = apiKey;
+        ApiVersion = apiVersion;
+        CorrelationId = correlationId;
+    }
+
+    /// <summary>The request's api key; unknown keys are legal and pass through.</summary>
+    public short ApiKey { get; }
+
+    /// <summary>The request's api version.</summary>
+    public short ApiVersion { get; }
+
+    /// <summary>The id the response will echo.</summary>
+    public int CorrelationId { get; }
+
     /// <summary>Bytes of the fixed part: api key, api version, correlation id.</summary>
     public const int PrefixLength = 8;
 
@@ -61,7 +80,7 @@ public readonly record struct RequestHeader(short ApiKey, short ApiVersion, int 
     /// Skips the whole header of a request: the fixed part, the client id (v1+) and the tagged fields (v2).
     /// Leaves <paramref name="reader"/> at the first byte of the body. Throws for unknown api keys, whose header layout is not known.
     /// </summary>
-    public void SkipHeader(ref KafkaReader reader)
+    internal void SkipHeader(ref KafkaReader reader)
     {
         short headerVersion = HeaderVersion;
         if (headerVersion < 0)

@@ -1,10 +1,12 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Diagnostics.CodeAnalysis;
 using KafkaProxy.Protocol.Primitives;
 
 namespace KafkaProxy.Protocol.Headers;
 
 /// <summary>The response header: a correlation id (v0), followed by a tagged-field section in v1.</summary>
+[Experimental(ExperimentalApi.CodecApi, Message = ExperimentalApi.Message, UrlFormat = ExperimentalApi.UrlFormat)]
 public static class ResponseHeader
 {
     /// <summary>Bytes of the correlation id that starts every response.</summary>
@@ -35,7 +37,7 @@ public static class ResponseHeader
     /// Skips the header of a response to (<paramref name="apiKey"/>, <paramref name="apiVersion"/>) and returns its correlation id,
     /// leaving <paramref name="reader"/> at the body. ApiVersions responses always use header v0.
     /// </summary>
-    public static int Skip(ref KafkaReader reader, short apiKey, short apiVersion)
+    internal static int Skip(ref KafkaReader reader, short apiKey, short apiVersion)
     {
         int correlationId = reader.ReadInt32();
         if (KafkaApis.ResponseHeaderVersion(apiKey, apiVersion) >= 1)

@@ -1,9 +1,12 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace KafkaProxy.Protocol.Primitives;
 
 /// <summary>
 /// Malformed Kafka wire data: a frame or message that does not follow the protocol. The one exception type
 /// this library throws for bad bytes; it says where (api key, version, offset into the frame) and why.
 /// </summary>
+[Experimental(ExperimentalApi.CodecApi, Message = ExperimentalApi.Message, UrlFormat = ExperimentalApi.UrlFormat)]
 public sealed class KafkaProtocolException : Exception
 {
     /// <summary>Creates an exception for malformed data.</summary>

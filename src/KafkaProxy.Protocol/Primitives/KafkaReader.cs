@@ -10,7 +10,7 @@ namespace KafkaProxy.Protocol.Primitives;
 /// </summary>
 /// <remarks>Slices returned by <see cref="ReadBytes"/> and <see cref="ReadStringBytes"/> point into the
 /// caller's buffer and are valid only while that buffer is (for a pipe, until <c>AdvanceTo</c>).</remarks>
-public ref struct KafkaReader
+internal ref struct KafkaReader
 {
     private SequenceReader<byte> _reader;
     private readonly short _apiKey;

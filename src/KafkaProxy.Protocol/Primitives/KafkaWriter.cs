@@ -8,7 +8,7 @@ namespace KafkaProxy.Protocol.Primitives;
 /// Writes protocol primitives into an <see cref="IBufferWriter{T}"/> (a <c>PipeWriter</c> included): big-endian
 /// integers, varints, strings, bytes and tagged-field sections. Never flushes: the pipe's one writer does.
 /// </summary>
-public static class KafkaWriter
+internal static class KafkaWriter
 {
     /// <summary>Writes an int8.</summary>
     public static void WriteInt8(this IBufferWriter<byte> writer, sbyte value)

@@ -1,7 +1,7 @@
 namespace KafkaProxy.Protocol.Primitives;
 
 /// <summary>Sizes and encodings of the protocol's variable-length integers (protobuf-style, zig-zag for signed).</summary>
-public static class VarInt
+internal static class VarInt
 {
     /// <summary>The most bytes an unsigned varint (32-bit) takes.</summary>
     public const int MaxUnsignedLength = 5;

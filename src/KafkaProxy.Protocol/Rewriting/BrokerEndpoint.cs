@@ -6,7 +6,7 @@ namespace KafkaProxy.Protocol.Rewriting;
 /// A host and port as a client must see them in place of a broker's real address. The host's UTF-8 bytes are
 /// encoded once, here, so that rewriting a response allocates nothing.
 /// </summary>
-public sealed class BrokerEndpoint : IEquatable<BrokerEndpoint>
+internal sealed class BrokerEndpoint : IEquatable<BrokerEndpoint>
 {
     private readonly byte[] _hostUtf8;
 

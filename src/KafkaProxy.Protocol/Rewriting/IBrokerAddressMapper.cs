@@ -1,7 +1,7 @@
 namespace KafkaProxy.Protocol.Rewriting;
 
 /// <summary>Decides which address clients see for a broker address found in a response.</summary>
-public interface IBrokerAddressMapper
+internal interface IBrokerAddressMapper
 {
     /// <summary>
     /// Returns the endpoint clients must see in place of <paramref name="hostUtf8"/>:<paramref name="port"/>

@@ -17,7 +17,7 @@ namespace KafkaProxy.Protocol.Rewriting;
 /// its new size straight into a writer. Every byte other than hosts, ports and clamped versions is kept exactly,
 /// unknown tagged fields and trailing bytes included. One instance per connection; not thread-safe.
 /// </summary>
-public sealed class ResponseRewriter
+internal sealed class ResponseRewriter
 {
     // The highest version of each api key whose responses this library can rewrite (or that carries no address);
     // -1 where no limit applies. ApiVersions responses are clamped to these values.

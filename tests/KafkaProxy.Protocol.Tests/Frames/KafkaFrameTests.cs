@@ -66,17 +66,17 @@ public sealed class KafkaFrameTests
     }
 
     [Theory]
-    [InlineData(ApiKey.Produce, 8, 1, 0)]
-    [InlineData(ApiKey.Produce, 9, 2, 1)]
-    [InlineData(ApiKey.ApiVersions, 3, 2, 0)]
-    [InlineData(ApiKey.ControlledShutdown, 0, 0, 0)]
-    [InlineData(ApiKey.SaslHandshake, 1, 1, 0)]
-    [InlineData(ApiKey.DescribeCluster, 0, 2, 1)]
-    [InlineData((ApiKey)84, 0, 2, 1)]
-    [InlineData((ApiKey)200, 0, -1, -1)]
-    public void HeaderVersions_FollowTheFlexibleVersionTable(ApiKey key, short version, short request, short response)
+    [InlineData((short)ApiKey.Produce, 8, 1, 0)]
+    [InlineData((short)ApiKey.Produce, 9, 2, 1)]
+    [InlineData((short)ApiKey.ApiVersions, 3, 2, 0)]
+    [InlineData((short)ApiKey.ControlledShutdown, 0, 0, 0)]
+    [InlineData((short)ApiKey.SaslHandshake, 1, 1, 0)]
+    [InlineData((short)ApiKey.DescribeCluster, 0, 2, 1)]
+    [InlineData((short)84, 0, 2, 1)]
+    [InlineData((short)200, 0, -1, -1)]
+    public void HeaderVersions_FollowTheFlexibleVersionTable(short key, short version, short request, short response)
     {
-        Assert.Equal(request, KafkaApis.RequestHeaderVersion((short)key, version));
-        Assert.Equal(response, KafkaApis.ResponseHeaderVersion((short)key, version));
+        Assert.Equal(request, KafkaApis.RequestHeaderVersion(key, version));
+        Assert.Equal(response, KafkaApis.ResponseHeaderVersion(key, version));
     }
 }

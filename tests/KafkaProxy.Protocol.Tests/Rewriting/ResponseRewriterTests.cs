@@ -193,16 +193,16 @@ public sealed class ResponseRewriterTests
     }
 
     [Theory]
-    [InlineData(ApiKey.Metadata, 0, true)]
-    [InlineData(ApiKey.Produce, 9, false)]
-    [InlineData(ApiKey.Produce, 10, true)]
-    [InlineData(ApiKey.Fetch, 15, false)]
-    [InlineData(ApiKey.Fetch, 16, true)]
-    [InlineData(ApiKey.OffsetCommit, 8, false)]
-    [InlineData((ApiKey)84, 0, false)]
-    [InlineData((ApiKey)1000, 0, false)]
-    public void MustRewrite_OnlyAddressCarriersAndApiVersions(ApiKey key, short version, bool expected)
+    [InlineData((short)ApiKey.Metadata, 0, true)]
+    [InlineData((short)ApiKey.Produce, 9, false)]
+    [InlineData((short)ApiKey.Produce, 10, true)]
+    [InlineData((short)ApiKey.Fetch, 15, false)]
+    [InlineData((short)ApiKey.Fetch, 16, true)]
+    [InlineData((short)ApiKey.OffsetCommit, 8, false)]
+    [InlineData((short)84, 0, false)]
+    [InlineData((short)1000, 0, false)]
+    public void MustRewrite_OnlyAddressCarriersAndApiVersions(short key, short version, bool expected)
     {
-        Assert.Equal(expected, ResponseRewriter.MustRewrite((short)key, version));
+        Assert.Equal(expected, ResponseRewriter.MustRewrite(key, version));
     }
 }

@@ -8,7 +8,7 @@ namespace KafkaProxy.Protocol.Messages.ApiVersions;
 /// The body of an ApiVersions request (api key 18), versions 0-4. The body is empty before v3; v3 (KIP-511) adds the
 /// client software name and version and makes the message flexible.
 /// </summary>
-public sealed class ApiVersionsRequest
+internal sealed class ApiVersionsRequest
 {
     /// <summary>The lowest version this model reads and writes.</summary>
     public const short LowestSupportedVersion = 0;

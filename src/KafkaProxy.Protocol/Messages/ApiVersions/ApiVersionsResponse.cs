@@ -13,7 +13,7 @@ namespace KafkaProxy.Protocol.Messages.ApiVersions;
 /// A broker that does not support the request's version answers with error 35 (UNSUPPORTED_VERSION) in the v0
 /// layout whatever the version asked for (KIP-511); read such a body with version 0.
 /// </remarks>
-public sealed class ApiVersionsResponse
+internal sealed class ApiVersionsResponse
 {
     /// <summary>The lowest version this model reads and writes.</summary>
     public const short LowestSupportedVersion = 0;

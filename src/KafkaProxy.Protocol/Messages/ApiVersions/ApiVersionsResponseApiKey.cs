@@ -5,7 +5,7 @@ using KafkaProxy.Protocol.Primitives;
 namespace KafkaProxy.Protocol.Messages.ApiVersions;
 
 /// <summary>One api key a broker supports and its version range, in an <see cref="ApiVersionsResponse"/>.</summary>
-public sealed class ApiVersionsResponseApiKey
+internal sealed class ApiVersionsResponseApiKey
 {
     /// <summary>The api key.</summary>
     public short ApiKey { get; set; }

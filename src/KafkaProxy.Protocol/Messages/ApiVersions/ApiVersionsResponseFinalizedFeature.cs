@@ -5,7 +5,7 @@ using KafkaProxy.Protocol.Primitives;
 namespace KafkaProxy.Protocol.Messages.ApiVersions;
 
 /// <summary>A cluster-wide finalized feature and its version levels (KIP-584), in <see cref="ApiVersionsResponse.FinalizedFeatures"/>.</summary>
-public sealed class ApiVersionsResponseFinalizedFeature
+internal sealed class ApiVersionsResponseFinalizedFeature
 {
     /// <summary>The feature's name.</summary>
     public string Name { get; set; } = string.Empty;

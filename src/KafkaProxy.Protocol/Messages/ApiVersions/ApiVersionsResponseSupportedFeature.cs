@@ -5,7 +5,7 @@ using KafkaProxy.Protocol.Primitives;
 namespace KafkaProxy.Protocol.Messages.ApiVersions;
 
 /// <summary>A feature the broker supports and its version range (KIP-584), in <see cref="ApiVersionsResponse.SupportedFeatures"/>.</summary>
-public sealed class ApiVersionsResponseSupportedFeature
+internal sealed class ApiVersionsResponseSupportedFeature
 {
     /// <summary>The feature's name.</summary>
     public string Name { get; set; } = string.Empty;

@@ -5,7 +5,7 @@ namespace KafkaProxy.Protocol.Messages.Common;
 /// without the size prefix. Models read these into their <c>UnknownTaggedFields</c> list and write them back
 /// unchanged, so a message passes through a decode and encode byte for byte.
 /// </summary>
-public sealed class RawTaggedField
+internal sealed class RawTaggedField
 {
     /// <summary>Creates a tagged field from its tag and value bytes.</summary>
     /// <param name="tag">The field's tag.</param>

@@ -8,7 +8,7 @@ namespace KafkaProxy.Protocol.Messages.DescribeCluster;
 /// The body of a DescribeCluster request (api key 60), versions 0-2, flexible in every version. v1 (KIP-919) asks
 /// for broker or controller endpoints; v2 (KIP-1073) can ask for fenced brokers too.
 /// </summary>
-public sealed class DescribeClusterRequest
+internal sealed class DescribeClusterRequest
 {
     /// <summary>The lowest version this model reads and writes.</summary>
     public const short LowestSupportedVersion = 0;

@@ -8,7 +8,7 @@ namespace KafkaProxy.Protocol.Messages.DescribeCluster;
 /// The body of a DescribeCluster response (api key 60), versions 0-2, flexible in every version: the cluster id,
 /// the controller and the brokers (or, for endpoint type 2, the controllers).
 /// </summary>
-public sealed class DescribeClusterResponse
+internal sealed class DescribeClusterResponse
 {
     /// <summary>The lowest version this model reads and writes.</summary>
     public const short LowestSupportedVersion = 0;

@@ -5,7 +5,7 @@ using KafkaProxy.Protocol.Primitives;
 namespace KafkaProxy.Protocol.Messages.DescribeCluster;
 
 /// <summary>A broker (or, for endpoint type 2, a controller) in a <see cref="DescribeClusterResponse"/>.</summary>
-public sealed class DescribeClusterResponseBroker
+internal sealed class DescribeClusterResponseBroker
 {
     /// <summary>The node id.</summary>
     public int BrokerId { get; set; }

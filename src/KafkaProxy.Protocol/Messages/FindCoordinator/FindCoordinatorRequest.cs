@@ -8,7 +8,7 @@ namespace KafkaProxy.Protocol.Messages.FindCoordinator;
 /// The body of a FindCoordinator request (api key 10), versions 0-6. Flexible from v3; from v4 (KIP-699) it asks
 /// for a batch of keys in place of one.
 /// </summary>
-public sealed class FindCoordinatorRequest
+internal sealed class FindCoordinatorRequest
 {
     /// <summary>The lowest version this model reads and writes.</summary>
     public const short LowestSupportedVersion = 0;

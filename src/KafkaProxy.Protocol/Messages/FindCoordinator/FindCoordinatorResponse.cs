@@ -8,7 +8,7 @@ namespace KafkaProxy.Protocol.Messages.FindCoordinator;
 /// The body of a FindCoordinator response (api key 10), versions 0-6. v0-3 carry one coordinator at the top level;
 /// v4+ (KIP-699) carry one per key asked for in <see cref="Coordinators"/>. Flexible from v3.
 /// </summary>
-public sealed class FindCoordinatorResponse
+internal sealed class FindCoordinatorResponse
 {
     /// <summary>The lowest version this model reads and writes.</summary>
     public const short LowestSupportedVersion = 0;

@@ -5,7 +5,7 @@ using KafkaProxy.Protocol.Primitives;
 namespace KafkaProxy.Protocol.Messages.FindCoordinator;
 
 /// <summary>The coordinator found for one key, in a batched <see cref="FindCoordinatorResponse"/> (v4+).</summary>
-public sealed class FindCoordinatorResponseCoordinator
+internal sealed class FindCoordinatorResponseCoordinator
 {
     /// <summary>The coordinator key asked for.</summary>
     public string Key { get; set; } = string.Empty;

@@ -7,7 +7,7 @@ namespace KafkaProxy.Protocol.Messages.Metadata;
 /// <summary>
 /// The body of a Metadata request (api key 3), versions 0-13. Flexible from v9; topic ids from v10.
 /// </summary>
-public sealed class MetadataRequest
+internal sealed class MetadataRequest
 {
     /// <summary>The lowest version this model reads and writes.</summary>
     public const short LowestSupportedVersion = 0;

@@ -5,7 +5,7 @@ using KafkaProxy.Protocol.Primitives;
 namespace KafkaProxy.Protocol.Messages.Metadata;
 
 /// <summary>A topic asked for in a <see cref="MetadataRequest"/>, by name or (v10+) by id.</summary>
-public sealed class MetadataRequestTopic
+internal sealed class MetadataRequestTopic
 {
     /// <summary>The topic id (v10+; on the wire before the name). Brokers honour it from v12.</summary>
     public Guid TopicId { get; set; }

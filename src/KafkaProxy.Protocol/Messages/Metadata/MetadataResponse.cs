@@ -8,7 +8,7 @@ namespace KafkaProxy.Protocol.Messages.Metadata;
 /// The body of a Metadata response (api key 3), versions 0-13: the brokers, the controller and the topics with
 /// their partitions. Flexible from v9; no tagged fields are defined at any level.
 /// </summary>
-public sealed class MetadataResponse
+internal sealed class MetadataResponse
 {
     /// <summary>The lowest version this model reads and writes.</summary>
     public const short LowestSupportedVersion = 0;

@@ -5,7 +5,7 @@ using KafkaProxy.Protocol.Primitives;
 namespace KafkaProxy.Protocol.Messages.Metadata;
 
 /// <summary>A broker in a <see cref="MetadataResponse"/>: its node id and address.</summary>
-public sealed class MetadataResponseBroker
+internal sealed class MetadataResponseBroker
 {
     /// <summary>The broker's node id.</summary>
     public int NodeId { get; set; }

@@ -5,7 +5,7 @@ using KafkaProxy.Protocol.Primitives;
 namespace KafkaProxy.Protocol.Messages.Metadata;
 
 /// <summary>A partition of a <see cref="MetadataResponseTopic"/>: its leader and replicas.</summary>
-public sealed class MetadataResponsePartition
+internal sealed class MetadataResponsePartition
 {
     /// <summary>The partition's error code, 0 for none.</summary>
     public short ErrorCode { get; set; }

@@ -5,7 +5,7 @@ using KafkaProxy.Protocol.Primitives;
 namespace KafkaProxy.Protocol.Messages.Metadata;
 
 /// <summary>A topic in a <see cref="MetadataResponse"/>, with its partitions.</summary>
-public sealed class MetadataResponseTopic
+internal sealed class MetadataResponseTopic
 {
     /// <summary>The topic's error code, 0 for none.</summary>
     public short ErrorCode { get; set; }

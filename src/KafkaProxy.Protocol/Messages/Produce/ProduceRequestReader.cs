@@ -5,7 +5,7 @@ using KafkaProxy.Protocol.Primitives;
 namespace KafkaProxy.Protocol.Messages.Produce;
 
 /// <summary>Reads the one thing a proxy needs from a Produce request: its <c>acks</c> (0 means no response will come).</summary>
-public static class ProduceRequestReader
+internal static class ProduceRequestReader
 {
     /// <summary>
     /// Reads acks from the start of a Produce request payload (header included). v3+ carries a transactional id before

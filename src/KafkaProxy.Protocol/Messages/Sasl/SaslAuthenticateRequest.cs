@@ -8,7 +8,7 @@ namespace KafkaProxy.Protocol.Messages.Sasl;
 /// The body of a SaslAuthenticate request (api key 36), versions 0-2, flexible from v2: one SASL token from the
 /// client. The token may hold credentials; never log it.
 /// </summary>
-public sealed class SaslAuthenticateRequest
+internal sealed class SaslAuthenticateRequest
 {
     /// <summary>The lowest version this model reads and writes.</summary>
     public const short LowestSupportedVersion = 0;

@@ -8,7 +8,7 @@ namespace KafkaProxy.Protocol.Messages.Sasl;
 /// The body of a SaslAuthenticate response (api key 36), versions 0-2, flexible from v2: the broker's SASL token
 /// and, from v1 (KIP-368), how long the session may last before the client must re-authenticate.
 /// </summary>
-public sealed class SaslAuthenticateResponse
+internal sealed class SaslAuthenticateResponse
 {
     /// <summary>The lowest version this model reads and writes.</summary>
     public const short LowestSupportedVersion = 0;

@@ -8,7 +8,7 @@ namespace KafkaProxy.Protocol.Messages.Sasl;
 /// The body of a SaslHandshake request (api key 17), versions 0-1, never flexible. Both versions have the same
 /// layout; after v0 the client sends raw SASL tokens, after v1 SaslAuthenticate requests.
 /// </summary>
-public sealed class SaslHandshakeRequest
+internal sealed class SaslHandshakeRequest
 {
     /// <summary>The lowest version this model reads and writes.</summary>
     public const short LowestSupportedVersion = 0;

@@ -5,7 +5,7 @@ using KafkaProxy.Protocol.Primitives;
 namespace KafkaProxy.Protocol.Messages.Sasl;
 
 /// <summary>The body of a SaslHandshake response (api key 17), versions 0-1, never flexible.</summary>
-public sealed class SaslHandshakeResponse
+internal sealed class SaslHandshakeResponse
 {
     /// <summary>The lowest version this model reads and writes.</summary>
     public const short LowestSupportedVersion = 0;

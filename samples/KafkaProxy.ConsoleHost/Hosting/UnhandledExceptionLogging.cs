@@ -1,12 +1,12 @@
 using Microsoft.Extensions.Logging;
 
-namespace KafkaProxy.Core.Diagnostics;
+namespace KafkaProxy.ConsoleHost.Hosting;
 
 /// <summary>
 /// Logs exceptions that escape every handler (connections contain their own) before the runtime ends the process
 /// with a non-zero exit code.
 /// </summary>
-public static partial class UnhandledExceptionLogging
+internal static partial class UnhandledExceptionLogging
 {
     /// <summary>Logs unhandled exceptions of this process through <paramref name="loggerFactory"/>, then disposes it so that buffered log lines are written.</summary>
     public static void Register(ILoggerFactory loggerFactory)
