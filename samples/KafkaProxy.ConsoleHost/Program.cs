@@ -138,8 +138,9 @@ if (demoCluster is not null)
     var banner = builder.Configuration["Logging:Console:FormatterName"] == "json" ? Console.Error : Console.Out;
     banner.WriteLine($"""
 
-        No broker mapping given (--bootstrap-server-mapping or KafkaProxy:Brokers): started an embedded 3-broker test
-        cluster ({demoCluster.BootstrapServers}) and a proxy in front of broker 1 at {proxy}. Try it (Ctrl+C stops both):
+        No broker mapping given (--bootstrap-server-mapping, or KafkaProxy:Brokers in appsettings.json or the environment):
+        started an embedded 3-broker test cluster ({demoCluster.BootstrapServers}) and a proxy in front of broker 1 at {proxy}.
+        Try it (Ctrl+C stops both):
 
           kcat -L -b {proxy}                                  # every broker shows a proxy address
           echo hello | kcat -P -b {proxy} -t demo             # produce through the proxy

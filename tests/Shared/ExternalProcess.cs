@@ -4,9 +4,14 @@ namespace KafkaProxy.Tests.Shared;
 
 internal sealed record ExternalProcess(int ExitCode, string StandardOutput, string StandardError)
 {
-    public static async Task<ExternalProcess> RunAsync(string fileName, IEnumerable<string> arguments, TimeSpan timeout, string? standardInput = null, string? workingDirectory = null)
+    public static async Task<ExternalProcess> RunAsync(string fileName, IEnumerable<string> arguments, TimeSpan timeout, string? standardInput = null, string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = standardInput is not null };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         if (workingDirectory is not null)
         {
             start.WorkingDirectory = workingDirectory;

@@ -85,6 +85,7 @@ public sealed class KafkaProxyOptionsBinderTests
     [InlineData("1.5s", 1_500)]
     [InlineData("250ms", 250)]
     [InlineData("0", 0)]
+    [InlineData("-1.5s", -1_500)]
     [InlineData("00:05:00", 300_000)]
     [InlineData("1.00:00:00", 86_400_000)]
     public void Bind_DurationsGoStyleOrTimeSpan_Bind(string text, long milliseconds)
@@ -99,6 +100,8 @@ public sealed class KafkaProxyOptionsBinderTests
     [Theory]
     [InlineData("""{"IdleTimeout":"5x"}""", "KafkaProxy:IdleTimeout: '5x' is not a duration such as 500ms, 15s, 5m, 1h30m or 00:05:00.")]
     [InlineData("""{"IdleTimeout":"m5"}""", "KafkaProxy:IdleTimeout: 'm5' is not a duration")]
+    [InlineData("""{"IdleTimeout":"-"}""", "KafkaProxy:IdleTimeout: '-' is not a duration")]
+    [InlineData("""{"IdleTimeout":"5"}""", "KafkaProxy:IdleTimeout: '5' is not a duration")]
     [InlineData("""{"MaxConnections":"lots"}""", "KafkaProxy:MaxConnections: 'lots' is not a whole number.")]
     [InlineData("""{"ClientTls":{"Enabled":"yes"}}""", "KafkaProxy:ClientTls:Enabled: 'yes' is not true or false.")]
     [InlineData("""{"Brokers":["onlyhost"]}""", "KafkaProxy:Brokers:0: 'onlyhost' must be 'broker:port,local:port'")]

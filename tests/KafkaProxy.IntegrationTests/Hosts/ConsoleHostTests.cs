@@ -22,15 +22,41 @@ public sealed partial class ConsoleHostTests
 
     [Theory]
     [InlineData("--no-such-flag", "Unknown flag --no-such-flag")]
-    [InlineData("--kafka-dial-timeout=ten", "'ten' is not a duration")]
-    [InlineData("--bootstrap-server-mapping=onlyhost", "'onlyhost' must be 'broker:port,local:port'")]
-    [InlineData("--max-connections=0", "MaxConnections (--max-connections) is 0")]
+    [InlineData("--kafka-dial-timeout=ten", "KafkaProxy:DialTimeout: 'ten' is not a duration such as 500ms, 15s, 5m, 1h30m or 00:05:00. (from --kafka-dial-timeout)")]
+    [InlineData("--bootstrap-server-mapping=onlyhost", "KafkaProxy:Brokers (item 2): 'onlyhost' must be 'broker:port,local:port'")]
+    [InlineData("--max-connections=0", "KafkaProxy:MaxConnections is 0; it must be at least 1 connections. (from --max-connections)")]
     public async Task BadFlags_FailFastWithAClearMessageAndExitTwo(string flag, string expected)
     {
         var result = await ExternalProcess.RunAsync("dotnet", [HostDll, "server", "--bootstrap-server-mapping", "127.0.0.1:1,127.0.0.1:0", flag], Clients.Patience);
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains(expected, result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Settings_FlagBeatsEnvironmentBeatsFile_EachNamedInTheMessage()
+    {
+        string directory = Directory.CreateTempSubdirectory("kafka-proxy-settings-").FullName;
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(directory, "appsettings.json"), """
+                { "KafkaProxy": { "Brokers": [ "127.0.0.1:1,127.0.0.1:0" ], "MaxConnections": -1, "IdleTimeout": "-1s", "DrainTimeout": "-2s", "ClientAuth": { "Timout": "5s" } } }
+                """);
+            var environment = new Dictionary<string, string> { ["KafkaProxy__IdleTimeout"] = "-3s", ["KafkaProxy__DrainTimeout"] = "-4s" };
+
+            var result = await ExternalProcess.RunAsync("dotnet", [HostDll, "server", "--http-disable", "--drain-timeout", "-5s"], Clients.Patience, workingDirectory: directory, environment: environment);
+
+            Assert.Equal(2, result.ExitCode);
+            string[] lines = result.StandardError.Split('\n', StringSplitOptions.TrimEntries);
+            Assert.Contains("KafkaProxy:MaxConnections is -1; it must be at least 1 connections.", lines);
+            Assert.Contains(lines, l => l.StartsWith("KafkaProxy:IdleTimeout is -00:00:03;", StringComparison.Ordinal) && !l.Contains("(from", StringComparison.Ordinal));
+            Assert.Contains(lines, l => l.StartsWith("KafkaProxy:DrainTimeout is -00:00:05;", StringComparison.Ordinal) && l.EndsWith("(from --drain-timeout)", StringComparison.Ordinal));
+            Assert.Contains("KafkaProxy:ClientAuth:Timout is not a setting: remove it or correct its name. Did you mean KafkaProxy:ClientAuth:Timeout?", lines);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
     }
 
     [Fact]

@@ -44,8 +44,15 @@ internal static class Duration
             return true;
         }
 
+        // A sign may lead, as in Go's time.ParseDuration ("-1.5h"); validation decides whether a negative is allowed.
+        double sign = text[0] == '-' ? -1 : 1;
+        int i = text[0] is '-' or '+' ? 1 : 0;
+        if (i == text.Length)
+        {
+            return false;
+        }
+
         double total = 0;
-        int i = 0;
         while (i < text.Length)
         {
             int start = i;
@@ -76,7 +83,7 @@ internal static class Duration
             return false;
         }
 
-        value = TimeSpan.FromMilliseconds(total);
+        value = TimeSpan.FromMilliseconds(sign * total);
         return true;
     }
 }
