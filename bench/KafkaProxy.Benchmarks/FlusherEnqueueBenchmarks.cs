@@ -52,8 +52,8 @@ public class FlusherEnqueueBenchmarks : IDisposable
     }
 
     [Benchmark(Baseline = true)]
-    public EnqueueStatus Enqueue100() => _flusher!.Enqueue(_messages, trackDelivery: false).Status;
+    public int Enqueue100() => (int)_flusher!.Enqueue(_messages, trackDelivery: false).Status;
 
     [Benchmark]
-    public EnqueueStatus Enqueue100Tracked() => _flusher!.Enqueue(_messages, trackDelivery: true).Status;
+    public int Enqueue100Tracked() => (int)_flusher!.Enqueue(_messages, trackDelivery: true).Status;
 }

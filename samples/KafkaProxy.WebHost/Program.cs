@@ -23,7 +23,7 @@ if (demoCluster is not null)
     });
 }
 
-builder.Services.AddBatchingFlusher().AddHttpPush(configuration).AddOperationsEndpoints();
+builder.Services.AddHttpPush(configuration).AddOperationsEndpoints();
 var app = builder.Build();
 app.MapHttpPushGateway();
 app.MapKafkaProxyHealth();

@@ -7,6 +7,11 @@ namespace KafkaProxy.Core.Configuration;
 /// </summary>
 public sealed class ClientAuthOptions
 {
+    // Reached through KafkaProxyOptions only.
+    internal ClientAuthOptions()
+    {
+    }
+
     /// <summary>Clients must authenticate at the proxy (<c>--auth-local-enable</c>).</summary>
     public bool Enabled { get; set; }
 

@@ -3,6 +3,11 @@ namespace KafkaProxy.Core.Configuration;
 /// <summary>TLS on the proxy's listeners, toward the clients (<c>--proxy-listener-*</c> flags, as the Go kafka-proxy names them).</summary>
 public sealed class ClientTlsOptions
 {
+    // Reached through KafkaProxyOptions only.
+    internal ClientTlsOptions()
+    {
+    }
+
     /// <summary>Clients must connect with TLS (<c>--proxy-listener-tls-enable</c>); every listener, mapped and dynamic, then speaks TLS.</summary>
     public bool Enabled { get; set; }
 

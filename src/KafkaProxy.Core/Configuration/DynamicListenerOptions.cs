@@ -3,6 +3,11 @@ namespace KafkaProxy.Core.Configuration;
 /// <summary>How listeners are started for brokers that responses reveal and no mapping names.</summary>
 public sealed class DynamicListenerOptions
 {
+    // Reached through KafkaProxyOptions only.
+    internal DynamicListenerOptions()
+    {
+    }
+
     /// <summary>Start listeners for discovered brokers (default true). When false an unmapped broker fails the response and is logged.</summary>
     public bool Enabled { get; set; } = true;
 

@@ -3,6 +3,11 @@ namespace KafkaProxy.Core.Configuration;
 /// <summary>Socket settings for one side of the proxy.</summary>
 public sealed class SocketOptions
 {
+    // Reached through KafkaProxyOptions only.
+    internal SocketOptions()
+    {
+    }
+
     /// <summary>SO_RCVBUF in bytes; 0 keeps the OS default.</summary>
     public int ReceiveBufferSize { get; set; }
 

@@ -6,6 +6,11 @@ namespace KafkaProxy.Core.Configuration;
 /// </summary>
 public sealed class UpstreamSaslOptions
 {
+    // Reached through KafkaProxyOptions only.
+    internal UpstreamSaslOptions()
+    {
+    }
+
     /// <summary>Authenticate every broker connection (<c>--sasl-enable</c>).</summary>
     public bool Enabled { get; set; }
 

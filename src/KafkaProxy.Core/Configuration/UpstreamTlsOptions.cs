@@ -3,6 +3,11 @@ namespace KafkaProxy.Core.Configuration;
 /// <summary>TLS toward the brokers (<c>--tls-*</c> flags). Off by default; TLS 1.2 is the lowest version offered.</summary>
 public sealed class UpstreamTlsOptions
 {
+    // Reached through KafkaProxyOptions only.
+    internal UpstreamTlsOptions()
+    {
+    }
+
     /// <summary>Connect to brokers with TLS (<c>--tls-enable</c>).</summary>
     public bool Enabled { get; set; }
 

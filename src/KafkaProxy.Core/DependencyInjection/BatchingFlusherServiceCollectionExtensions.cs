@@ -1,17 +1,15 @@
 using System.Diagnostics.Metrics;
-using KafkaProxy.Core.DependencyInjection;
 using KafkaProxy.Core.Flushing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-#pragma warning disable IDE0130
-namespace Microsoft.Extensions.DependencyInjection;
-#pragma warning restore IDE0130
+namespace KafkaProxy.Core.DependencyInjection;
 
 /// <summary>Registers the <see cref="BatchingFlusher"/> of the HTTP push gateway.</summary>
-public static class BatchingFlusherServiceCollectionExtensions
+internal static class BatchingFlusherServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the <see cref="BatchingFlusher"/> as a singleton started with the host and drained when it stops. Options
@@ -32,10 +30,4 @@ public static class BatchingFlusherServiceCollectionExtensions
         return new KafkaProxyBuilder(services);
     }
 
-    /// <summary>Adds the <see cref="BatchingFlusher"/> next to what <paramref name="builder"/> registered.</summary>
-    public static IKafkaProxyBuilder AddBatchingFlusher(this IKafkaProxyBuilder builder, Action<BatchingFlusherOptions>? configure = null)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        return builder.Services.AddBatchingFlusher(configure);
-    }
 }

@@ -14,7 +14,7 @@ namespace KafkaProxy.Core.Flushing;
 /// refused whole, never partly taken. A message whose delivery times out is queued again; one that Kafka finally refuses
 /// is logged and counted. Stopping refuses new messages, flushes all it holds and waits for Kafka's acknowledgements.
 /// </summary>
-public sealed class BatchingFlusher : IAsyncDisposable
+internal sealed class BatchingFlusher : IAsyncDisposable
 {
     private readonly BatchingFlusherOptions _options;
     private readonly ITopicStore _topicStore;

@@ -1,7 +1,7 @@
 namespace KafkaProxy.Core.Flushing;
 
 /// <summary>The answer of <see cref="BatchingFlusher.Enqueue"/>.</summary>
-public readonly struct EnqueueResult
+internal readonly struct EnqueueResult
 {
     internal EnqueueResult(EnqueueStatus status, string topic, DeliveryTracker? tracker)
     {

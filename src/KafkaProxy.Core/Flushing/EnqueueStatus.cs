@@ -1,7 +1,7 @@
 namespace KafkaProxy.Core.Flushing;
 
 /// <summary>Whether the flusher took a request's messages. Anything but <see cref="Accepted"/> took none of them.</summary>
-public enum EnqueueStatus
+internal enum EnqueueStatus
 {
     /// <summary>All messages are held and will be produced.</summary>
     Accepted,

@@ -1,7 +1,7 @@
 namespace KafkaProxy.Core.Flushing;
 
 /// <summary>What Kafka said about one message: where it was written, or why it was not.</summary>
-public readonly struct MessageDelivery
+internal readonly struct MessageDelivery
 {
     internal MessageDelivery(string topic, int partition, long offset, string? error, bool timedOut)
     {

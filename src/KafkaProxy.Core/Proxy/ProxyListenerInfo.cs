@@ -18,11 +18,11 @@ public sealed class ProxyListenerInfo
     public HostPort Upstream { get; }
 
     /// <summary>Where the listener is bound (with the real port when 0 was asked).</summary>
-    public IPEndPoint LocalEndPoint { get; }
+    internal IPEndPoint LocalEndPoint { get; }
 
     /// <summary>The address clients see for this broker.</summary>
     public HostPort Advertised { get; }
 
     /// <summary>True when it was started for a broker discovered in a response.</summary>
-    public bool IsDynamic { get; }
+    internal bool IsDynamic { get; }
 }

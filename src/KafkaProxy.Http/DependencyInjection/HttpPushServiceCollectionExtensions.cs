@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using KafkaProxy.Core.DependencyInjection;
 using KafkaProxy.Core.Flushing;
 using KafkaProxy.Http.Gateway;
 using Microsoft.Extensions.Configuration;
@@ -21,11 +22,10 @@ public static class HttpPushServiceCollectionExtensions
     /// <c>KAFKA_FLUSHER_TIMEOUT</c>); <paramref name="configure"/> runs after that. Options are validated at start: the
     /// gateway refuses to start without a token. The host's shutdown timeout is raised to cover the flusher's drain.
     /// </summary>
-    public static IKafkaProxyBuilder AddHttpPush(this IKafkaProxyBuilder builder, IConfiguration? configuration = null, Action<HttpPushOptions>? configure = null)
+    public static IKafkaProxyBuilder AddHttpPush(this IServiceCollection services, IConfiguration? configuration = null, Action<HttpPushOptions>? configure = null)
     {
-        ArgumentNullException.ThrowIfNull(builder);
-        var services = builder.Services;
-        services.AddBatchingFlusher();
+        ArgumentNullException.ThrowIfNull(services);
+        var builder = services.AddBatchingFlusher();
         if (configuration is not null)
         {
             var binding = new GatewayConfiguration(configuration);

@@ -10,7 +10,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class OperationsServiceCollectionExtensions
 {
     /// <summary>Tag of the readiness checks (served by <c>/ready</c>).</summary>
-    public const string ReadyTag = "kafka-proxy-ready";
+    internal const string ReadyTag = "kafka-proxy-ready";
 
     /// <summary>
     /// Adds the Prometheus collector and the health checks: liveness (the process serves) and readiness (the proxy's

@@ -73,5 +73,5 @@ public static class KafkaFrame
     }
 
     /// <summary>Writes a size prefix.</summary>
-    public static void WriteSize(IBufferWriter<byte> writer, int size) => writer.WriteInt32(size);
+    internal static void WriteSize(IBufferWriter<byte> writer, int size) => writer.WriteInt32(size);
 }

@@ -16,7 +16,7 @@ public readonly struct RequestHeader
     /// <param name="apiKey">The request's api key; unknown keys are legal and pass through.</param>
     /// <param name="apiVersion">The request's api version.</param>
     /// <param name="correlationId">The id the response will echo.</param>
-    public RequestHeader(short apiKey, short apiVersion, int correlationId)
+    internal RequestHeader(short apiKey, short apiVersion, int correlationId)
     {
         ApiKey = apiKey;
         ApiVersion = apiVersion;
@@ -33,7 +33,7 @@ public readonly struct RequestHeader
     public int CorrelationId { get; }
 
     /// <summary>Bytes of the fixed part: api key, api version, correlation id.</summary>
-    public const int PrefixLength = 8;
+    internal const int PrefixLength = 8;
 
     /// <summary>
     /// Reads the fixed part from the start of a frame payload. Returns false when fewer than 8 bytes are available
@@ -74,7 +74,7 @@ public readonly struct RequestHeader
     /// The header version this request uses: 2 when its api version is flexible, 0 for ControlledShutdown v0,
     /// 1 otherwise; -1 for an api key this library does not know.
     /// </summary>
-    public short HeaderVersion => KafkaApis.RequestHeaderVersion(ApiKey, ApiVersion);
+    internal short HeaderVersion => KafkaApis.RequestHeaderVersion(ApiKey, ApiVersion);
 
     /// <summary>
     /// Skips the whole header of a request: the fixed part, the client id (v1+) and the tagged fields (v2).

@@ -10,7 +10,7 @@ namespace KafkaProxy.Protocol.Headers;
 public static class ResponseHeader
 {
     /// <summary>Bytes of the correlation id that starts every response.</summary>
-    public const int CorrelationIdLength = 4;
+    internal const int CorrelationIdLength = 4;
 
     /// <summary>Reads the correlation id of a response payload; false when fewer than four bytes are there.</summary>
     public static bool TryReadCorrelationId(in ReadOnlySequence<byte> payload, out int correlationId)

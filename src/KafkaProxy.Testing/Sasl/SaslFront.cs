@@ -40,19 +40,19 @@ public sealed class SaslFront : IAsyncDisposable
     public int Port { get; }
 
     /// <summary><c>127.0.0.1:port</c>.</summary>
-    public string Address => $"{Host}:{Port}";
+    internal string Address => $"{Host}:{Port}";
 
     /// <summary>Successful first authentications.</summary>
-    public int Authentications => Volatile.Read(ref _authentications);
+    internal int Authentications => Volatile.Read(ref _authentications);
 
     /// <summary>Successful re-authentications on already authenticated connections.</summary>
-    public int Reauthentications => Volatile.Read(ref _reauthentications);
+    internal int Reauthentications => Volatile.Read(ref _reauthentications);
 
     /// <summary>Exchanges refused: a wrong password, an unknown user or mechanism, a request before authentication.</summary>
-    public int Refusals => Volatile.Read(ref _refusals);
+    internal int Refusals => Volatile.Read(ref _refusals);
 
     /// <summary>Connections closed because a request arrived after the session expired.</summary>
-    public int ExpiredSessions => Volatile.Read(ref _expiredSessions);
+    internal int ExpiredSessions => Volatile.Read(ref _expiredSessions);
 
     internal SaslFrontOptions Options { get; }
 

@@ -7,7 +7,7 @@ public sealed class SaslFrontOptions
     public IDictionary<string, string> Users { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
     /// <summary>Enabled mechanisms, offered in this order (default PLAIN, SCRAM-SHA-256, SCRAM-SHA-512).</summary>
-    public IList<string> Mechanisms { get; } = ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"];
+    internal IList<string> Mechanisms { get; } = ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"];
 
     /// <summary>
     /// The session lifetime granted in SaslAuthenticate v1 responses (KIP-368), like a broker's
@@ -17,5 +17,5 @@ public sealed class SaslFrontOptions
     public TimeSpan? SessionLifetime { get; set; }
 
     /// <summary>SCRAM iteration count (default 4096, Kafka's minimum).</summary>
-    public int ScramIterations { get; set; } = 4096;
+    internal int ScramIterations { get; set; } = 4096;
 }

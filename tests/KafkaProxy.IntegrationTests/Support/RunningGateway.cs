@@ -54,15 +54,15 @@ internal sealed class RunningGateway : IAsyncDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var logs = new CapturingLoggerProvider();
         builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Trace);
+        builder.Services.Configure<BatchingFlusherOptions>(o =>
+        {
+            o.BootstrapServers = cluster.BootstrapServers;
+            o.InitialTopic = Topic;
+            o.FlushInterval = TimeSpan.FromMilliseconds(200);
+            o.Producer["linger.ms"] = "5";
+            flusher?.Invoke(o);
+        });
         builder.Services
-            .AddBatchingFlusher(o =>
-            {
-                o.BootstrapServers = cluster.BootstrapServers;
-                o.InitialTopic = Topic;
-                o.FlushInterval = TimeSpan.FromMilliseconds(200);
-                o.Producer["linger.ms"] = "5";
-                flusher?.Invoke(o);
-            })
             .AddHttpPush(configure: o =>
             {
                 o.Token = Token;
