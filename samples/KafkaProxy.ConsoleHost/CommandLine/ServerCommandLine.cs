@@ -168,14 +168,18 @@ internal sealed class ServerCommandLine
         text.AppendLine("Usage: kafka-proxy server [flags]");
         text.AppendLine();
         text.AppendLine("Runs a Kafka protocol proxy: a local listener per broker, broker addresses in responses rewritten to the");
-        text.AppendLine("proxy's. Without --bootstrap-server-mapping it starts an embedded 3-broker test cluster to try it on.");
+        text.AppendLine("proxy's. With no broker mapped it starts an embedded 3-broker test cluster to try it on.");
         text.AppendLine("All listeners bind to 127.0.0.1 unless told otherwise.");
+        text.AppendLine();
+        text.AppendLine("Settings come from appsettings.json (beside the binary, then in the working directory), then environment");
+        text.AppendLine("variables (KafkaProxy__IdleTimeout=5m), then these flags, each over the one before. Each flag sets the");
+        text.AppendLine("configuration key in brackets; docs/configuration.md lists every key.");
         text.AppendLine();
         text.AppendLine("Flags:");
         foreach (var flag in ServerFlags.All)
         {
             text.Append(CultureInfo.InvariantCulture, $"  {flag.Flag}{(flag.ValueName is { } v ? $" <{v}>" : string.Empty)}").AppendLine();
-            text.Append(CultureInfo.InvariantCulture, $"      {flag.Help}").AppendLine();
+            text.Append(CultureInfo.InvariantCulture, $"      {flag.Help}{(flag.Key is { } key ? $" [{key}]" : string.Empty)}").AppendLine();
         }
 
         return text.ToString();

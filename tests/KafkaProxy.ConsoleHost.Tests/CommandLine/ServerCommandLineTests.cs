@@ -221,8 +221,8 @@ public sealed class ServerCommandLineTests
 
         Assert.StartsWith("Usage: kafka-proxy server [flags]\n", help, StringComparison.Ordinal);
         Assert.Contains("  --bootstrap-server-mapping <broker:port,local:port[,advertised:port]>\n      Listen on local:port for broker:port;", help, StringComparison.Ordinal);
-        Assert.Contains("  --kafka-dial-timeout <duration>\n      How long connecting to a broker may take (default 15s).\n", help, StringComparison.Ordinal);
+        Assert.Contains("  --kafka-dial-timeout <duration>\n      How long connecting to a broker may take (default 15s). [KafkaProxy:DialTimeout]\n", help, StringComparison.Ordinal);
         Assert.Contains("  --dynamic-listeners-disable\n", help, StringComparison.Ordinal);
-        Assert.All(ServerFlags.All, f => Assert.Contains($"  {f.Flag}{(f.ValueName is null ? "\n" : $" <{f.ValueName}>\n")}      {f.Help}\n", help, StringComparison.Ordinal));
+        Assert.All(ServerFlags.All, f => Assert.Contains($"  {f.Flag}{(f.ValueName is null ? "\n" : $" <{f.ValueName}>\n")}      {f.Help}{(f.Key is null ? "" : $" [{f.Key}]")}\n", help, StringComparison.Ordinal));
     }
 }
