@@ -37,7 +37,9 @@ public static class KafkaProxyServiceCollectionExtensions
     /// <c>builder.Configuration.GetSection("KafkaProxy")</c>; <paramref name="configure"/> runs after the binding. Host:port
     /// values and mappings bind from text (<c>"broker-1:9092,127.0.0.1:19092"</c>) or objects, durations from Go-style
     /// (<c>"15s"</c>, <c>"5m"</c>) or <see cref="TimeSpan"/> text, lists from items or from one separated value. A value that
-    /// does not bind, or a key that is not a setting, fails validation at start naming the key.
+    /// does not bind, or a key that is not a setting, fails validation at start naming the key. When the configuration
+    /// changes (a file with <c>reloadOnChange</c>), forbidden api keys, timeouts and the client credentials file apply
+    /// at once; other changes are logged as needing a restart, and an invalid change is logged and not applied.
     /// </summary>
     public static IKafkaProxyBuilder AddKafkaProxy(this IServiceCollection services, IConfiguration configuration, Action<KafkaProxyOptions>? configure = null)
     {
@@ -45,6 +47,10 @@ public static class KafkaProxyServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         // Registered before the caller's action, so that code configures on top of the file.
         services.AddSingleton<IConfigureOptions<KafkaProxyOptions>>(new ConfigureFromConfiguration<KafkaProxyOptions>(configuration, KafkaProxyOptionsBinder.Bind));
-        return services.AddKafkaProxy(configure);
+        var builder = services.AddKafkaProxy(configure);
+        // After the engine's hosted service, so that changes reach a started engine.
+        services.AddSingleton<IHostedService>(sp => new ProxyConfigurationReloader(
+            configuration, sp.GetRequiredService<IOptionsFactory<KafkaProxyOptions>>(), sp.GetRequiredService<ProxyEngine>(), sp.GetService<ILoggerFactory>()));
+        return builder;
     }
 }
