@@ -198,26 +198,30 @@ public sealed class ProxyEngine : IAsyncDisposable
         long id = Interlocked.Increment(ref _nextConnectionId);
         var connection = new ProxyConnection(id, client, listener.Route, _context);
         _metrics.ConnectionOpened(listener.Route.MetricName);
-        var run = Task.Run(async () =>
+        // Registered before it starts: a connection that ends at once (a refused dial) must find its entry to remove.
+        var start = new Task<Task>(() => RunConnectionAsync(connection), TaskCreationOptions.DenyChildAttach);
+        _connections[id] = (connection, start.Unwrap());
+        start.Start(TaskScheduler.Default);
+    }
+
+    private async Task RunConnectionAsync(ProxyConnection connection)
+    {
+        try
         {
-            try
-            {
-                await connection.RunAsync().ConfigureAwait(false);
-            }
+            await connection.RunAsync().ConfigureAwait(false);
+        }
 #pragma warning disable CA1031 // The per-connection task contains every failure so that other connections keep running.
-            catch (Exception ex)
+        catch (Exception ex)
 #pragma warning restore CA1031
-            {
-                Log.ConnectionCrashed(_logger, ex, id, listener.Route.MetricName);
-            }
-            finally
-            {
-                connection.Abort();
-                _connections.TryRemove(id, out _);
-                _metrics.ConnectionClosed(listener.Route.MetricName);
-            }
-        });
-        _connections[id] = (connection, run);
+        {
+            Log.ConnectionCrashed(_logger, ex, connection.Id, connection.Route.MetricName);
+        }
+        finally
+        {
+            connection.Abort();
+            _connections.TryRemove(connection.Id, out _);
+            _metrics.ConnectionClosed(connection.Route.MetricName);
+        }
     }
 
     private BrokerEndpoint StartDynamicListener(HostPort upstream, int nodeId)

@@ -100,6 +100,40 @@ public sealed class ListenerAndLimitTests
     }
 
     [Fact]
+    public async Task MaxConnections_ConnectionsThatEndAtOnce_GiveTheirSlotBack()
+    {
+        // A refused dial on loopback ends a connection within microseconds of its accept: it used to end before the
+        // engine registered it, so its entry stayed behind and took a slot of MaxConnections for good.
+        const int limit = 2;
+        const int connections = 500;
+        var options = new KafkaProxyOptions { MaxConnections = limit };
+        options.Brokers.Add(new BrokerMapping { Upstream = new HostPort("127.0.0.1", ClosedPort()), Listen = new HostPort("127.0.0.1", 0) });
+        var logs = new CapturingLoggerProvider();
+        await using var engine = new Core.Proxy.ProxyEngine(options, new Microsoft.Extensions.Logging.LoggerFactory([logs]));
+        await engine.StartAsync();
+        var listener = engine.Listeners[0].Advertised;
+
+        for (int i = 0; i < connections; i++)
+        {
+            await using var client = await RawKafkaClient.ConnectAsync(listener.Host, listener.Port);
+            try
+            {
+                Assert.Equal(0, await client.Stream.ReadAsync(new byte[1]).AsTask().WaitAsync(Clients.Patience));
+            }
+            catch (IOException)
+            {
+                // A reset is a close too.
+            }
+
+            // The client sees the close just before the engine lets the connection go.
+            await Eventually.TrueAsync(() => engine.OpenConnections == 0, () => $"after connection {i + 1}, {engine.OpenConnections} still counted as open");
+        }
+
+        Assert.DoesNotContain(logs.Lines, l => l.Contains("the limit (MaxConnections)", StringComparison.Ordinal));
+        Assert.Equal(connections, logs.Lines.Count(l => l.Contains("could not reach broker", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task MaxInFlightRequests_ClientPipelinesFarMore_GetsEveryAnswerInOrderOnTheSameConnection()
     {
         await using var proxied = await ProxiedCluster.StartAsync(configure: o => o.MaxInFlightRequests = 2);
@@ -170,5 +204,13 @@ public sealed class ListenerAndLimitTests
 
         Assert.Equal(0, read);
         Assert.Contains(logs.Lines, l => l.Contains("could not reach broker", StringComparison.Ordinal));
+    }
+
+    // A loopback port nobody listens on: dialing it is refused at once.
+    private static int ClosedPort()
+    {
+        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        probe.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        return ((System.Net.IPEndPoint)probe.LocalEndPoint!).Port;
     }
 }
