@@ -367,13 +367,21 @@ internal sealed class ProxyConnection
         {
             var result = await upstream.ReadAsync().ConfigureAwait(false);
             var buffer = result.Buffer;
-            bool wrote = ForwardResponses(ref buffer, ref remaining, client);
-            upstream.AdvanceTo(buffer.Start, buffer.End);
+            bool wrote = ForwardResponses(ref buffer, ref remaining, client, out var undiscovered);
+            // Stopped before a response that names a broker without a listener: the rest is not examined, so the next
+            // read returns it at once, to be rewritten again once the listener runs.
+            upstream.AdvanceTo(buffer.Start, undiscovered is null ? buffer.End : buffer.Start);
             Touch(ref _lastActivity);
             Touch(ref _lastUpstreamActivity);
             if (wrote)
             {
                 await FlushAsync(client).ConfigureAwait(false);
+            }
+
+            if (undiscovered is not null)
+            {
+                _context.DynamicListeners!.Start(undiscovered);
+                continue;
             }
 
             if (_draining && remaining == 0 && _inFlight.Count == 0)
@@ -389,9 +397,10 @@ internal sealed class ProxyConnection
         }
     }
 
-    private bool ForwardResponses(ref ReadOnlySequence<byte> buffer, ref long remaining, PipeWriter client)
+    private bool ForwardResponses(ref ReadOnlySequence<byte> buffer, ref long remaining, PipeWriter client, out UndiscoveredBrokerException? undiscovered)
     {
         bool wrote = false;
+        undiscovered = null;
         while (true)
         {
             if (remaining > 0)
@@ -453,7 +462,18 @@ internal sealed class ProxyConnection
                 }
 
                 payload = payload.Slice(0, size);
-                _rewriter.Rewrite(request.ApiKey, request.ApiVersion, payload, client);
+                try
+                {
+                    _rewriter.Rewrite(request.ApiKey, request.ApiVersion, payload, client);
+                }
+                catch (UndiscoveredBrokerException ex)
+                {
+                    // Nothing of this response was written (addresses are looked up before any byte is). One broker at a
+                    // time: a response naming k new brokers is read k + 1 times, once in the life of the process.
+                    undiscovered = ex;
+                    return wrote;
+                }
+
                 buffer = buffer.Slice(payload.End);
             }
             else
@@ -515,6 +535,10 @@ internal sealed class ProxyConnection
         catch (UnmappedBrokerException ex)
         {
             Log.UnmappedBroker(_context.Logger, ex.Message);
+            return ex.Message;
+        }
+        catch (DynamicListenerException ex)
+        {
             return ex.Message;
         }
         catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException)

@@ -25,11 +25,11 @@ public sealed class ProxyEngine : IAsyncDisposable
     private readonly OwnedMeterFactory? _ownedMeterFactory;
     private readonly ConnectionContext _context;
     private readonly BrokerAddressBook _addressBook;
+    private readonly DynamicListeners? _dynamicListeners;
     private readonly ConcurrentDictionary<long, (ProxyConnection Connection, Task Run)> _connections = new();
     private readonly ConcurrentBag<(BrokerListener Listener, Task Accepting)> _listeners = [];
     private ITimer? _deadlineTimer;
     private long _nextConnectionId;
-    private int _nextSequentialPort;
     private int _state; // 0 new, 1 started, 2 stopped
 
     /// <summary>Creates an engine from validated options (the DI path).</summary>
@@ -51,12 +51,12 @@ public sealed class ProxyEngine : IAsyncDisposable
         }
 
         _metrics = new ProxyMetrics(meterFactory);
-        _addressBook = new BrokerAddressBook(_options.DynamicListeners.Enabled ? StartDynamicListener : null);
+        _addressBook = new BrokerAddressBook(_options.DynamicListeners.Enabled);
+        _dynamicListeners = _options.DynamicListeners.Enabled ? new DynamicListeners(_options, _addressBook, RouteTo, Run, _metrics, _logger) : null;
         var security = _options.UpstreamTls.Enabled || _options.UpstreamSasl.Enabled ? UpstreamSecurity.Create(_options, _logger) : null;
         var clientTls = _options.ClientTls.Enabled ? new ClientTls(_options.ClientTls) : null;
         var clientAuth = _options.ClientAuth.Enabled ? ClientAuthenticator.Create(_options, _logger, _metrics) : null;
-        _context = new ConnectionContext(_options, _addressBook, _metrics, _logger, security, RequestGate.Create(_options), clientTls, clientAuth);
-        _nextSequentialPort = _options.DynamicListeners.SequentialMinPort;
+        _context = new ConnectionContext(_options, _addressBook, _dynamicListeners, _metrics, _logger, security, RequestGate.Create(_options), clientTls, clientAuth);
     }
 
     /// <summary>Creates an engine without DI.</summary>
@@ -106,6 +106,7 @@ public sealed class ProxyEngine : IAsyncDisposable
             throw new InvalidOperationException("The proxy engine was already started.");
         }
 
+        _dynamicListeners?.ResolveBindAddress();
         foreach (var external in _options.ExternalServers)
         {
             _addressBook.Add(external.From, new BrokerEndpoint(external.To.Host, external.To.Port));
@@ -176,6 +177,12 @@ public sealed class ProxyEngine : IAsyncDisposable
     private void Run(BrokerListener listener)
     {
         _listeners.Add((listener, listener.AcceptLoopAsync(OnAccepted)));
+        if (Volatile.Read(ref _state) == 2)
+        {
+            // Started by a response answered while stopping, after the listeners were closed.
+            listener.Dispose();
+        }
+
         var info = listener.Info;
         if (!info.IsDynamic)
         {
@@ -222,25 +229,6 @@ public sealed class ProxyEngine : IAsyncDisposable
             _connections.TryRemove(connection.Id, out _);
             _metrics.ConnectionClosed(connection.Route.MetricName);
         }
-    }
-
-    private BrokerEndpoint StartDynamicListener(HostPort upstream, int nodeId)
-    {
-        var dynamic = _options.DynamicListeners;
-        int port = 0;
-        if (dynamic.SequentialMinPort > 0)
-        {
-            // No lock needed: the address book calls this under its own lock, one broker at a time.
-            port = dynamic.Deterministic ? dynamic.SequentialMinPort + nodeId : _nextSequentialPort++;
-        }
-
-        var listen = new HostPort(dynamic.BindAddress, port);
-        var listener = BrokerListener.Bind(listen, RouteTo(upstream), dynamic.AdvertisedHost is { } host ? new HostPort(host, 0) : null, isDynamic: true, _options.ListenerSockets);
-        Run(listener);
-        _metrics.DynamicListenerStarted();
-        var advertised = listener.Info.Advertised;
-        Log.DynamicListenerStarted(_logger, listener.Info.LocalEndPoint.ToString(), upstream.ToString(), nodeId, advertised.ToString());
-        return new BrokerEndpoint(advertised.Host, advertised.Port);
     }
 
     private BrokerRoute RouteTo(HostPort upstream)
