@@ -7,4 +7,4 @@ using Microsoft.Extensions.Logging;
 namespace KafkaProxy.Core.Proxy;
 
 /// <summary>What every connection of an engine shares.</summary>
-internal sealed record ConnectionContext(KafkaProxyOptions Options, BrokerAddressBook AddressBook, DynamicListeners? DynamicListeners, ProxyMetrics Metrics, ILogger Logger, UpstreamSecurity? UpstreamSecurity, RequestGate Gate, ClientTls? ClientTls, ClientAuthenticator? ClientAuthenticator);
+internal sealed record ConnectionContext(KafkaProxyOptions Options, BrokerAddressBook AddressBook, DynamicListeners? DynamicListeners, ProxyMetrics Metrics, ProxyClock Clock, ILogger Logger, UpstreamSecurity? UpstreamSecurity, RequestGate Gate, ClientTls? ClientTls, ClientAuthenticator? ClientAuthenticator);

@@ -32,9 +32,11 @@ internal sealed class ProxyConnection
     private Socket? _upstream;
     private PipeReader? _clientReader;
     private volatile bool _draining;
-    private long _lastActivity = Environment.TickCount64;
-    private long _lastUpstreamActivity = Environment.TickCount64;
-    private long _flushStarted;
+    private long _lastActivity;
+    private long _lastUpstreamActivity;
+    // When the current write toward each peer began (0: none pending); one per pump, which is its only writer.
+    private long _clientFlushStarted;
+    private long _upstreamFlushStarted;
 
     public ProxyConnection(long id, Socket client, BrokerRoute route, ConnectionContext context)
     {
@@ -42,11 +44,12 @@ internal sealed class ProxyConnection
         Route = route;
         _client = client;
         _context = context;
+        _lastActivity = _lastUpstreamActivity = context.Clock.NowMs;
         var sasl = context.UpstreamSecurity?.Sasl;
         _inFlight = new InFlightRequests(context.Options.MaxInFlightRequests, reserved: sasl is null ? 0 : 1);
         if (sasl is not null)
         {
-            _reauthentication = new UpstreamReauthentication(sasl, _inFlight, context.Options.UpstreamSasl.ReauthenticateAt);
+            _reauthentication = new UpstreamReauthentication(sasl, _inFlight, context.Options.UpstreamSasl.ReauthenticateAt, context.Clock);
         }
 
         _rewriter = new ResponseRewriter(context.AddressBook);
@@ -110,7 +113,7 @@ internal sealed class ProxyConnection
             {
                 // The broker closed during re-authentication: the request pump holds the reason (its refusal).
                 reauthentication.Abort();
-                await Task.WhenAny(requests, Task.Delay(reauthentication.Timeout)).ConfigureAwait(false);
+                await Task.WhenAny(requests, Task.Delay(reauthentication.Timeout, _context.Clock.Provider)).ConfigureAwait(false);
                 first = requests.IsCompleted ? requests : first;
             }
 
@@ -159,11 +162,13 @@ internal sealed class ProxyConnection
     public void CheckDeadlines(long now)
     {
         var options = _context.Options;
-        long flushStarted = Interlocked.Read(ref _flushStarted);
         string? reason = null;
-        if (options.WriteTimeout > TimeSpan.Zero && flushStarted != 0 && now - flushStarted > options.WriteTimeout.TotalMilliseconds)
+        string? stalledPeer = Overdue(Interlocked.Read(ref _clientFlushStarted), now, options.WriteTimeout) ? "client"
+            : Overdue(Interlocked.Read(ref _upstreamFlushStarted), now, options.WriteTimeout) ? "broker"
+            : null;
+        if (stalledPeer is not null)
         {
-            reason = $"a write blocked for more than {options.WriteTimeout} (WriteTimeout): the peer stopped reading";
+            reason = $"a write to the {stalledPeer} blocked for more than {options.WriteTimeout} (WriteTimeout): it stopped reading";
         }
         else if (options.IdleTimeout > TimeSpan.Zero && now - Interlocked.Read(ref _lastActivity) > options.IdleTimeout.TotalMilliseconds)
         {
@@ -189,6 +194,9 @@ internal sealed class ProxyConnection
         }
     }
 
+    // True when a limit is set and the time since <paramref name="since"/> (0: nothing running) is beyond it.
+    private static bool Overdue(long since, long now, TimeSpan limit) => limit > TimeSpan.Zero && since != 0 && now - since > limit.TotalMilliseconds;
+
     private async Task<Socket?> DialAsync()
     {
         var options = _context.Options;
@@ -197,7 +205,7 @@ internal sealed class ProxyConnection
         try
         {
             SocketSetup.Apply(socket, options.UpstreamSockets);
-            using var timeout = new CancellationTokenSource(options.DialTimeout);
+            using var timeout = new CancellationTokenSource(options.DialTimeout, _context.Clock.Provider);
             await socket.ConnectAsync(dial.Host, dial.Port, timeout.Token).ConfigureAwait(false);
             return socket;
         }
@@ -242,7 +250,7 @@ internal sealed class ProxyConnection
 
         try
         {
-            long startedAt = Environment.TickCount64;
+            long startedAt = _context.Clock.NowMs;
             var (stream, sessionLifetimeMs) = await security.OpenAsync(upstream, Route.Upstream.Host, Broker).ConfigureAwait(false);
             _reauthentication?.Schedule(sessionLifetimeMs, startedAt);
             return stream;
@@ -275,7 +283,7 @@ internal sealed class ProxyConnection
             Touch(ref _lastActivity);
             if (wrote)
             {
-                await FlushAsync(upstream).ConfigureAwait(false);
+                await FlushAsync(upstream, toClient: false).ConfigureAwait(false);
             }
 
             if (blocked)
@@ -348,11 +356,21 @@ internal sealed class ProxyConnection
                 expectsResponse = acks != 0;
             }
 
-            if (expectsResponse && !_inFlight.TryAdd(new(header.ApiKey, header.ApiVersion, header.CorrelationId, Stopwatch.GetTimestamp())))
+            if (expectsResponse)
             {
-                // At the limit: leave this request unread until a response makes room.
-                blocked = true;
-                return wrote;
+                if (!_inFlight.TryAdd(new(header.ApiKey, header.ApiVersion, header.CorrelationId, Stopwatch.GetTimestamp()), out bool first))
+                {
+                    // At the limit: leave this request unread until a response makes room.
+                    blocked = true;
+                    return wrote;
+                }
+
+                if (first)
+                {
+                    // The broker owes an answer from now on: UpstreamReadTimeout counts from here, not from its last
+                    // answer, which may be long ago on a connection that was quiet.
+                    Touch(ref _lastUpstreamActivity);
+                }
             }
 
             _context.Metrics.Request(Broker, header.ApiKey, header.ApiVersion, KafkaFrame.SizePrefixLength + (long)size);
@@ -375,7 +393,7 @@ internal sealed class ProxyConnection
             Touch(ref _lastUpstreamActivity);
             if (wrote)
             {
-                await FlushAsync(client).ConfigureAwait(false);
+                await FlushAsync(client, toClient: true).ConfigureAwait(false);
             }
 
             if (undiscovered is not null)
@@ -502,14 +520,16 @@ internal sealed class ProxyConnection
         return true;
     }
 
-    private async ValueTask FlushAsync(PipeWriter writer)
+    private async ValueTask FlushAsync(PipeWriter writer, bool toClient)
     {
-        Interlocked.Exchange(ref _flushStarted, Environment.TickCount64);
+        // Each direction keeps its own stamp: with one shared stamp, the request pump's finished writes cleared the
+        // stamp of a response write still blocked on a client that stopped reading, and WriteTimeout never fired.
+        Interlocked.Exchange(ref toClient ? ref _clientFlushStarted : ref _upstreamFlushStarted, _context.Clock.NowMs);
         await writer.FlushAsync().ConfigureAwait(false);
-        Interlocked.Exchange(ref _flushStarted, 0);
+        Interlocked.Exchange(ref toClient ? ref _clientFlushStarted : ref _upstreamFlushStarted, 0);
     }
 
-    private static void Touch(ref long timestamp) => Interlocked.Exchange(ref timestamp, Environment.TickCount64);
+    private void Touch(ref long timestamp) => Interlocked.Exchange(ref timestamp, _context.Clock.NowMs);
 
     private async Task<string?> DescribeFailureAsync(Task first)
     {

@@ -22,6 +22,7 @@ public sealed class ProxyEngine : IAsyncDisposable
     private readonly KafkaProxyOptions _options;
     private readonly ILogger _logger;
     private readonly ProxyMetrics _metrics;
+    private readonly ProxyClock _clock;
     private readonly OwnedMeterFactory? _ownedMeterFactory;
     private readonly ConnectionContext _context;
     private readonly BrokerAddressBook _addressBook;
@@ -33,7 +34,11 @@ public sealed class ProxyEngine : IAsyncDisposable
     private int _state; // 0 new, 1 started, 2 stopped
 
     /// <summary>Creates an engine from validated options (the DI path).</summary>
-    public ProxyEngine(IOptions<KafkaProxyOptions> options, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null)
+    /// <param name="options">The settings; validated again here.</param>
+    /// <param name="loggerFactory">Logging; none when null.</param>
+    /// <param name="meterFactory">Metrics (meter <c>KafkaProxy.Proxy</c>); a private factory when null.</param>
+    /// <param name="timeProvider">The clock of deadlines, timeouts and re-authentication; the system clock when null.</param>
+    public ProxyEngine(IOptions<KafkaProxyOptions> options, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
@@ -44,6 +49,7 @@ public sealed class ProxyEngine : IAsyncDisposable
         }
 
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<ProxyEngine>();
+        _clock = new ProxyClock(timeProvider ?? TimeProvider.System);
         if (meterFactory is null)
         {
             _ownedMeterFactory = new OwnedMeterFactory();
@@ -53,15 +59,19 @@ public sealed class ProxyEngine : IAsyncDisposable
         _metrics = new ProxyMetrics(meterFactory);
         _addressBook = new BrokerAddressBook(_options.DynamicListeners.Enabled);
         _dynamicListeners = _options.DynamicListeners.Enabled ? new DynamicListeners(_options, _addressBook, RouteTo, Run, _metrics, _logger) : null;
-        var security = _options.UpstreamTls.Enabled || _options.UpstreamSasl.Enabled ? UpstreamSecurity.Create(_options, _logger) : null;
-        var clientTls = _options.ClientTls.Enabled ? new ClientTls(_options.ClientTls) : null;
-        var clientAuth = _options.ClientAuth.Enabled ? ClientAuthenticator.Create(_options, _logger, _metrics) : null;
-        _context = new ConnectionContext(_options, _addressBook, _dynamicListeners, _metrics, _logger, security, RequestGate.Create(_options), clientTls, clientAuth);
+        var security = _options.UpstreamTls.Enabled || _options.UpstreamSasl.Enabled ? UpstreamSecurity.Create(_options, _logger, _clock.Provider) : null;
+        var clientTls = _options.ClientTls.Enabled ? new ClientTls(_options.ClientTls, _clock.Provider) : null;
+        var clientAuth = _options.ClientAuth.Enabled ? ClientAuthenticator.Create(_options, _logger, _metrics, _clock) : null;
+        _context = new ConnectionContext(_options, _addressBook, _dynamicListeners, _metrics, _clock, _logger, security, RequestGate.Create(_options), clientTls, clientAuth);
     }
 
     /// <summary>Creates an engine without DI.</summary>
-    public ProxyEngine(KafkaProxyOptions options, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null)
-        : this(Options.Create(options ?? throw new ArgumentNullException(nameof(options))), loggerFactory, meterFactory)
+    /// <param name="options">The settings; validated here.</param>
+    /// <param name="loggerFactory">Logging; none when null.</param>
+    /// <param name="meterFactory">Metrics (meter <c>KafkaProxy.Proxy</c>); a private factory when null.</param>
+    /// <param name="timeProvider">The clock of deadlines, timeouts and re-authentication; the system clock when null.</param>
+    public ProxyEngine(KafkaProxyOptions options, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null, TimeProvider? timeProvider = null)
+        : this(Options.Create(options ?? throw new ArgumentNullException(nameof(options))), loggerFactory, meterFactory, timeProvider)
     {
     }
 
@@ -70,6 +80,9 @@ public sealed class ProxyEngine : IAsyncDisposable
 
     /// <summary>Client connections open now.</summary>
     public int OpenConnections => _connections.Count;
+
+    /// <summary>The clock of deadlines, timeouts and re-authentication.</summary>
+    internal TimeProvider TimeProvider => _clock.Provider;
 
     /// <summary>
     /// Dials the mapped brokers (at their dial addresses) one after another and returns the first that accepts a TCP
@@ -81,8 +94,8 @@ public sealed class ProxyEngine : IAsyncDisposable
         {
             var dial = RouteTo(broker.Upstream).Dial;
             using var probe = new Socket(SocketType.Stream, ProtocolType.Tcp);
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            deadline.CancelAfter(timeout);
+            using var timeoutSource = new CancellationTokenSource(timeout, _clock.Provider);
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
             try
             {
                 await probe.ConnectAsync(dial.Host, dial.Port, deadline.Token).ConfigureAwait(false);
@@ -119,7 +132,7 @@ public sealed class ProxyEngine : IAsyncDisposable
             Run(listener);
         }
 
-        _deadlineTimer = TimeProvider.System.CreateTimer(_ => CheckDeadlines(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        _deadlineTimer = _clock.Provider.CreateTimer(_ => CheckDeadlines(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
         return Task.CompletedTask;
     }
 
@@ -146,13 +159,11 @@ public sealed class ProxyEngine : IAsyncDisposable
         }
 
         var all = Task.WhenAll(_connections.Values.Select(c => c.Run));
-        using var drain = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        drain.CancelAfter(_options.DrainTimeout);
         try
         {
-            await all.WaitAsync(drain.Token).ConfigureAwait(false);
+            await all.WaitAsync(_options.DrainTimeout, _clock.Provider, cancellationToken).ConfigureAwait(false);
         }
-        catch (OperationCanceledException)
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
         {
             Log.DrainTimedOut(_logger, _connections.Count);
             foreach (var (connection, _) in _connections.Values)
@@ -239,10 +250,10 @@ public sealed class ProxyEngine : IAsyncDisposable
 
     private void CheckDeadlines()
     {
-        long now = Environment.TickCount64;
-        foreach (var (connection, _) in _connections.Values)
+        long now = _clock.NowMs;
+        foreach (var entry in _connections)
         {
-            connection.CheckDeadlines(now);
+            entry.Value.Connection.CheckDeadlines(now);
         }
     }
 }

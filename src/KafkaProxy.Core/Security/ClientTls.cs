@@ -14,10 +14,12 @@ internal sealed class ClientTls
     private readonly ClientTlsOptions _options;
     private readonly SslStreamCertificateContext _certificate;
     private readonly X509Certificate2Collection? _clientCas;
+    private readonly TimeProvider _time;
 
-    public ClientTls(ClientTlsOptions options)
+    public ClientTls(ClientTlsOptions options, TimeProvider time)
     {
         _options = options;
+        _time = time;
         var certificate = CertificateFiles.LoadWithKey(options.CertFile!, options.KeyFile!, options.KeyPassword, "--proxy-listener-cert-file", "--proxy-listener-key-file");
         // The rest of the certificate file (intermediates) goes out with the leaf.
         var chain = CertificateFiles.LoadBundle(options.CertFile!, "--proxy-listener-cert-file");
@@ -52,7 +54,7 @@ internal sealed class ClientTls
         };
         try
         {
-            using var timeout = new CancellationTokenSource(_options.HandshakeTimeout);
+            using var timeout = new CancellationTokenSource(_options.HandshakeTimeout, _time);
             await ssl.AuthenticateAsServerAsync(authentication, timeout.Token).ConfigureAwait(false);
             return ssl;
         }

@@ -19,17 +19,19 @@ internal sealed class UpstreamReauthentication : ISaslTransport
     private readonly UpstreamSaslAuthenticator _sasl;
     private readonly InFlightRequests _inFlight;
     private readonly double _fraction;
+    private readonly ProxyClock _clock;
     private PipeWriter? _upstream;
     private TaskCompletionSource<byte[]>? _pending;
     private long _dueAt;
     private bool _inProgress;
     private int _nextCorrelationId = int.MinValue;
 
-    public UpstreamReauthentication(UpstreamSaslAuthenticator sasl, InFlightRequests inFlight, double fraction)
+    public UpstreamReauthentication(UpstreamSaslAuthenticator sasl, InFlightRequests inFlight, double fraction, ProxyClock clock)
     {
         _sasl = sasl;
         _inFlight = inFlight;
         _fraction = fraction;
+        _clock = clock;
     }
 
     /// <summary>True once the scheduled time has come; cheap enough to ask for every frame.</summary>
@@ -38,13 +40,13 @@ internal sealed class UpstreamReauthentication : ISaslTransport
         get
         {
             long dueAt = Volatile.Read(ref _dueAt);
-            return dueAt != 0 && Environment.TickCount64 >= dueAt;
+            return dueAt != 0 && _clock.NowMs >= dueAt;
         }
     }
 
     /// <summary>
     /// Plans the next re-authentication after the broker granted <paramref name="lifetimeMs"/> (0: never), counted
-    /// from <paramref name="startedAt"/>, when the exchange began (<see cref="Environment.TickCount64"/>): the broker's
+    /// from <paramref name="startedAt"/>, when the exchange began (<see cref="ProxyClock.NowMs"/>): the broker's
     /// clock started somewhere in between, so the proxy is early rather than late.
     /// </summary>
     public void Schedule(long lifetimeMs, long startedAt) =>
@@ -56,7 +58,7 @@ internal sealed class UpstreamReauthentication : ISaslTransport
     {
         _upstream = upstream;
         Volatile.Write(ref _inProgress, true);
-        long startedAt = Environment.TickCount64;
+        long startedAt = _clock.NowMs;
         try
         {
             Schedule(await _sasl.ReauthenticateAsync(this).ConfigureAwait(false), startedAt);
@@ -101,7 +103,7 @@ internal sealed class UpstreamReauthentication : ISaslTransport
         await upstream.FlushAsync().ConfigureAwait(false);
         try
         {
-            return await pending.Task.WaitAsync(_sasl.Timeout).ConfigureAwait(false);
+            return await pending.Task.WaitAsync(_sasl.Timeout, _clock.Provider).ConfigureAwait(false);
         }
         catch (TimeoutException ex)
         {

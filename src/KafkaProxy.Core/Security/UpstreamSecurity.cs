@@ -13,11 +13,13 @@ internal sealed class UpstreamSecurity
     private readonly UpstreamTls? _tls;
     private readonly int _maxFrameSize;
     private readonly ILogger _logger;
+    private readonly TimeProvider _time;
 
-    private UpstreamSecurity(UpstreamTls? tls, UpstreamSaslAuthenticator? sasl, int maxFrameSize, ILogger logger)
+    private UpstreamSecurity(UpstreamTls? tls, UpstreamSaslAuthenticator? sasl, int maxFrameSize, ILogger logger, TimeProvider time)
     {
         _tls = tls;
         _logger = logger;
+        _time = time;
         Sasl = sasl;
         _maxFrameSize = maxFrameSize;
     }
@@ -27,13 +29,13 @@ internal sealed class UpstreamSecurity
 
     /// <summary>Loads what the options name; warns about insecure settings and open credential files.</summary>
     /// <exception cref="InvalidOperationException">A certificate, key or credential file cannot be used; the message says which and why.</exception>
-    public static UpstreamSecurity Create(KafkaProxyOptions options, ILogger logger)
+    public static UpstreamSecurity Create(KafkaProxyOptions options, ILogger logger, TimeProvider time)
     {
         var tlsOptions = options.UpstreamTls;
         UpstreamTls? tls = null;
         if (tlsOptions.Enabled)
         {
-            tls = new UpstreamTls(tlsOptions);
+            tls = new UpstreamTls(tlsOptions, time);
             if (tlsOptions.InsecureSkipVerify)
             {
                 Log.InsecureSkipVerify(logger);
@@ -64,7 +66,7 @@ internal sealed class UpstreamSecurity
             }
         }
 
-        return new UpstreamSecurity(tls, sasl, options.MaxFrameSize, logger);
+        return new UpstreamSecurity(tls, sasl, options.MaxFrameSize, logger, time);
     }
 
     /// <summary>
@@ -89,7 +91,7 @@ internal sealed class UpstreamSecurity
             long lifetime = 0;
             if (Sasl is not null)
             {
-                using var timeout = new CancellationTokenSource(Sasl.Timeout);
+                using var timeout = new CancellationTokenSource(Sasl.Timeout, _time);
                 try
                 {
                     lifetime = await Sasl.AuthenticateAsync(new StreamSaslTransport(stream, _maxFrameSize, timeout.Token)).ConfigureAwait(false);

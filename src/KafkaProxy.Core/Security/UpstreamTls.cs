@@ -17,10 +17,12 @@ internal sealed class UpstreamTls
     private readonly UpstreamTlsOptions _options;
     private readonly X509Certificate2Collection? _trusted;
     private readonly X509Certificate2? _clientCertificate;
+    private readonly TimeProvider _time;
 
-    public UpstreamTls(UpstreamTlsOptions options)
+    public UpstreamTls(UpstreamTlsOptions options, TimeProvider time)
     {
         _options = options;
+        _time = time;
         if (!string.IsNullOrEmpty(options.CaChainCertFile))
         {
             _trusted = CertificateFiles.LoadBundle(options.CaChainCertFile, "--tls-ca-chain-cert-file");
@@ -56,7 +58,7 @@ internal sealed class UpstreamTls
         };
         try
         {
-            using var timeout = new CancellationTokenSource(_options.HandshakeTimeout);
+            using var timeout = new CancellationTokenSource(_options.HandshakeTimeout, _time);
             await ssl.AuthenticateAsClientAsync(authentication, timeout.Token).ConfigureAwait(false);
             return (ssl, certificateRequested && _clientCertificate is null);
         }

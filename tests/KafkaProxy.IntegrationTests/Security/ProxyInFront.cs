@@ -30,7 +30,7 @@ internal sealed class ProxyInFront : IAsyncDisposable
 
     public string Bootstrap => Listener.ToString();
 
-    public static async Task<ProxyInFront> StartAsync(TestBroker broker, string dialAddress, Action<KafkaProxyOptions> configure)
+    public static async Task<ProxyInFront> StartAsync(TestBroker broker, string dialAddress, Action<KafkaProxyOptions> configure, TimeProvider? time = null)
     {
         var options = new KafkaProxyOptions();
         var upstream = new HostPort(broker.Host, broker.Port);
@@ -40,7 +40,7 @@ internal sealed class ProxyInFront : IAsyncDisposable
         var logs = new CapturingLoggerProvider();
         var metrics = new MetricCapture();
         var loggerFactory = new LoggerFactory([logs], new LoggerFilterOptions { MinLevel = LogLevel.Trace });
-        var engine = new ProxyEngine(options, loggerFactory, metrics.Factory);
+        var engine = new ProxyEngine(options, loggerFactory, metrics.Factory, time);
         await engine.StartAsync();
         return new ProxyInFront(upstream, engine, logs, metrics);
     }

@@ -22,7 +22,8 @@ internal sealed class ProxiedCluster : IAsyncDisposable
 
     public string Bootstrap => Engine.Listeners.First(l => !l.IsDynamic).Advertised.ToString();
 
-    public static async Task<ProxiedCluster> StartAsync(int brokers = 3, Action<KafkaProxyOptions>? configure = null)
+    /// <summary>Starts the cluster and the proxy; <paramref name="time"/> is the engine's clock (a test's fake one), the system clock when null.</summary>
+    public static async Task<ProxiedCluster> StartAsync(int brokers = 3, Action<KafkaProxyOptions>? configure = null, TimeProvider? time = null)
     {
         var cluster = await KafkaTestCluster.StartAsync(brokers);
         var options = new KafkaProxyOptions();
@@ -31,7 +32,7 @@ internal sealed class ProxiedCluster : IAsyncDisposable
         configure?.Invoke(options);
         var logs = new CapturingLoggerProvider();
         var loggerFactory = new LoggerFactory([logs]);
-        var engine = new ProxyEngine(options, loggerFactory);
+        var engine = new ProxyEngine(options, loggerFactory, timeProvider: time);
         await engine.StartAsync();
         return new ProxiedCluster(cluster, engine) { Logs = logs };
     }

@@ -1,5 +1,6 @@
 using KafkaProxy.Core.Configuration;
 using KafkaProxy.Core.Diagnostics;
+using KafkaProxy.Core.Proxy;
 using KafkaProxy.Protocol.Primitives;
 using KafkaProxy.Protocol.Rewriting;
 using Microsoft.Extensions.Logging;
@@ -17,6 +18,7 @@ internal sealed class ClientAuthenticator
     private readonly string _path;
     private readonly ILogger _logger;
     private readonly ProxyMetrics _metrics;
+    private readonly ProxyClock _clock;
     private readonly Lock _reloadLock = new();
     private readonly byte[] _decoyKey;
     private volatile ClientCredentialStore _store;
@@ -24,14 +26,15 @@ internal sealed class ClientAuthenticator
     private string? _lastReloadFailure;
     private long _checkedAt;
 
-    private ClientAuthenticator(ClientAuthOptions options, ClientCredentialStore store, (DateTime, long) fileStamp, byte[] decoyKey, ILogger logger, ProxyMetrics metrics)
+    private ClientAuthenticator(ClientAuthOptions options, ClientCredentialStore store, (DateTime, long) fileStamp, byte[] decoyKey, ILogger logger, ProxyMetrics metrics, ProxyClock clock)
     {
+        _clock = clock;
         _decoyKey = decoyKey;
         _options = options;
         _path = options.CredentialsFile!;
         _store = store;
         _fileStamp = fileStamp;
-        _checkedAt = Environment.TickCount64;
+        _checkedAt = clock.NowMs;
         _logger = logger;
         _metrics = metrics;
         Mechanisms = [.. options.Mechanisms];
@@ -41,7 +44,7 @@ internal sealed class ClientAuthenticator
 
     /// <summary>Loads the credentials file and warns about an open file or PLAIN without TLS.</summary>
     /// <exception cref="InvalidOperationException">The file cannot be read or a line is malformed.</exception>
-    public static ClientAuthenticator Create(KafkaProxyOptions options, ILogger logger, ProxyMetrics metrics)
+    public static ClientAuthenticator Create(KafkaProxyOptions options, ILogger logger, ProxyMetrics metrics, ProxyClock clock)
     {
         var auth = options.ClientAuth;
         string path = auth.CredentialsFile ?? throw new InvalidOperationException("--auth-local-enable needs --auth-local-credentials-file.");
@@ -57,7 +60,7 @@ internal sealed class ClientAuthenticator
         }
 
         Log.ClientAuthEnabled(logger, store.UserCount, path, string.Join(", ", auth.Mechanisms));
-        return new ClientAuthenticator(auth, store, stamp, decoyKey, logger, metrics);
+        return new ClientAuthenticator(auth, store, stamp, decoyKey, logger, metrics, clock);
     }
 
     /// <summary>
@@ -66,7 +69,7 @@ internal sealed class ClientAuthenticator
     /// </summary>
     public async Task<bool> AuthenticateAsync(Stream client, Stream upstream, ResponseRewriter rewriter, int maxFrameSize, long connectionId, string broker)
     {
-        using var timeout = new CancellationTokenSource(_options.Timeout);
+        using var timeout = new CancellationTokenSource(_options.Timeout, _clock.Provider);
         var exchange = new ClientAuthExchange(client, upstream, rewriter, Mechanisms, CurrentStore(), maxFrameSize, timeout.Token);
         string? failure;
         try
@@ -109,7 +112,7 @@ internal sealed class ClientAuthenticator
     // The store as the file is now: re-read when its modification time changed; a broken file keeps the previous users.
     private ClientCredentialStore CurrentStore()
     {
-        long now = Environment.TickCount64;
+        long now = _clock.NowMs;
         if (now - Interlocked.Read(ref _checkedAt) < ReloadCheckIntervalMs)
         {
             return _store;
