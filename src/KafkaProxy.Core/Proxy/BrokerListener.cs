@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using KafkaProxy.Core.Configuration;
+using Microsoft.Extensions.Logging;
 
 namespace KafkaProxy.Core.Proxy;
 
@@ -62,8 +63,8 @@ internal sealed class BrokerListener : IDisposable
         return new BrokerListener(socket, route, new ProxyListenerInfo(route.Upstream, bound, shown, isDynamic));
     }
 
-    /// <summary>Accepts until the listener is closed.</summary>
-    public async Task AcceptLoopAsync(Action<BrokerListener, Socket> onAccepted)
+    /// <summary>Accepts until the listener is closed, or fails in a way it cannot go on from (logged as event 1009).</summary>
+    public async Task AcceptLoopAsync(Action<BrokerListener, Socket> onAccepted, ILogger logger)
     {
         while (true)
         {
@@ -74,6 +75,16 @@ internal sealed class BrokerListener : IDisposable
             }
             catch (Exception ex) when (ex is ObjectDisposedException || ex is SocketException { SocketErrorCode: SocketError.OperationAborted or SocketError.Interrupted })
             {
+                return;
+            }
+            catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionAborted)
+            {
+                // The client gave up while it waited in the backlog, as Kestrel tolerates.
+                continue;
+            }
+            catch (SocketException ex)
+            {
+                Log.AcceptFailed(logger, ex, Info.LocalEndPoint.ToString());
                 return;
             }
 

@@ -2,9 +2,8 @@ using KafkaProxy.Core.Configuration;
 using KafkaProxy.Core.Diagnostics;
 using KafkaProxy.Core.Security;
 using KafkaProxy.Core.Security.ClientAuth;
-using Microsoft.Extensions.Logging;
 
 namespace KafkaProxy.Core.Proxy;
 
 /// <summary>What every connection of an engine shares.</summary>
-internal sealed record ConnectionContext(KafkaProxyOptions Options, BrokerAddressBook AddressBook, DynamicListeners? DynamicListeners, ProxyMetrics Metrics, ProxyClock Clock, ILogger Logger, UpstreamSecurity? UpstreamSecurity, RequestGate Gate, ClientTls? ClientTls, ClientAuthenticator? ClientAuthenticator);
+internal sealed record ConnectionContext(KafkaProxyOptions Options, BrokerAddressBook AddressBook, DynamicListeners? DynamicListeners, ProxyMetrics Metrics, ProxyClock Clock, ProxyLoggers Loggers, UpstreamSecurity? UpstreamSecurity, RequestGate Gate, ClientTls? ClientTls, ClientAuthenticator? ClientAuthenticator);

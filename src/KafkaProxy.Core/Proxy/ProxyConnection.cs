@@ -64,7 +64,7 @@ internal sealed class ProxyConnection
     /// <summary>Dials the broker and runs both pumps until either side closes, a frame is bad, or the connection is stopped.</summary>
     public async Task RunAsync()
     {
-        var log = _context.Logger;
+        var log = _context.Loggers.Connections;
         Log.ConnectionOpened(log, Id, _client.RemoteEndPoint?.ToString(), Broker);
         var clientStream = await SecureClientAsync().ConfigureAwait(false);
         if (clientStream is null)
@@ -188,7 +188,7 @@ internal sealed class ProxyConnection
 
         if (reason is not null)
         {
-            Log.ConnectionFailed(_context.Logger, Id, Broker, reason);
+            Log.ConnectionFailed(_context.Loggers.Connections, Id, Broker, reason);
             _context.Metrics.FrameRejected("deadline");
             Abort();
         }
@@ -213,7 +213,7 @@ internal sealed class ProxyConnection
         {
             socket.Dispose();
             string reason = ex is OperationCanceledException ? $"no connection within {options.DialTimeout} (DialTimeout)" : ex.Message;
-            Log.DialFailed(_context.Logger, Id, Broker, dial.ToString(), reason);
+            Log.DialFailed(_context.Loggers.Connections, Id, Broker, dial.ToString(), reason);
             _context.Metrics.UpstreamConnectFailed(Broker);
             return null;
         }
@@ -234,7 +234,7 @@ internal sealed class ProxyConnection
         }
         catch (HandshakeFailedException ex)
         {
-            Log.ClientSecurityFailed(_context.Logger, Id, Broker, ex.Message);
+            Log.ClientSecurityFailed(_context.Loggers.ClientTls, Id, Broker, ex.Message);
             _context.Metrics.ClientSecurityFailed(ex.Stage);
             return null;
         }
@@ -257,7 +257,7 @@ internal sealed class ProxyConnection
         }
         catch (HandshakeFailedException ex)
         {
-            Log.UpstreamSecurityFailed(_context.Logger, Id, ex.Stage, Broker, ex.Message);
+            Log.UpstreamSecurityFailed(_context.Loggers.UpstreamSecurity, Id, ex.Stage, Broker, ex.Message);
             _context.Metrics.UpstreamSecurityFailed(Broker, ex.Stage);
             return null;
         }
@@ -293,7 +293,7 @@ internal sealed class ProxyConnection
             else if (reauthenticate)
             {
                 await _reauthentication!.RunAsync(upstream).ConfigureAwait(false);
-                Log.Reauthenticated(_context.Logger, Id, Broker);
+                Log.Reauthenticated(_context.Loggers.UpstreamSecurity, Id, Broker);
             }
             else if (result.IsCompleted)
             {
@@ -554,7 +554,7 @@ internal sealed class ProxyConnection
         }
         catch (UnmappedBrokerException ex)
         {
-            Log.UnmappedBroker(_context.Logger, ex.Message);
+            Log.UnmappedBroker(_context.Loggers.Connections, ex.Message);
             return ex.Message;
         }
         catch (DynamicListenerException ex)

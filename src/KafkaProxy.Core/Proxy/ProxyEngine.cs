@@ -20,7 +20,7 @@ namespace KafkaProxy.Core.Proxy;
 public sealed class ProxyEngine : IAsyncDisposable
 {
     private readonly KafkaProxyOptions _options;
-    private readonly ILogger _logger;
+    private readonly ProxyLoggers _loggers;
     private readonly ProxyMetrics _metrics;
     private readonly ProxyClock _clock;
     private readonly OwnedMeterFactory? _ownedMeterFactory;
@@ -48,7 +48,7 @@ public sealed class ProxyEngine : IAsyncDisposable
             throw new OptionsValidationException(nameof(KafkaProxyOptions), typeof(KafkaProxyOptions), result.Failures);
         }
 
-        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<ProxyEngine>();
+        _loggers = new ProxyLoggers(loggerFactory ?? NullLoggerFactory.Instance);
         _clock = new ProxyClock(timeProvider ?? TimeProvider.System);
         if (meterFactory is null)
         {
@@ -58,11 +58,11 @@ public sealed class ProxyEngine : IAsyncDisposable
 
         _metrics = new ProxyMetrics(meterFactory);
         _addressBook = new BrokerAddressBook(_options.DynamicListeners.Enabled);
-        _dynamicListeners = _options.DynamicListeners.Enabled ? new DynamicListeners(_options, _addressBook, RouteTo, Run, _metrics, _logger) : null;
-        var security = _options.UpstreamTls.Enabled || _options.UpstreamSasl.Enabled ? UpstreamSecurity.Create(_options, _logger, _clock.Provider) : null;
+        _dynamicListeners = _options.DynamicListeners.Enabled ? new DynamicListeners(_options, _addressBook, RouteTo, Run, _metrics, _loggers.Listeners) : null;
+        var security = _options.UpstreamTls.Enabled || _options.UpstreamSasl.Enabled ? UpstreamSecurity.Create(_options, _loggers.UpstreamSecurity, _clock.Provider) : null;
         var clientTls = _options.ClientTls.Enabled ? new ClientTls(_options.ClientTls, _clock.Provider) : null;
-        var clientAuth = _options.ClientAuth.Enabled ? ClientAuthenticator.Create(_options, _logger, _metrics, _clock) : null;
-        _context = new ConnectionContext(_options, _addressBook, _dynamicListeners, _metrics, _clock, _logger, security, RequestGate.Create(_options), clientTls, clientAuth);
+        var clientAuth = _options.ClientAuth.Enabled ? ClientAuthenticator.Create(_options, _loggers.ClientAuth, _metrics, _clock) : null;
+        _context = new ConnectionContext(_options, _addressBook, _dynamicListeners, _metrics, _clock, _loggers, security, RequestGate.Create(_options), clientTls, clientAuth);
     }
 
     /// <summary>Creates an engine without DI.</summary>
@@ -152,7 +152,7 @@ public sealed class ProxyEngine : IAsyncDisposable
             listener.Dispose();
         }
 
-        Log.Draining(_logger, _connections.Count, _options.DrainTimeout);
+        Log.Draining(_loggers.Engine, _connections.Count, _options.DrainTimeout);
         foreach (var (connection, _) in _connections.Values)
         {
             connection.BeginDrain();
@@ -165,7 +165,7 @@ public sealed class ProxyEngine : IAsyncDisposable
         }
         catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
         {
-            Log.DrainTimedOut(_logger, _connections.Count);
+            Log.DrainTimedOut(_loggers.Engine, _connections.Count);
             foreach (var (connection, _) in _connections.Values)
             {
                 connection.Abort();
@@ -187,7 +187,7 @@ public sealed class ProxyEngine : IAsyncDisposable
 
     private void Run(BrokerListener listener)
     {
-        _listeners.Add((listener, listener.AcceptLoopAsync(OnAccepted)));
+        _listeners.Add((listener, listener.AcceptLoopAsync(OnAccepted, _loggers.Listeners)));
         if (Volatile.Read(ref _state) == 2)
         {
             // Started by a response answered while stopping, after the listeners were closed.
@@ -197,7 +197,7 @@ public sealed class ProxyEngine : IAsyncDisposable
         var info = listener.Info;
         if (!info.IsDynamic)
         {
-            Log.ListenerStarted(_logger, info.LocalEndPoint.ToString(), info.Upstream.ToString(), info.Advertised.ToString());
+            Log.ListenerStarted(_loggers.Listeners, info.LocalEndPoint.ToString(), info.Upstream.ToString(), info.Advertised.ToString());
         }
     }
 
@@ -206,7 +206,7 @@ public sealed class ProxyEngine : IAsyncDisposable
     {
         if (_connections.Count >= _options.MaxConnections || Volatile.Read(ref _state) != 1)
         {
-            Log.ConnectionRefused(_logger, listener.Info.LocalEndPoint.ToString(), _connections.Count, _options.MaxConnections);
+            Log.ConnectionRefused(_loggers.Listeners, listener.Info.LocalEndPoint.ToString(), _connections.Count, _options.MaxConnections);
             _metrics.ConnectionRefused();
             client.Dispose();
             return;
@@ -232,7 +232,7 @@ public sealed class ProxyEngine : IAsyncDisposable
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            Log.ConnectionCrashed(_logger, ex, connection.Id, connection.Route.MetricName);
+            Log.ConnectionCrashed(_loggers.Connections, ex, connection.Id, connection.Route.MetricName);
         }
         finally
         {
