@@ -113,7 +113,7 @@ internal sealed class ProxyConnection
             {
                 // The broker closed during re-authentication: the request pump holds the reason (its refusal).
                 reauthentication.Abort();
-                await Task.WhenAny(requests, Task.Delay(reauthentication.Timeout, _context.Clock.Provider)).ConfigureAwait(false);
+                await Task.WhenAny(requests, Task.Delay(_context.Settings.Current.UpstreamSaslTimeout, _context.Clock.Provider)).ConfigureAwait(false);
                 first = requests.IsCompleted ? requests : first;
             }
 
@@ -158,10 +158,9 @@ internal sealed class ProxyConnection
         _drained.TrySetResult();
     }
 
-    /// <summary>Closes the connection if it broke a deadline; called about once a second.</summary>
-    public void CheckDeadlines(long now)
+    /// <summary>Closes the connection if it broke a deadline of <paramref name="options"/>; called about once a second.</summary>
+    public void CheckDeadlines(long now, ReloadableSettings options)
     {
-        var options = _context.Options;
         string? reason = null;
         string? stalledPeer = Overdue(Interlocked.Read(ref _clientFlushStarted), now, options.WriteTimeout) ? "client"
             : Overdue(Interlocked.Read(ref _upstreamFlushStarted), now, options.WriteTimeout) ? "broker"
@@ -199,20 +198,20 @@ internal sealed class ProxyConnection
 
     private async Task<Socket?> DialAsync()
     {
-        var options = _context.Options;
+        var dialTimeout = _context.Settings.Current.DialTimeout;
         var dial = Route.Dial;
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
         try
         {
-            SocketSetup.Apply(socket, options.UpstreamSockets);
-            using var timeout = new CancellationTokenSource(options.DialTimeout, _context.Clock.Provider);
+            SocketSetup.Apply(socket, _context.Options.UpstreamSockets);
+            using var timeout = new CancellationTokenSource(dialTimeout, _context.Clock.Provider);
             await socket.ConnectAsync(dial.Host, dial.Port, timeout.Token).ConfigureAwait(false);
             return socket;
         }
         catch (Exception ex) when (ex is SocketException or OperationCanceledException)
         {
             socket.Dispose();
-            string reason = ex is OperationCanceledException ? $"no connection within {options.DialTimeout} (DialTimeout)" : ex.Message;
+            string reason = ex is OperationCanceledException ? $"no connection within {dialTimeout} (DialTimeout)" : ex.Message;
             Log.DialFailed(_context.Loggers.Connections, Id, Broker, dial.ToString(), reason);
             _context.Metrics.UpstreamConnectFailed(Broker);
             return null;
@@ -230,7 +229,7 @@ internal sealed class ProxyConnection
 
         try
         {
-            return await tls.AuthenticateAsync(stream).ConfigureAwait(false);
+            return await tls.AuthenticateAsync(stream, _context.Settings.Current.ClientTlsHandshakeTimeout).ConfigureAwait(false);
         }
         catch (HandshakeFailedException ex)
         {
@@ -251,7 +250,7 @@ internal sealed class ProxyConnection
         try
         {
             long startedAt = _context.Clock.NowMs;
-            var (stream, sessionLifetimeMs) = await security.OpenAsync(upstream, Route.Upstream.Host, Broker).ConfigureAwait(false);
+            var (stream, sessionLifetimeMs) = await security.OpenAsync(upstream, Route.Upstream.Host, Broker, _context.Settings.Current).ConfigureAwait(false);
             _reauthentication?.Schedule(sessionLifetimeMs, startedAt);
             return stream;
         }
@@ -292,7 +291,7 @@ internal sealed class ProxyConnection
             }
             else if (reauthenticate)
             {
-                await _reauthentication!.RunAsync(upstream).ConfigureAwait(false);
+                await _reauthentication!.RunAsync(upstream, _context.Settings.Current.UpstreamSaslTimeout).ConfigureAwait(false);
                 Log.Reauthenticated(_context.Loggers.UpstreamSecurity, Id, Broker);
             }
             else if (result.IsCompleted)
@@ -307,6 +306,7 @@ internal sealed class ProxyConnection
     private bool ForwardRequests(ref ReadOnlySequence<byte> buffer, ref long remaining, PipeWriter upstream, out bool blocked)
     {
         var options = _context.Options;
+        var gate = _context.Settings.Current.Gate; // once per buffer: a reconfiguration applies from the next one
         bool wrote = false;
         blocked = false;
         while (true)
@@ -338,7 +338,7 @@ internal sealed class ProxyConnection
                 return wrote;
             }
 
-            if (_context.Gate.Check(header.ApiKey) is { } refusal)
+            if (gate.Check(header.ApiKey) is { } refusal)
             {
                 _context.Metrics.RequestRefused(header.ApiKey, refusal.Reason);
                 throw new ProxyLimitException(refusal.Message);

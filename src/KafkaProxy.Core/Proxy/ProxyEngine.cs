@@ -24,12 +24,15 @@ public sealed class ProxyEngine : IAsyncDisposable
     private readonly ProxyMetrics _metrics;
     private readonly ProxyClock _clock;
     private readonly OwnedMeterFactory? _ownedMeterFactory;
+    private readonly LiveSettings _settings;
+    private readonly Lock _reconfigureLock = new();
     private readonly ConnectionContext _context;
     private readonly BrokerAddressBook _addressBook;
     private readonly DynamicListeners? _dynamicListeners;
     private readonly ConcurrentDictionary<long, (ProxyConnection Connection, Task Run)> _connections = new();
     private readonly ConcurrentBag<(BrokerListener Listener, Task Accepting)> _listeners = [];
     private ITimer? _deadlineTimer;
+    private KafkaProxyOptions _applied; // the options the reloadable settings last came from
     private long _nextConnectionId;
     private int _state; // 0 new, 1 started, 2 stopped
 
@@ -57,12 +60,14 @@ public sealed class ProxyEngine : IAsyncDisposable
         }
 
         _metrics = new ProxyMetrics(meterFactory);
+        _settings = new LiveSettings(ReloadableSettings.From(_options, _options));
+        _applied = _options;
         _addressBook = new BrokerAddressBook(_options.DynamicListeners.Enabled);
         _dynamicListeners = _options.DynamicListeners.Enabled ? new DynamicListeners(_options, _addressBook, RouteTo, Run, _metrics, _loggers.Listeners) : null;
         var security = _options.UpstreamTls.Enabled || _options.UpstreamSasl.Enabled ? UpstreamSecurity.Create(_options, _loggers.UpstreamSecurity, _clock.Provider) : null;
         var clientTls = _options.ClientTls.Enabled ? new ClientTls(_options.ClientTls, _clock.Provider) : null;
-        var clientAuth = _options.ClientAuth.Enabled ? ClientAuthenticator.Create(_options, _loggers.ClientAuth, _metrics, _clock) : null;
-        _context = new ConnectionContext(_options, _addressBook, _dynamicListeners, _metrics, _clock, _loggers, security, RequestGate.Create(_options), clientTls, clientAuth);
+        var clientAuth = _options.ClientAuth.Enabled ? ClientAuthenticator.Create(_options, _settings, _loggers.ClientAuth, _metrics, _clock) : null;
+        _context = new ConnectionContext(_options, _addressBook, _dynamicListeners, _metrics, _clock, _loggers, security, _settings, clientTls, clientAuth);
     }
 
     /// <summary>Creates an engine without DI.</summary>
@@ -152,7 +157,8 @@ public sealed class ProxyEngine : IAsyncDisposable
             listener.Dispose();
         }
 
-        Log.Draining(_loggers.Engine, _connections.Count, _options.DrainTimeout);
+        var drainTimeout = _settings.Current.DrainTimeout;
+        Log.Draining(_loggers.Engine, _connections.Count, drainTimeout);
         foreach (var (connection, _) in _connections.Values)
         {
             connection.BeginDrain();
@@ -161,7 +167,7 @@ public sealed class ProxyEngine : IAsyncDisposable
         var all = Task.WhenAll(_connections.Values.Select(c => c.Run));
         try
         {
-            await all.WaitAsync(_options.DrainTimeout, _clock.Provider, cancellationToken).ConfigureAwait(false);
+            await all.WaitAsync(drainTimeout, _clock.Provider, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
         {
@@ -176,6 +182,35 @@ public sealed class ProxyEngine : IAsyncDisposable
 
         await Task.WhenAll(_listeners.Select(l => l.Accepting)).ConfigureAwait(false);
         _deadlineTimer?.Dispose();
+    }
+
+    /// <summary>
+    /// Applies what can change on a running engine to new and existing connections: forbidden api keys, timeouts and
+    /// deadlines, the client credentials file (<see cref="SettingsComparison.Reloadable"/>). Returns the names of the
+    /// settings that differ from the running ones but are read only at start, and logs them as needing a restart; those
+    /// keep their running values. <paramref name="next"/> is already validated.
+    /// </summary>
+    internal IReadOnlyList<string> Reconfigure(KafkaProxyOptions next)
+    {
+        ArgumentNullException.ThrowIfNull(next);
+        lock (_reconfigureLock)
+        {
+            var applied = SettingsComparison.Changed(SettingsComparison.Reloadable, _applied, next);
+            _settings.Replace(ReloadableSettings.From(_options, next));
+            _applied = next;
+            var restart = SettingsComparison.Changed(SettingsComparison.NeedRestart, _options, next);
+            if (applied.Count > 0)
+            {
+                Log.SettingsApplied(_loggers.Engine, string.Join(", ", applied));
+            }
+
+            if (restart.Count > 0)
+            {
+                Log.SettingsNeedRestart(_loggers.Engine, string.Join(", ", restart));
+            }
+
+            return restart;
+        }
     }
 
     /// <inheritdoc/>
@@ -251,9 +286,10 @@ public sealed class ProxyEngine : IAsyncDisposable
     private void CheckDeadlines()
     {
         long now = _clock.NowMs;
+        var settings = _settings.Current;
         foreach (var entry in _connections)
         {
-            entry.Value.Connection.CheckDeadlines(now);
+            entry.Value.Connection.CheckDeadlines(now, settings);
         }
     }
 }

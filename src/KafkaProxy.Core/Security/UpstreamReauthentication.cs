@@ -21,6 +21,7 @@ internal sealed class UpstreamReauthentication : ISaslTransport
     private readonly double _fraction;
     private readonly ProxyClock _clock;
     private PipeWriter? _upstream;
+    private TimeSpan _timeout;
     private TaskCompletionSource<byte[]>? _pending;
     private long _dueAt;
     private bool _inProgress;
@@ -52,11 +53,15 @@ internal sealed class UpstreamReauthentication : ISaslTransport
     public void Schedule(long lifetimeMs, long startedAt) =>
         Volatile.Write(ref _dueAt, lifetimeMs > 0 ? startedAt + Math.Max(1, (long)(lifetimeMs * _fraction)) : 0);
 
-    /// <summary>Runs one exchange through <paramref name="upstream"/>; called by the request pump, its only writer.</summary>
+    /// <summary>
+    /// Runs one exchange through <paramref name="upstream"/>, each answer awaited up to <paramref name="timeout"/>;
+    /// called by the request pump, its only writer.
+    /// </summary>
     /// <exception cref="HandshakeFailedException">The broker refused, or did not answer in time.</exception>
-    public async Task RunAsync(PipeWriter upstream)
+    public async Task RunAsync(PipeWriter upstream, TimeSpan timeout)
     {
         _upstream = upstream;
+        _timeout = timeout;
         Volatile.Write(ref _inProgress, true);
         long startedAt = _clock.NowMs;
         try
@@ -71,9 +76,6 @@ internal sealed class UpstreamReauthentication : ISaslTransport
 
     /// <summary>True while an exchange runs: a broker that closes the connection now has probably refused it.</summary>
     public bool InProgress => Volatile.Read(ref _inProgress);
-
-    /// <summary>How long one exchange may take.</summary>
-    public TimeSpan Timeout => _sasl.Timeout;
 
     /// <summary>The response to the proxy's own request at the head of the ring (the payload after the size prefix).</summary>
     public void OnResponse(in ReadOnlySequence<byte> payload) =>
@@ -103,11 +105,11 @@ internal sealed class UpstreamReauthentication : ISaslTransport
         await upstream.FlushAsync().ConfigureAwait(false);
         try
         {
-            return await pending.Task.WaitAsync(_sasl.Timeout, _clock.Provider).ConfigureAwait(false);
+            return await pending.Task.WaitAsync(_timeout, _clock.Provider).ConfigureAwait(false);
         }
         catch (TimeoutException ex)
         {
-            throw new HandshakeFailedException("reauth", $"no answer to the re-authentication {apiKey} within {_sasl.Timeout}", ex);
+            throw new HandshakeFailedException("reauth", $"no answer to the re-authentication {apiKey} within {_timeout}", ex);
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using KafkaProxy.Core.Configuration;
+using KafkaProxy.Core.Proxy;
 using Microsoft.Extensions.Logging;
 
 namespace KafkaProxy.Core.Security;
@@ -74,14 +75,14 @@ internal sealed class UpstreamSecurity
     /// lifetime in milliseconds (0 when there is none).
     /// </summary>
     /// <exception cref="HandshakeFailedException">TLS or SASL failed; the stream is already closed.</exception>
-    public async Task<(Stream Stream, long SessionLifetimeMs)> OpenAsync(Socket socket, string brokerHost, string broker)
+    public async Task<(Stream Stream, long SessionLifetimeMs)> OpenAsync(Socket socket, string brokerHost, string broker, ReloadableSettings settings)
     {
         Stream stream = new NetworkStream(socket, ownsSocket: false);
         try
         {
             if (_tls is not null)
             {
-                (stream, bool missingCertificate) = await _tls.AuthenticateAsync(stream, brokerHost).ConfigureAwait(false);
+                (stream, bool missingCertificate) = await _tls.AuthenticateAsync(stream, brokerHost, settings.UpstreamTlsHandshakeTimeout).ConfigureAwait(false);
                 if (missingCertificate)
                 {
                     Log.ClientCertificateRequested(_logger, broker);
@@ -91,14 +92,14 @@ internal sealed class UpstreamSecurity
             long lifetime = 0;
             if (Sasl is not null)
             {
-                using var timeout = new CancellationTokenSource(Sasl.Timeout, _time);
+                using var timeout = new CancellationTokenSource(settings.UpstreamSaslTimeout, _time);
                 try
                 {
                     lifetime = await Sasl.AuthenticateAsync(new StreamSaslTransport(stream, _maxFrameSize, timeout.Token)).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException ex)
                 {
-                    throw new HandshakeFailedException("sasl", $"no SASL answer from the broker within {Sasl.Timeout}", ex);
+                    throw new HandshakeFailedException("sasl", $"no SASL answer from the broker within {settings.UpstreamSaslTimeout}", ex);
                 }
                 catch (IOException ex)
                 {

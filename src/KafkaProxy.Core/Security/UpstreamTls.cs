@@ -40,7 +40,7 @@ internal sealed class UpstreamTls
     /// with TLS 1.3 a broker that requires one closes the connection only after the handshake, so the caller warns.
     /// </summary>
     /// <exception cref="HandshakeFailedException">The handshake failed; the message says why and names no secret.</exception>
-    public async Task<(SslStream Stream, bool MissingClientCertificate)> AuthenticateAsync(Stream inner, string brokerHost)
+    public async Task<(SslStream Stream, bool MissingClientCertificate)> AuthenticateAsync(Stream inner, string brokerHost, TimeSpan handshakeTimeout)
     {
         string? refusal = null;
         bool certificateRequested = false;
@@ -58,7 +58,7 @@ internal sealed class UpstreamTls
         };
         try
         {
-            using var timeout = new CancellationTokenSource(_options.HandshakeTimeout, _time);
+            using var timeout = new CancellationTokenSource(handshakeTimeout, _time);
             await ssl.AuthenticateAsClientAsync(authentication, timeout.Token).ConfigureAwait(false);
             return (ssl, certificateRequested && _clientCertificate is null);
         }
@@ -66,7 +66,7 @@ internal sealed class UpstreamTls
         {
             await ssl.DisposeAsync().ConfigureAwait(false);
             string reason = refusal
-                ?? (ex is OperationCanceledException ? $"no TLS handshake within {_options.HandshakeTimeout}" : Describe(ex));
+                ?? (ex is OperationCanceledException ? $"no TLS handshake within {handshakeTimeout}" : Describe(ex));
             throw new HandshakeFailedException("tls", $"TLS handshake failed: {reason}", ex);
         }
     }
