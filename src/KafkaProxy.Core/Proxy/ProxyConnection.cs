@@ -24,6 +24,7 @@ internal sealed class ProxyConnection
     private static readonly StreamPipeWriterOptions WriterOptions = new(minimumBufferSize: PipeBufferSize, leaveOpen: true);
 
     private readonly ConnectionContext _context;
+    private readonly ProxyClock _clock;
     private readonly Socket _client;
     private readonly InFlightRequests _inFlight;
     private readonly ResponseRewriter _rewriter;
@@ -44,7 +45,8 @@ internal sealed class ProxyConnection
         Route = route;
         _client = client;
         _context = context;
-        _lastActivity = _lastUpstreamActivity = context.Clock.NowMs;
+        _clock = context.Clock;
+        _lastActivity = _lastUpstreamActivity = _clock.NowMs;
         var sasl = context.UpstreamSecurity?.Sasl;
         _inFlight = new InFlightRequests(context.Options.MaxInFlightRequests, reserved: sasl is null ? 0 : 1);
         if (sasl is not null)
@@ -113,7 +115,7 @@ internal sealed class ProxyConnection
             {
                 // The broker closed during re-authentication: the request pump holds the reason (its refusal).
                 reauthentication.Abort();
-                await Task.WhenAny(requests, Task.Delay(_context.Settings.Current.UpstreamSaslTimeout, _context.Clock.Provider)).ConfigureAwait(false);
+                await Task.WhenAny(requests, Task.Delay(_context.Settings.Current.UpstreamSaslTimeout, _clock.Provider)).ConfigureAwait(false);
                 first = requests.IsCompleted ? requests : first;
             }
 
@@ -193,7 +195,7 @@ internal sealed class ProxyConnection
         }
     }
 
-    // True when a limit is set and the time since <paramref name="since"/> (0: nothing running) is beyond it.
+    // True when the limit is set and more time than it has passed since the stamp (0: nothing running).
     private static bool Overdue(long since, long now, TimeSpan limit) => limit > TimeSpan.Zero && since != 0 && now - since > limit.TotalMilliseconds;
 
     private async Task<Socket?> DialAsync()
@@ -204,7 +206,7 @@ internal sealed class ProxyConnection
         try
         {
             SocketSetup.Apply(socket, _context.Options.UpstreamSockets);
-            using var timeout = new CancellationTokenSource(dialTimeout, _context.Clock.Provider);
+            using var timeout = new CancellationTokenSource(dialTimeout, _clock.Provider);
             await socket.ConnectAsync(dial.Host, dial.Port, timeout.Token).ConfigureAwait(false);
             return socket;
         }
@@ -249,7 +251,7 @@ internal sealed class ProxyConnection
 
         try
         {
-            long startedAt = _context.Clock.NowMs;
+            long startedAt = _clock.NowMs;
             var (stream, sessionLifetimeMs) = await security.OpenAsync(upstream, Route.Upstream.Host, Broker, _context.Settings.Current).ConfigureAwait(false);
             _reauthentication?.Schedule(sessionLifetimeMs, startedAt);
             return stream;
@@ -524,12 +526,12 @@ internal sealed class ProxyConnection
     {
         // Each direction keeps its own stamp: with one shared stamp, the request pump's finished writes cleared the
         // stamp of a response write still blocked on a client that stopped reading, and WriteTimeout never fired.
-        Interlocked.Exchange(ref toClient ? ref _clientFlushStarted : ref _upstreamFlushStarted, _context.Clock.NowMs);
+        Interlocked.Exchange(ref toClient ? ref _clientFlushStarted : ref _upstreamFlushStarted, _clock.NowMs);
         await writer.FlushAsync().ConfigureAwait(false);
         Interlocked.Exchange(ref toClient ? ref _clientFlushStarted : ref _upstreamFlushStarted, 0);
     }
 
-    private void Touch(ref long timestamp) => Interlocked.Exchange(ref timestamp, _context.Clock.NowMs);
+    private void Touch(ref long timestamp) => Interlocked.Exchange(ref timestamp, _clock.NowMs);
 
     private async Task<string?> DescribeFailureAsync(Task first)
     {

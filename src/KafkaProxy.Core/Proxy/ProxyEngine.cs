@@ -32,7 +32,8 @@ public sealed class ProxyEngine : IAsyncDisposable
     private readonly ConcurrentDictionary<long, (ProxyConnection Connection, Task Run)> _connections = new();
     private readonly ConcurrentBag<(BrokerListener Listener, Task Accepting)> _listeners = [];
     private ITimer? _deadlineTimer;
-    private KafkaProxyOptions _applied; // the options the reloadable settings last came from
+    private readonly string?[] _startedWith; // the settings that need a restart, as the engine started
+    private string?[] _applied; // the reloadable settings as last applied
     private long _nextConnectionId;
     private int _state; // 0 new, 1 started, 2 stopped
 
@@ -61,7 +62,8 @@ public sealed class ProxyEngine : IAsyncDisposable
 
         _metrics = new ProxyMetrics(meterFactory);
         _settings = new LiveSettings(ReloadableSettings.From(_options, _options));
-        _applied = _options;
+        _startedWith = SettingsComparison.Values(SettingsComparison.NeedRestart, _options);
+        _applied = SettingsComparison.Values(SettingsComparison.Reloadable, _options);
         _addressBook = new BrokerAddressBook(_options.DynamicListeners.Enabled);
         _dynamicListeners = _options.DynamicListeners.Enabled ? new DynamicListeners(_options, _addressBook, RouteTo, Run, _metrics, _loggers.Listeners) : null;
         var security = _options.UpstreamTls.Enabled || _options.UpstreamSasl.Enabled ? UpstreamSecurity.Create(_options, _loggers.UpstreamSecurity, _clock.Provider) : null;
@@ -197,8 +199,8 @@ public sealed class ProxyEngine : IAsyncDisposable
         {
             var applied = SettingsComparison.Changed(SettingsComparison.Reloadable, _applied, next);
             _settings.Replace(ReloadableSettings.From(_options, next));
-            _applied = next;
-            var restart = SettingsComparison.Changed(SettingsComparison.NeedRestart, _options, next);
+            _applied = SettingsComparison.Values(SettingsComparison.Reloadable, next);
+            var restart = SettingsComparison.Changed(SettingsComparison.NeedRestart, _startedWith, next);
             if (applied.Count > 0)
             {
                 Log.SettingsApplied(_loggers.Engine, string.Join(", ", applied));

@@ -70,9 +70,15 @@ internal static class SettingsComparison
         new("MaxConnections", o => Text(o.MaxConnections)),
     ];
 
-    /// <summary>The names of the <paramref name="settings"/> whose values differ; values (passwords among them) are only compared.</summary>
-    public static List<string> Changed(IEnumerable<Setting> settings, KafkaProxyOptions before, KafkaProxyOptions after) =>
-        [.. settings.Where(s => !string.Equals(s.Value(before), s.Value(after), StringComparison.Ordinal)).Select(s => s.Name)];
+    /// <summary>The values of <paramref name="settings"/> in <paramref name="options"/> as text, taken now: later changes to the object do not show.</summary>
+    public static string?[] Values(Setting[] settings, KafkaProxyOptions options) => [.. settings.Select(s => s.Value(options))];
+
+    /// <summary>
+    /// The names of the <paramref name="settings"/> whose values in <paramref name="after"/> differ from
+    /// <paramref name="before"/> (from <see cref="Values"/>); values, passwords among them, are only compared.
+    /// </summary>
+    public static List<string> Changed(Setting[] settings, string?[] before, KafkaProxyOptions after) =>
+        [.. settings.Where((s, i) => !string.Equals(before[i], s.Value(after), StringComparison.Ordinal)).Select(s => s.Name)];
 
     private static string? Text<T>(T value) => Convert.ToString(value, CultureInfo.InvariantCulture);
 

@@ -69,6 +69,18 @@ public sealed class ReconfigureTests
         Assert.Empty(engine.Reconfigure(Options()));
     }
 
+    [Fact]
+    public async Task Reconfigure_TheRunningOptionsObjectChangedInPlace_IsStillComparedWithTheValuesAtStart()
+    {
+        var options = Options();
+        await using var engine = new ProxyEngine(options);
+
+        options.MaxInFlightRequests = 7;
+        options.IdleTimeout = TimeSpan.FromSeconds(42);
+
+        Assert.Equal(["MaxInFlightRequests"], engine.Reconfigure(options));
+    }
+
     // Every settable leaf of the options, named as configuration spells it: nested option objects add their own names.
     private static IEnumerable<string> OptionNames(Type type, string prefix)
     {
