@@ -24,10 +24,12 @@ public static class KafkaProxyServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ValidatedOptions.Add<KafkaProxyOptions, KafkaProxyOptionsValidator>(services, configure);
+        services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new ProxyEngine(
             sp.GetRequiredService<IOptions<KafkaProxyOptions>>(),
             sp.GetService<ILoggerFactory>(),
-            sp.GetService<IMeterFactory>()));
+            sp.GetService<IMeterFactory>(),
+            sp.GetService<TimeProvider>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ProxyEngineHostedService>());
         return new KafkaProxyBuilder(services);
     }

@@ -61,7 +61,7 @@ internal sealed class BatchingFlusher : IAsyncDisposable
         _topicStore = topicStore ?? DefaultTopicStore(_options);
         _ownsTopicStore = topicStore is null;
         _time = timeProvider ?? TimeProvider.System;
-        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<BatchingFlusher>();
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger(ProxyLoggers.FlushingCategory);
         if (meterFactory is null)
         {
             _ownedMeterFactory = new OwnedMeterFactory();

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using KafkaProxy.Core.Configuration;
+using Microsoft.Extensions.Logging;
 
 namespace KafkaProxy.Core.Proxy;
 
@@ -20,12 +21,27 @@ internal sealed class BrokerListener : IDisposable
 
     public ProxyListenerInfo Info { get; }
 
-    /// <summary>Binds <paramref name="listen"/> (port 0 = any free port). Clients are told <paramref name="advertised"/>, or the listen
-    /// host; an advertised port of 0 means the bound port.</summary>
+    /// <summary>Binds <paramref name="listen"/> (port 0 = any free port), resolving its host if it is a name. Clients are told
+    /// <paramref name="advertised"/>, or the listen host; an advertised port of 0 means the bound port.</summary>
+    /// <exception cref="InvalidOperationException">The address cannot be bound; the message names it and the broker.</exception>
     public static BrokerListener Bind(HostPort listen, BrokerRoute route, HostPort? advertised, bool isDynamic, SocketOptions sockets)
     {
-        var address = ResolveBindAddress(listen.Host);
-        var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        var endPoint = new IPEndPoint(ResolveBindAddress(listen.Host), listen.Port);
+        try
+        {
+            return Bind(endPoint, route, advertised ?? new HostPort(listen.Host, 0), isDynamic, sockets);
+        }
+        catch (SocketException ex)
+        {
+            throw new InvalidOperationException($"Cannot listen on {listen} for broker {route.Upstream}: {ex.Message}. Choose another local port.", ex);
+        }
+    }
+
+    /// <summary>Binds <paramref name="endPoint"/> (port 0 = any free port): no name to resolve. An advertised port of 0 means the bound port.</summary>
+    /// <exception cref="SocketException">The address cannot be bound (in use, not local, no permission).</exception>
+    public static BrokerListener Bind(IPEndPoint endPoint, BrokerRoute route, HostPort advertised, bool isDynamic, SocketOptions sockets)
+    {
+        var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
             if (sockets.ReceiveBufferSize > 0)
@@ -33,27 +49,22 @@ internal sealed class BrokerListener : IDisposable
                 socket.ReceiveBufferSize = sockets.ReceiveBufferSize; // inherited by accepted sockets
             }
 
-            socket.Bind(new IPEndPoint(address, listen.Port));
+            socket.Bind(endPoint);
             socket.Listen(512);
         }
-        catch (SocketException ex)
+        catch
         {
             socket.Dispose();
-            throw new InvalidOperationException($"Cannot listen on {listen} for broker {route.Upstream}: {ex.Message}. Choose another local port.", ex);
+            throw;
         }
 
         var bound = (IPEndPoint)socket.LocalEndPoint!;
-        var shown = advertised ?? new HostPort(listen.Host, 0);
-        if (shown.Port == 0)
-        {
-            shown = shown with { Port = bound.Port };
-        }
-
+        var shown = advertised.Port == 0 ? advertised with { Port = bound.Port } : advertised;
         return new BrokerListener(socket, route, new ProxyListenerInfo(route.Upstream, bound, shown, isDynamic));
     }
 
-    /// <summary>Accepts until the listener is closed.</summary>
-    public async Task AcceptLoopAsync(Action<BrokerListener, Socket> onAccepted)
+    /// <summary>Accepts until the listener is closed, or fails in a way it cannot go on from (logged as event 1009).</summary>
+    public async Task AcceptLoopAsync(Action<BrokerListener, Socket> onAccepted, ILogger logger)
     {
         while (true)
         {
@@ -66,6 +77,16 @@ internal sealed class BrokerListener : IDisposable
             {
                 return;
             }
+            catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionAborted)
+            {
+                // The client gave up while it waited in the backlog, as Kestrel tolerates.
+                continue;
+            }
+            catch (SocketException ex)
+            {
+                Log.AcceptFailed(logger, ex, Info.LocalEndPoint.ToString());
+                return;
+            }
 
             onAccepted(this, client);
         }
@@ -73,7 +94,10 @@ internal sealed class BrokerListener : IDisposable
 
     public void Dispose() => _socket.Dispose();
 
-    private static IPAddress ResolveBindAddress(string host)
+    /// <summary>The address to bind for <paramref name="host"/>: an IP literal as is, localhost as loopback, a name through DNS.</summary>
+    /// <exception cref="InvalidOperationException">The name resolves to no address.</exception>
+    /// <exception cref="SocketException">The name cannot be resolved.</exception>
+    public static IPAddress ResolveBindAddress(string host)
     {
         if (IPAddress.TryParse(host, out var address))
         {

@@ -30,10 +30,14 @@ internal sealed class InFlightRequests(int capacity, int reserved = 0)
     }
 
     /// <summary>Adds a request; false when the connection already has the maximum in flight.</summary>
-    public bool TryAdd(in Entry entry)
+    public bool TryAdd(in Entry entry) => TryAdd(entry, out _);
+
+    /// <summary>Adds a request; false when the connection already has the maximum in flight. <paramref name="wasEmpty"/>: none was waiting before.</summary>
+    public bool TryAdd(in Entry entry, out bool wasEmpty)
     {
         lock (_gate)
         {
+            wasEmpty = _count == 0;
             if (_count == _maxSize || (!entry.Internal && _count >= capacity))
             {
                 return false;

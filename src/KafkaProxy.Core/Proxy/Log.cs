@@ -48,4 +48,13 @@ internal static partial class Log
 
     [LoggerMessage(1015, LogLevel.Warning, "Connection {ConnectionId} to broker {Upstream} refused: {Reason}")]
     public static partial void ClientSecurityFailed(ILogger logger, long connectionId, string upstream, string reason);
+
+    [LoggerMessage(1016, LogLevel.Error, "Cannot start a listener for discovered broker {Upstream} (node {NodeId}) on {Address}: {Reason}. Connections whose responses name this broker are closed until one starts; free the address or change DynamicListeners (SequentialMinPort, BindAddress)")]
+    public static partial void DynamicListenerFailed(ILogger logger, string upstream, int nodeId, string address, string reason);
+
+    [LoggerMessage(1017, LogLevel.Information, "New settings applied to new and open connections: {Settings}")]
+    public static partial void SettingsApplied(ILogger logger, string settings);
+
+    [LoggerMessage(1018, LogLevel.Warning, "Changed settings that need a restart to take effect (until then the running values stay): {Settings}")]
+    public static partial void SettingsNeedRestart(ILogger logger, string settings);
 }

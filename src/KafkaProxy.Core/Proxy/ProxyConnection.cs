@@ -24,6 +24,7 @@ internal sealed class ProxyConnection
     private static readonly StreamPipeWriterOptions WriterOptions = new(minimumBufferSize: PipeBufferSize, leaveOpen: true);
 
     private readonly ConnectionContext _context;
+    private readonly ProxyClock _clock;
     private readonly Socket _client;
     private readonly InFlightRequests _inFlight;
     private readonly ResponseRewriter _rewriter;
@@ -32,9 +33,11 @@ internal sealed class ProxyConnection
     private Socket? _upstream;
     private PipeReader? _clientReader;
     private volatile bool _draining;
-    private long _lastActivity = Environment.TickCount64;
-    private long _lastUpstreamActivity = Environment.TickCount64;
-    private long _flushStarted;
+    private long _lastActivity;
+    private long _lastUpstreamActivity;
+    // When the current write toward each peer began (0: none pending); one per pump, which is its only writer.
+    private long _clientFlushStarted;
+    private long _upstreamFlushStarted;
 
     public ProxyConnection(long id, Socket client, BrokerRoute route, ConnectionContext context)
     {
@@ -42,11 +45,13 @@ internal sealed class ProxyConnection
         Route = route;
         _client = client;
         _context = context;
+        _clock = context.Clock;
+        _lastActivity = _lastUpstreamActivity = _clock.NowMs;
         var sasl = context.UpstreamSecurity?.Sasl;
         _inFlight = new InFlightRequests(context.Options.MaxInFlightRequests, reserved: sasl is null ? 0 : 1);
         if (sasl is not null)
         {
-            _reauthentication = new UpstreamReauthentication(sasl, _inFlight, context.Options.UpstreamSasl.ReauthenticateAt);
+            _reauthentication = new UpstreamReauthentication(sasl, _inFlight, context.Options.UpstreamSasl.ReauthenticateAt, context.Clock);
         }
 
         _rewriter = new ResponseRewriter(context.AddressBook);
@@ -61,7 +66,7 @@ internal sealed class ProxyConnection
     /// <summary>Dials the broker and runs both pumps until either side closes, a frame is bad, or the connection is stopped.</summary>
     public async Task RunAsync()
     {
-        var log = _context.Logger;
+        var log = _context.Loggers.Connections;
         Log.ConnectionOpened(log, Id, _client.RemoteEndPoint?.ToString(), Broker);
         var clientStream = await SecureClientAsync().ConfigureAwait(false);
         if (clientStream is null)
@@ -110,7 +115,7 @@ internal sealed class ProxyConnection
             {
                 // The broker closed during re-authentication: the request pump holds the reason (its refusal).
                 reauthentication.Abort();
-                await Task.WhenAny(requests, Task.Delay(reauthentication.Timeout)).ConfigureAwait(false);
+                await Task.WhenAny(requests, Task.Delay(_context.Settings.Current.UpstreamSaslTimeout, _clock.Provider)).ConfigureAwait(false);
                 first = requests.IsCompleted ? requests : first;
             }
 
@@ -155,15 +160,16 @@ internal sealed class ProxyConnection
         _drained.TrySetResult();
     }
 
-    /// <summary>Closes the connection if it broke a deadline; called about once a second.</summary>
-    public void CheckDeadlines(long now)
+    /// <summary>Closes the connection if it broke a deadline of <paramref name="options"/>; called about once a second.</summary>
+    public void CheckDeadlines(long now, ReloadableSettings options)
     {
-        var options = _context.Options;
-        long flushStarted = Interlocked.Read(ref _flushStarted);
         string? reason = null;
-        if (options.WriteTimeout > TimeSpan.Zero && flushStarted != 0 && now - flushStarted > options.WriteTimeout.TotalMilliseconds)
+        string? stalledPeer = Overdue(Interlocked.Read(ref _clientFlushStarted), now, options.WriteTimeout) ? "client"
+            : Overdue(Interlocked.Read(ref _upstreamFlushStarted), now, options.WriteTimeout) ? "broker"
+            : null;
+        if (stalledPeer is not null)
         {
-            reason = $"a write blocked for more than {options.WriteTimeout} (WriteTimeout): the peer stopped reading";
+            reason = $"a write to the {stalledPeer} blocked for more than {options.WriteTimeout} (WriteTimeout): it stopped reading";
         }
         else if (options.IdleTimeout > TimeSpan.Zero && now - Interlocked.Read(ref _lastActivity) > options.IdleTimeout.TotalMilliseconds)
         {
@@ -183,29 +189,32 @@ internal sealed class ProxyConnection
 
         if (reason is not null)
         {
-            Log.ConnectionFailed(_context.Logger, Id, Broker, reason);
+            Log.ConnectionFailed(_context.Loggers.Connections, Id, Broker, reason);
             _context.Metrics.FrameRejected("deadline");
             Abort();
         }
     }
 
+    // True when the limit is set and more time than it has passed since the stamp (0: nothing running).
+    private static bool Overdue(long since, long now, TimeSpan limit) => limit > TimeSpan.Zero && since != 0 && now - since > limit.TotalMilliseconds;
+
     private async Task<Socket?> DialAsync()
     {
-        var options = _context.Options;
+        var dialTimeout = _context.Settings.Current.DialTimeout;
         var dial = Route.Dial;
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
         try
         {
-            SocketSetup.Apply(socket, options.UpstreamSockets);
-            using var timeout = new CancellationTokenSource(options.DialTimeout);
+            SocketSetup.Apply(socket, _context.Options.UpstreamSockets);
+            using var timeout = new CancellationTokenSource(dialTimeout, _clock.Provider);
             await socket.ConnectAsync(dial.Host, dial.Port, timeout.Token).ConfigureAwait(false);
             return socket;
         }
         catch (Exception ex) when (ex is SocketException or OperationCanceledException)
         {
             socket.Dispose();
-            string reason = ex is OperationCanceledException ? $"no connection within {options.DialTimeout} (DialTimeout)" : ex.Message;
-            Log.DialFailed(_context.Logger, Id, Broker, dial.ToString(), reason);
+            string reason = ex is OperationCanceledException ? $"no connection within {dialTimeout} (DialTimeout)" : ex.Message;
+            Log.DialFailed(_context.Loggers.Connections, Id, Broker, dial.ToString(), reason);
             _context.Metrics.UpstreamConnectFailed(Broker);
             return null;
         }
@@ -222,11 +231,11 @@ internal sealed class ProxyConnection
 
         try
         {
-            return await tls.AuthenticateAsync(stream).ConfigureAwait(false);
+            return await tls.AuthenticateAsync(stream, _context.Settings.Current.ClientTlsHandshakeTimeout).ConfigureAwait(false);
         }
         catch (HandshakeFailedException ex)
         {
-            Log.ClientSecurityFailed(_context.Logger, Id, Broker, ex.Message);
+            Log.ClientSecurityFailed(_context.Loggers.ClientTls, Id, Broker, ex.Message);
             _context.Metrics.ClientSecurityFailed(ex.Stage);
             return null;
         }
@@ -242,14 +251,14 @@ internal sealed class ProxyConnection
 
         try
         {
-            long startedAt = Environment.TickCount64;
-            var (stream, sessionLifetimeMs) = await security.OpenAsync(upstream, Route.Upstream.Host, Broker).ConfigureAwait(false);
+            long startedAt = _clock.NowMs;
+            var (stream, sessionLifetimeMs) = await security.OpenAsync(upstream, Route.Upstream.Host, Broker, _context.Settings.Current).ConfigureAwait(false);
             _reauthentication?.Schedule(sessionLifetimeMs, startedAt);
             return stream;
         }
         catch (HandshakeFailedException ex)
         {
-            Log.UpstreamSecurityFailed(_context.Logger, Id, ex.Stage, Broker, ex.Message);
+            Log.UpstreamSecurityFailed(_context.Loggers.UpstreamSecurity, Id, ex.Stage, Broker, ex.Message);
             _context.Metrics.UpstreamSecurityFailed(Broker, ex.Stage);
             return null;
         }
@@ -275,7 +284,7 @@ internal sealed class ProxyConnection
             Touch(ref _lastActivity);
             if (wrote)
             {
-                await FlushAsync(upstream).ConfigureAwait(false);
+                await FlushAsync(upstream, toClient: false).ConfigureAwait(false);
             }
 
             if (blocked)
@@ -284,8 +293,8 @@ internal sealed class ProxyConnection
             }
             else if (reauthenticate)
             {
-                await _reauthentication!.RunAsync(upstream).ConfigureAwait(false);
-                Log.Reauthenticated(_context.Logger, Id, Broker);
+                await _reauthentication!.RunAsync(upstream, _context.Settings.Current.UpstreamSaslTimeout).ConfigureAwait(false);
+                Log.Reauthenticated(_context.Loggers.UpstreamSecurity, Id, Broker);
             }
             else if (result.IsCompleted)
             {
@@ -299,6 +308,7 @@ internal sealed class ProxyConnection
     private bool ForwardRequests(ref ReadOnlySequence<byte> buffer, ref long remaining, PipeWriter upstream, out bool blocked)
     {
         var options = _context.Options;
+        var gate = _context.Settings.Current.Gate; // once per buffer: a reconfiguration applies from the next one
         bool wrote = false;
         blocked = false;
         while (true)
@@ -330,7 +340,7 @@ internal sealed class ProxyConnection
                 return wrote;
             }
 
-            if (_context.Gate.Check(header.ApiKey) is { } refusal)
+            if (gate.Check(header.ApiKey) is { } refusal)
             {
                 _context.Metrics.RequestRefused(header.ApiKey, refusal.Reason);
                 throw new ProxyLimitException(refusal.Message);
@@ -348,11 +358,21 @@ internal sealed class ProxyConnection
                 expectsResponse = acks != 0;
             }
 
-            if (expectsResponse && !_inFlight.TryAdd(new(header.ApiKey, header.ApiVersion, header.CorrelationId, Stopwatch.GetTimestamp())))
+            if (expectsResponse)
             {
-                // At the limit: leave this request unread until a response makes room.
-                blocked = true;
-                return wrote;
+                if (!_inFlight.TryAdd(new(header.ApiKey, header.ApiVersion, header.CorrelationId, Stopwatch.GetTimestamp()), out bool first))
+                {
+                    // At the limit: leave this request unread until a response makes room.
+                    blocked = true;
+                    return wrote;
+                }
+
+                if (first)
+                {
+                    // The broker owes an answer from now on: UpstreamReadTimeout counts from here, not from its last
+                    // answer, which may be long ago on a connection that was quiet.
+                    Touch(ref _lastUpstreamActivity);
+                }
             }
 
             _context.Metrics.Request(Broker, header.ApiKey, header.ApiVersion, KafkaFrame.SizePrefixLength + (long)size);
@@ -367,13 +387,21 @@ internal sealed class ProxyConnection
         {
             var result = await upstream.ReadAsync().ConfigureAwait(false);
             var buffer = result.Buffer;
-            bool wrote = ForwardResponses(ref buffer, ref remaining, client);
-            upstream.AdvanceTo(buffer.Start, buffer.End);
+            bool wrote = ForwardResponses(ref buffer, ref remaining, client, out var undiscovered);
+            // Stopped before a response that names a broker without a listener: the rest is not examined, so the next
+            // read returns it at once, to be rewritten again once the listener runs.
+            upstream.AdvanceTo(buffer.Start, undiscovered is null ? buffer.End : buffer.Start);
             Touch(ref _lastActivity);
             Touch(ref _lastUpstreamActivity);
             if (wrote)
             {
-                await FlushAsync(client).ConfigureAwait(false);
+                await FlushAsync(client, toClient: true).ConfigureAwait(false);
+            }
+
+            if (undiscovered is not null)
+            {
+                _context.DynamicListeners!.Start(undiscovered);
+                continue;
             }
 
             if (_draining && remaining == 0 && _inFlight.Count == 0)
@@ -389,9 +417,10 @@ internal sealed class ProxyConnection
         }
     }
 
-    private bool ForwardResponses(ref ReadOnlySequence<byte> buffer, ref long remaining, PipeWriter client)
+    private bool ForwardResponses(ref ReadOnlySequence<byte> buffer, ref long remaining, PipeWriter client, out UndiscoveredBrokerException? undiscovered)
     {
         bool wrote = false;
+        undiscovered = null;
         while (true)
         {
             if (remaining > 0)
@@ -453,7 +482,18 @@ internal sealed class ProxyConnection
                 }
 
                 payload = payload.Slice(0, size);
-                _rewriter.Rewrite(request.ApiKey, request.ApiVersion, payload, client);
+                try
+                {
+                    _rewriter.Rewrite(request.ApiKey, request.ApiVersion, payload, client);
+                }
+                catch (UndiscoveredBrokerException ex)
+                {
+                    // Nothing of this response was written (addresses are looked up before any byte is). One broker at a
+                    // time: a response naming k new brokers is read k + 1 times, once in the life of the process.
+                    undiscovered = ex;
+                    return wrote;
+                }
+
                 buffer = buffer.Slice(payload.End);
             }
             else
@@ -482,14 +522,16 @@ internal sealed class ProxyConnection
         return true;
     }
 
-    private async ValueTask FlushAsync(PipeWriter writer)
+    private async ValueTask FlushAsync(PipeWriter writer, bool toClient)
     {
-        Interlocked.Exchange(ref _flushStarted, Environment.TickCount64);
+        // Each direction keeps its own stamp: with one shared stamp, the request pump's finished writes cleared the
+        // stamp of a response write still blocked on a client that stopped reading, and WriteTimeout never fired.
+        Interlocked.Exchange(ref toClient ? ref _clientFlushStarted : ref _upstreamFlushStarted, _clock.NowMs);
         await writer.FlushAsync().ConfigureAwait(false);
-        Interlocked.Exchange(ref _flushStarted, 0);
+        Interlocked.Exchange(ref toClient ? ref _clientFlushStarted : ref _upstreamFlushStarted, 0);
     }
 
-    private static void Touch(ref long timestamp) => Interlocked.Exchange(ref timestamp, Environment.TickCount64);
+    private void Touch(ref long timestamp) => Interlocked.Exchange(ref timestamp, _clock.NowMs);
 
     private async Task<string?> DescribeFailureAsync(Task first)
     {
@@ -514,7 +556,11 @@ internal sealed class ProxyConnection
         }
         catch (UnmappedBrokerException ex)
         {
-            Log.UnmappedBroker(_context.Logger, ex.Message);
+            Log.UnmappedBroker(_context.Loggers.Connections, ex.Message);
+            return ex.Message;
+        }
+        catch (DynamicListenerException ex)
+        {
             return ex.Message;
         }
         catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException)

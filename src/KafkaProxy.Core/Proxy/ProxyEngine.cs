@@ -20,20 +20,29 @@ namespace KafkaProxy.Core.Proxy;
 public sealed class ProxyEngine : IAsyncDisposable
 {
     private readonly KafkaProxyOptions _options;
-    private readonly ILogger _logger;
+    private readonly ProxyLoggers _loggers;
     private readonly ProxyMetrics _metrics;
+    private readonly ProxyClock _clock;
     private readonly OwnedMeterFactory? _ownedMeterFactory;
+    private readonly LiveSettings _settings;
+    private readonly Lock _reconfigureLock = new();
     private readonly ConnectionContext _context;
     private readonly BrokerAddressBook _addressBook;
+    private readonly DynamicListeners? _dynamicListeners;
     private readonly ConcurrentDictionary<long, (ProxyConnection Connection, Task Run)> _connections = new();
     private readonly ConcurrentBag<(BrokerListener Listener, Task Accepting)> _listeners = [];
     private ITimer? _deadlineTimer;
+    private readonly string?[] _startedWith; // the settings that need a restart, as the engine started
+    private string?[] _applied; // the reloadable settings as last applied
     private long _nextConnectionId;
-    private int _nextSequentialPort;
     private int _state; // 0 new, 1 started, 2 stopped
 
     /// <summary>Creates an engine from validated options (the DI path).</summary>
-    internal ProxyEngine(IOptions<KafkaProxyOptions> options, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null)
+    /// <param name="options">The settings; validated again here.</param>
+    /// <param name="loggerFactory">Logging; none when null.</param>
+    /// <param name="meterFactory">Metrics (meter <c>KafkaProxy.Proxy</c>); a private factory when null.</param>
+    /// <param name="timeProvider">The clock of deadlines, timeouts and re-authentication; the system clock when null.</param>
+    internal ProxyEngine(IOptions<KafkaProxyOptions> options, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
@@ -43,7 +52,8 @@ public sealed class ProxyEngine : IAsyncDisposable
             throw new OptionsValidationException(nameof(KafkaProxyOptions), typeof(KafkaProxyOptions), result.Failures);
         }
 
-        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<ProxyEngine>();
+        _loggers = new ProxyLoggers(loggerFactory ?? NullLoggerFactory.Instance);
+        _clock = new ProxyClock(timeProvider ?? TimeProvider.System);
         if (meterFactory is null)
         {
             _ownedMeterFactory = new OwnedMeterFactory();
@@ -51,17 +61,24 @@ public sealed class ProxyEngine : IAsyncDisposable
         }
 
         _metrics = new ProxyMetrics(meterFactory);
-        _addressBook = new BrokerAddressBook(_options.DynamicListeners.Enabled ? StartDynamicListener : null);
-        var security = _options.UpstreamTls.Enabled || _options.UpstreamSasl.Enabled ? UpstreamSecurity.Create(_options, _logger) : null;
-        var clientTls = _options.ClientTls.Enabled ? new ClientTls(_options.ClientTls) : null;
-        var clientAuth = _options.ClientAuth.Enabled ? ClientAuthenticator.Create(_options, _logger, _metrics) : null;
-        _context = new ConnectionContext(_options, _addressBook, _metrics, _logger, security, RequestGate.Create(_options), clientTls, clientAuth);
-        _nextSequentialPort = _options.DynamicListeners.SequentialMinPort;
+        _settings = new LiveSettings(ReloadableSettings.From(_options, _options));
+        _startedWith = SettingsComparison.Values(SettingsComparison.NeedRestart, _options);
+        _applied = SettingsComparison.Values(SettingsComparison.Reloadable, _options);
+        _addressBook = new BrokerAddressBook(_options.DynamicListeners.Enabled);
+        _dynamicListeners = _options.DynamicListeners.Enabled ? new DynamicListeners(_options, _addressBook, RouteTo, Run, _metrics, _loggers.Listeners) : null;
+        var security = _options.UpstreamTls.Enabled || _options.UpstreamSasl.Enabled ? UpstreamSecurity.Create(_options, _loggers.UpstreamSecurity, _clock.Provider) : null;
+        var clientTls = _options.ClientTls.Enabled ? new ClientTls(_options.ClientTls, _clock.Provider) : null;
+        var clientAuth = _options.ClientAuth.Enabled ? ClientAuthenticator.Create(_options, _settings, _loggers.ClientAuth, _metrics, _clock) : null;
+        _context = new ConnectionContext(_options, _addressBook, _dynamicListeners, _metrics, _clock, _loggers, security, _settings, clientTls, clientAuth);
     }
 
     /// <summary>Creates an engine without DI.</summary>
-    public ProxyEngine(KafkaProxyOptions options, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null)
-        : this(Options.Create(options ?? throw new ArgumentNullException(nameof(options))), loggerFactory, meterFactory)
+    /// <param name="options">The settings; validated here.</param>
+    /// <param name="loggerFactory">Logging; none when null.</param>
+    /// <param name="meterFactory">Metrics (meter <c>KafkaProxy.Proxy</c>); a private factory when null.</param>
+    /// <param name="timeProvider">The clock of deadlines, timeouts and re-authentication; the system clock when null.</param>
+    public ProxyEngine(KafkaProxyOptions options, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null, TimeProvider? timeProvider = null)
+        : this(Options.Create(options ?? throw new ArgumentNullException(nameof(options))), loggerFactory, meterFactory, timeProvider)
     {
     }
 
@@ -70,6 +87,9 @@ public sealed class ProxyEngine : IAsyncDisposable
 
     /// <summary>Client connections open now.</summary>
     internal int OpenConnections => _connections.Count;
+
+    /// <summary>The clock of deadlines, timeouts and re-authentication.</summary>
+    internal TimeProvider TimeProvider => _clock.Provider;
 
     /// <summary>
     /// Dials the mapped brokers (at their dial addresses) one after another and returns the first that accepts a TCP
@@ -81,8 +101,8 @@ public sealed class ProxyEngine : IAsyncDisposable
         {
             var dial = RouteTo(broker.Upstream).Dial;
             using var probe = new Socket(SocketType.Stream, ProtocolType.Tcp);
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            deadline.CancelAfter(timeout);
+            using var timeoutSource = new CancellationTokenSource(timeout, _clock.Provider);
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
             try
             {
                 await probe.ConnectAsync(dial.Host, dial.Port, deadline.Token).ConfigureAwait(false);
@@ -106,6 +126,7 @@ public sealed class ProxyEngine : IAsyncDisposable
             throw new InvalidOperationException("The proxy engine was already started.");
         }
 
+        _dynamicListeners?.ResolveBindAddress();
         foreach (var external in _options.ExternalServers)
         {
             _addressBook.Add(external.From, new BrokerEndpoint(external.To.Host, external.To.Port));
@@ -118,7 +139,7 @@ public sealed class ProxyEngine : IAsyncDisposable
             Run(listener);
         }
 
-        _deadlineTimer = TimeProvider.System.CreateTimer(_ => CheckDeadlines(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        _deadlineTimer = _clock.Provider.CreateTimer(_ => CheckDeadlines(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
         return Task.CompletedTask;
     }
 
@@ -138,22 +159,21 @@ public sealed class ProxyEngine : IAsyncDisposable
             listener.Dispose();
         }
 
-        Log.Draining(_logger, _connections.Count, _options.DrainTimeout);
+        var drainTimeout = _settings.Current.DrainTimeout;
+        Log.Draining(_loggers.Engine, _connections.Count, drainTimeout);
         foreach (var (connection, _) in _connections.Values)
         {
             connection.BeginDrain();
         }
 
         var all = Task.WhenAll(_connections.Values.Select(c => c.Run));
-        using var drain = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        drain.CancelAfter(_options.DrainTimeout);
         try
         {
-            await all.WaitAsync(drain.Token).ConfigureAwait(false);
+            await all.WaitAsync(drainTimeout, _clock.Provider, cancellationToken).ConfigureAwait(false);
         }
-        catch (OperationCanceledException)
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
         {
-            Log.DrainTimedOut(_logger, _connections.Count);
+            Log.DrainTimedOut(_loggers.Engine, _connections.Count);
             foreach (var (connection, _) in _connections.Values)
             {
                 connection.Abort();
@@ -166,6 +186,35 @@ public sealed class ProxyEngine : IAsyncDisposable
         _deadlineTimer?.Dispose();
     }
 
+    /// <summary>
+    /// Applies what can change on a running engine to new and existing connections: forbidden api keys, timeouts and
+    /// deadlines, the client credentials file (<see cref="SettingsComparison.Reloadable"/>). Returns the names of the
+    /// settings that differ from the running ones but are read only at start, and logs them as needing a restart; those
+    /// keep their running values. <paramref name="next"/> is already validated.
+    /// </summary>
+    internal IReadOnlyList<string> Reconfigure(KafkaProxyOptions next)
+    {
+        ArgumentNullException.ThrowIfNull(next);
+        lock (_reconfigureLock)
+        {
+            var applied = SettingsComparison.Changed(SettingsComparison.Reloadable, _applied, next);
+            _settings.Replace(ReloadableSettings.From(_options, next));
+            _applied = SettingsComparison.Values(SettingsComparison.Reloadable, next);
+            var restart = SettingsComparison.Changed(SettingsComparison.NeedRestart, _startedWith, next);
+            if (applied.Count > 0)
+            {
+                Log.SettingsApplied(_loggers.Engine, string.Join(", ", applied));
+            }
+
+            if (restart.Count > 0)
+            {
+                Log.SettingsNeedRestart(_loggers.Engine, string.Join(", ", restart));
+            }
+
+            return restart;
+        }
+    }
+
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
@@ -175,11 +224,17 @@ public sealed class ProxyEngine : IAsyncDisposable
 
     private void Run(BrokerListener listener)
     {
-        _listeners.Add((listener, listener.AcceptLoopAsync(OnAccepted)));
+        _listeners.Add((listener, listener.AcceptLoopAsync(OnAccepted, _loggers.Listeners)));
+        if (Volatile.Read(ref _state) == 2)
+        {
+            // Started by a response answered while stopping, after the listeners were closed.
+            listener.Dispose();
+        }
+
         var info = listener.Info;
         if (!info.IsDynamic)
         {
-            Log.ListenerStarted(_logger, info.LocalEndPoint.ToString(), info.Upstream.ToString(), info.Advertised.ToString());
+            Log.ListenerStarted(_loggers.Listeners, info.LocalEndPoint.ToString(), info.Upstream.ToString(), info.Advertised.ToString());
         }
     }
 
@@ -188,7 +243,7 @@ public sealed class ProxyEngine : IAsyncDisposable
     {
         if (_connections.Count >= _options.MaxConnections || Volatile.Read(ref _state) != 1)
         {
-            Log.ConnectionRefused(_logger, listener.Info.LocalEndPoint.ToString(), _connections.Count, _options.MaxConnections);
+            Log.ConnectionRefused(_loggers.Listeners, listener.Info.LocalEndPoint.ToString(), _connections.Count, _options.MaxConnections);
             _metrics.ConnectionRefused();
             client.Dispose();
             return;
@@ -198,45 +253,30 @@ public sealed class ProxyEngine : IAsyncDisposable
         long id = Interlocked.Increment(ref _nextConnectionId);
         var connection = new ProxyConnection(id, client, listener.Route, _context);
         _metrics.ConnectionOpened(listener.Route.MetricName);
-        var run = Task.Run(async () =>
-        {
-            try
-            {
-                await connection.RunAsync().ConfigureAwait(false);
-            }
-#pragma warning disable CA1031 // The per-connection task contains every failure so that other connections keep running.
-            catch (Exception ex)
-#pragma warning restore CA1031
-            {
-                Log.ConnectionCrashed(_logger, ex, id, listener.Route.MetricName);
-            }
-            finally
-            {
-                connection.Abort();
-                _connections.TryRemove(id, out _);
-                _metrics.ConnectionClosed(listener.Route.MetricName);
-            }
-        });
-        _connections[id] = (connection, run);
+        // Registered before it starts: a connection that ends at once (a refused dial) must find its entry to remove.
+        var start = new Task<Task>(() => RunConnectionAsync(connection), TaskCreationOptions.DenyChildAttach);
+        _connections[id] = (connection, start.Unwrap());
+        start.Start(TaskScheduler.Default);
     }
 
-    private BrokerEndpoint StartDynamicListener(HostPort upstream, int nodeId)
+    private async Task RunConnectionAsync(ProxyConnection connection)
     {
-        var dynamic = _options.DynamicListeners;
-        int port = 0;
-        if (dynamic.SequentialMinPort > 0)
+        try
         {
-            // No lock needed: the address book calls this under its own lock, one broker at a time.
-            port = dynamic.Deterministic ? dynamic.SequentialMinPort + nodeId : _nextSequentialPort++;
+            await connection.RunAsync().ConfigureAwait(false);
         }
-
-        var listen = new HostPort(dynamic.BindAddress, port);
-        var listener = BrokerListener.Bind(listen, RouteTo(upstream), dynamic.AdvertisedHost is { } host ? new HostPort(host, 0) : null, isDynamic: true, _options.ListenerSockets);
-        Run(listener);
-        _metrics.DynamicListenerStarted();
-        var advertised = listener.Info.Advertised;
-        Log.DynamicListenerStarted(_logger, listener.Info.LocalEndPoint.ToString(), upstream.ToString(), nodeId, advertised.ToString());
-        return new BrokerEndpoint(advertised.Host, advertised.Port);
+#pragma warning disable CA1031 // The per-connection task contains every failure so that other connections keep running.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Log.ConnectionCrashed(_loggers.Connections, ex, connection.Id, connection.Route.MetricName);
+        }
+        finally
+        {
+            connection.Abort();
+            _connections.TryRemove(connection.Id, out _);
+            _metrics.ConnectionClosed(connection.Route.MetricName);
+        }
     }
 
     private BrokerRoute RouteTo(HostPort upstream)
@@ -247,10 +287,11 @@ public sealed class ProxyEngine : IAsyncDisposable
 
     private void CheckDeadlines()
     {
-        long now = Environment.TickCount64;
-        foreach (var (connection, _) in _connections.Values)
+        long now = _clock.NowMs;
+        var settings = _settings.Current;
+        foreach (var entry in _connections)
         {
-            connection.CheckDeadlines(now);
+            entry.Value.Connection.CheckDeadlines(now, settings);
         }
     }
 }

@@ -11,13 +11,13 @@ namespace KafkaProxy.Core.Security;
 /// </summary>
 internal sealed class ClientTls
 {
-    private readonly ClientTlsOptions _options;
     private readonly SslStreamCertificateContext _certificate;
     private readonly X509Certificate2Collection? _clientCas;
+    private readonly TimeProvider _time;
 
-    public ClientTls(ClientTlsOptions options)
+    public ClientTls(ClientTlsOptions options, TimeProvider time)
     {
-        _options = options;
+        _time = time;
         var certificate = CertificateFiles.LoadWithKey(options.CertFile!, options.KeyFile!, options.KeyPassword, "KafkaProxy:ClientTls:CertFile", "KafkaProxy:ClientTls:KeyFile");
         // The rest of the certificate file (intermediates) goes out with the leaf.
         var chain = CertificateFiles.LoadBundle(options.CertFile!, "KafkaProxy:ClientTls:CertFile");
@@ -37,9 +37,9 @@ internal sealed class ClientTls
         }
     }
 
-    /// <summary>Runs the server side of a handshake over <paramref name="inner"/>, which the returned stream then owns.</summary>
+    /// <summary>Runs the server side of a handshake over <paramref name="inner"/>, which the returned stream then owns, within <paramref name="handshakeTimeout"/>.</summary>
     /// <exception cref="HandshakeFailedException">The handshake failed (stage "client_tls"); the message says why.</exception>
-    public async Task<SslStream> AuthenticateAsync(Stream inner)
+    public async Task<SslStream> AuthenticateAsync(Stream inner, TimeSpan handshakeTimeout)
     {
         string? refusal = null;
         var ssl = new SslStream(inner, leaveInnerStreamOpen: false, (_, certificate, _, errors) => Verify(certificate, errors, out refusal));
@@ -52,14 +52,14 @@ internal sealed class ClientTls
         };
         try
         {
-            using var timeout = new CancellationTokenSource(_options.HandshakeTimeout);
+            using var timeout = new CancellationTokenSource(handshakeTimeout, _time);
             await ssl.AuthenticateAsServerAsync(authentication, timeout.Token).ConfigureAwait(false);
             return ssl;
         }
         catch (Exception ex) when (ex is AuthenticationException or IOException or OperationCanceledException)
         {
             await ssl.DisposeAsync().ConfigureAwait(false);
-            string reason = refusal ?? (ex is OperationCanceledException ? $"no TLS handshake within {_options.HandshakeTimeout}" : ex.Message);
+            string reason = refusal ?? (ex is OperationCanceledException ? $"no TLS handshake within {handshakeTimeout}" : ex.Message);
             throw new HandshakeFailedException("client_tls", $"TLS handshake with the client failed: {reason}", ex);
         }
     }

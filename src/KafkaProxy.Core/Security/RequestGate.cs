@@ -7,8 +7,8 @@ namespace KafkaProxy.Core.Security;
 /// Api keys a client may not send: those of <c>--forbidden-api-keys</c>, and the SASL requests when the proxy itself
 /// authenticates to the brokers (a client's own SaslHandshake would start a second exchange on the proxy's
 /// authenticated connection) or the clients (they authenticated before their first request reached the pumps, and the
-/// proxy grants sessions without a lifetime, so a second exchange has no purpose). Built once; the check per request is
-/// one array lookup.
+/// proxy grants sessions without a lifetime, so a second exchange has no purpose). Built whole, and built again when the
+/// forbidden keys change; the check per request is one array lookup.
 /// </summary>
 internal sealed class RequestGate
 {
@@ -16,9 +16,11 @@ internal sealed class RequestGate
 
     private RequestGate(Refusal?[] refusals) => _refusals = refusals;
 
-    public static RequestGate Create(KafkaProxyOptions options)
+    /// <summary>The gate of an engine started with <paramref name="options"/>, refusing <paramref name="forbiddenApiKeys"/> (by default the options' own).</summary>
+    public static RequestGate Create(KafkaProxyOptions options, ICollection<short>? forbiddenApiKeys = null)
     {
-        int size = options.ForbiddenApiKeys.Count == 0 ? 0 : options.ForbiddenApiKeys.Max() + 1;
+        forbiddenApiKeys ??= options.ForbiddenApiKeys;
+        int size = forbiddenApiKeys.Count == 0 ? 0 : forbiddenApiKeys.Max() + 1;
         if (options.UpstreamSasl.Enabled || options.ClientAuth.Enabled)
         {
             size = Math.Max(size, (int)ApiKey.SaslAuthenticate + 1);
@@ -40,7 +42,7 @@ internal sealed class RequestGate
             }
         }
 
-        foreach (short key in options.ForbiddenApiKeys)
+        foreach (short key in forbiddenApiKeys)
         {
             string name = Enum.IsDefined((ApiKey)key) ? $"{(ApiKey)key} (api key {key})" : $"api key {key}";
             refusals[key] = new Refusal("forbidden", $"the client sent {name}, which KafkaProxy:ForbiddenApiKeys refuses");

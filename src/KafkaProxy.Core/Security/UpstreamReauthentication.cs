@@ -19,17 +19,20 @@ internal sealed class UpstreamReauthentication : ISaslTransport
     private readonly UpstreamSaslAuthenticator _sasl;
     private readonly InFlightRequests _inFlight;
     private readonly double _fraction;
+    private readonly ProxyClock _clock;
     private PipeWriter? _upstream;
+    private TimeSpan _timeout;
     private TaskCompletionSource<byte[]>? _pending;
     private long _dueAt;
     private bool _inProgress;
     private int _nextCorrelationId = int.MinValue;
 
-    public UpstreamReauthentication(UpstreamSaslAuthenticator sasl, InFlightRequests inFlight, double fraction)
+    public UpstreamReauthentication(UpstreamSaslAuthenticator sasl, InFlightRequests inFlight, double fraction, ProxyClock clock)
     {
         _sasl = sasl;
         _inFlight = inFlight;
         _fraction = fraction;
+        _clock = clock;
     }
 
     /// <summary>True once the scheduled time has come; cheap enough to ask for every frame.</summary>
@@ -38,25 +41,29 @@ internal sealed class UpstreamReauthentication : ISaslTransport
         get
         {
             long dueAt = Volatile.Read(ref _dueAt);
-            return dueAt != 0 && Environment.TickCount64 >= dueAt;
+            return dueAt != 0 && _clock.NowMs >= dueAt;
         }
     }
 
     /// <summary>
     /// Plans the next re-authentication after the broker granted <paramref name="lifetimeMs"/> (0: never), counted
-    /// from <paramref name="startedAt"/>, when the exchange began (<see cref="Environment.TickCount64"/>): the broker's
+    /// from <paramref name="startedAt"/>, when the exchange began (<see cref="ProxyClock.NowMs"/>): the broker's
     /// clock started somewhere in between, so the proxy is early rather than late.
     /// </summary>
     public void Schedule(long lifetimeMs, long startedAt) =>
         Volatile.Write(ref _dueAt, lifetimeMs > 0 ? startedAt + Math.Max(1, (long)(lifetimeMs * _fraction)) : 0);
 
-    /// <summary>Runs one exchange through <paramref name="upstream"/>; called by the request pump, its only writer.</summary>
+    /// <summary>
+    /// Runs one exchange through <paramref name="upstream"/>, each answer awaited up to <paramref name="timeout"/>;
+    /// called by the request pump, its only writer.
+    /// </summary>
     /// <exception cref="HandshakeFailedException">The broker refused, or did not answer in time.</exception>
-    public async Task RunAsync(PipeWriter upstream)
+    public async Task RunAsync(PipeWriter upstream, TimeSpan timeout)
     {
         _upstream = upstream;
+        _timeout = timeout;
         Volatile.Write(ref _inProgress, true);
-        long startedAt = Environment.TickCount64;
+        long startedAt = _clock.NowMs;
         try
         {
             Schedule(await _sasl.ReauthenticateAsync(this).ConfigureAwait(false), startedAt);
@@ -69,9 +76,6 @@ internal sealed class UpstreamReauthentication : ISaslTransport
 
     /// <summary>True while an exchange runs: a broker that closes the connection now has probably refused it.</summary>
     public bool InProgress => Volatile.Read(ref _inProgress);
-
-    /// <summary>How long one exchange may take.</summary>
-    public TimeSpan Timeout => _sasl.Timeout;
 
     /// <summary>The response to the proxy's own request at the head of the ring (the payload after the size prefix).</summary>
     public void OnResponse(in ReadOnlySequence<byte> payload) =>
@@ -101,11 +105,11 @@ internal sealed class UpstreamReauthentication : ISaslTransport
         await upstream.FlushAsync().ConfigureAwait(false);
         try
         {
-            return await pending.Task.WaitAsync(_sasl.Timeout).ConfigureAwait(false);
+            return await pending.Task.WaitAsync(_timeout, _clock.Provider).ConfigureAwait(false);
         }
         catch (TimeoutException ex)
         {
-            throw new HandshakeFailedException("reauth", $"no answer to the re-authentication {apiKey} within {_sasl.Timeout}", ex);
+            throw new HandshakeFailedException("reauth", $"no answer to the re-authentication {apiKey} within {_timeout}", ex);
         }
     }
 

@@ -24,8 +24,6 @@ internal sealed class UpstreamSaslAuthenticator
 
     public string Mechanism => _options.Mechanism;
 
-    public TimeSpan Timeout => _options.Timeout;
-
     /// <summary>
     /// Runs one whole exchange. Returns the session lifetime the broker granted in milliseconds (0: no limit, or
     /// handshake v0, which cannot re-authenticate).

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using KafkaProxy.Core.Configuration;
+using KafkaProxy.Core.Proxy;
 using Microsoft.Extensions.Logging;
 
 namespace KafkaProxy.Core.Security;
@@ -13,11 +14,13 @@ internal sealed class UpstreamSecurity
     private readonly UpstreamTls? _tls;
     private readonly int _maxFrameSize;
     private readonly ILogger _logger;
+    private readonly TimeProvider _time;
 
-    private UpstreamSecurity(UpstreamTls? tls, UpstreamSaslAuthenticator? sasl, int maxFrameSize, ILogger logger)
+    private UpstreamSecurity(UpstreamTls? tls, UpstreamSaslAuthenticator? sasl, int maxFrameSize, ILogger logger, TimeProvider time)
     {
         _tls = tls;
         _logger = logger;
+        _time = time;
         Sasl = sasl;
         _maxFrameSize = maxFrameSize;
     }
@@ -27,13 +30,13 @@ internal sealed class UpstreamSecurity
 
     /// <summary>Loads what the options name; warns about insecure settings and open credential files.</summary>
     /// <exception cref="InvalidOperationException">A certificate, key or credential file cannot be used; the message says which and why.</exception>
-    public static UpstreamSecurity Create(KafkaProxyOptions options, ILogger logger)
+    public static UpstreamSecurity Create(KafkaProxyOptions options, ILogger logger, TimeProvider time)
     {
         var tlsOptions = options.UpstreamTls;
         UpstreamTls? tls = null;
         if (tlsOptions.Enabled)
         {
-            tls = new UpstreamTls(tlsOptions);
+            tls = new UpstreamTls(tlsOptions, time);
             if (tlsOptions.InsecureSkipVerify)
             {
                 Log.InsecureSkipVerify(logger);
@@ -64,7 +67,7 @@ internal sealed class UpstreamSecurity
             }
         }
 
-        return new UpstreamSecurity(tls, sasl, options.MaxFrameSize, logger);
+        return new UpstreamSecurity(tls, sasl, options.MaxFrameSize, logger, time);
     }
 
     /// <summary>
@@ -72,14 +75,14 @@ internal sealed class UpstreamSecurity
     /// lifetime in milliseconds (0 when there is none).
     /// </summary>
     /// <exception cref="HandshakeFailedException">TLS or SASL failed; the stream is already closed.</exception>
-    public async Task<(Stream Stream, long SessionLifetimeMs)> OpenAsync(Socket socket, string brokerHost, string broker)
+    public async Task<(Stream Stream, long SessionLifetimeMs)> OpenAsync(Socket socket, string brokerHost, string broker, ReloadableSettings settings)
     {
         Stream stream = new NetworkStream(socket, ownsSocket: false);
         try
         {
             if (_tls is not null)
             {
-                (stream, bool missingCertificate) = await _tls.AuthenticateAsync(stream, brokerHost).ConfigureAwait(false);
+                (stream, bool missingCertificate) = await _tls.AuthenticateAsync(stream, brokerHost, settings.UpstreamTlsHandshakeTimeout).ConfigureAwait(false);
                 if (missingCertificate)
                 {
                     Log.ClientCertificateRequested(_logger, broker);
@@ -89,14 +92,14 @@ internal sealed class UpstreamSecurity
             long lifetime = 0;
             if (Sasl is not null)
             {
-                using var timeout = new CancellationTokenSource(Sasl.Timeout);
+                using var timeout = new CancellationTokenSource(settings.UpstreamSaslTimeout, _time);
                 try
                 {
                     lifetime = await Sasl.AuthenticateAsync(new StreamSaslTransport(stream, _maxFrameSize, timeout.Token)).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException ex)
                 {
-                    throw new HandshakeFailedException("sasl", $"no SASL answer from the broker within {Sasl.Timeout}", ex);
+                    throw new HandshakeFailedException("sasl", $"no SASL answer from the broker within {settings.UpstreamSaslTimeout}", ex);
                 }
                 catch (IOException ex)
                 {

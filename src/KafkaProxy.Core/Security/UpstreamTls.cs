@@ -17,10 +17,12 @@ internal sealed class UpstreamTls
     private readonly UpstreamTlsOptions _options;
     private readonly X509Certificate2Collection? _trusted;
     private readonly X509Certificate2? _clientCertificate;
+    private readonly TimeProvider _time;
 
-    public UpstreamTls(UpstreamTlsOptions options)
+    public UpstreamTls(UpstreamTlsOptions options, TimeProvider time)
     {
         _options = options;
+        _time = time;
         if (!string.IsNullOrEmpty(options.CaChainCertFile))
         {
             _trusted = CertificateFiles.LoadBundle(options.CaChainCertFile, "KafkaProxy:UpstreamTls:CaChainCertFile");
@@ -38,7 +40,7 @@ internal sealed class UpstreamTls
     /// with TLS 1.3 a broker that requires one closes the connection only after the handshake, so the caller warns.
     /// </summary>
     /// <exception cref="HandshakeFailedException">The handshake failed; the message says why and names no secret.</exception>
-    public async Task<(SslStream Stream, bool MissingClientCertificate)> AuthenticateAsync(Stream inner, string brokerHost)
+    public async Task<(SslStream Stream, bool MissingClientCertificate)> AuthenticateAsync(Stream inner, string brokerHost, TimeSpan handshakeTimeout)
     {
         string? refusal = null;
         bool certificateRequested = false;
@@ -56,7 +58,7 @@ internal sealed class UpstreamTls
         };
         try
         {
-            using var timeout = new CancellationTokenSource(_options.HandshakeTimeout);
+            using var timeout = new CancellationTokenSource(handshakeTimeout, _time);
             await ssl.AuthenticateAsClientAsync(authentication, timeout.Token).ConfigureAwait(false);
             return (ssl, certificateRequested && _clientCertificate is null);
         }
@@ -64,7 +66,7 @@ internal sealed class UpstreamTls
         {
             await ssl.DisposeAsync().ConfigureAwait(false);
             string reason = refusal
-                ?? (ex is OperationCanceledException ? $"no TLS handshake within {_options.HandshakeTimeout}" : Describe(ex));
+                ?? (ex is OperationCanceledException ? $"no TLS handshake within {handshakeTimeout}" : Describe(ex));
             throw new HandshakeFailedException("tls", $"TLS handshake failed: {reason}", ex);
         }
     }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text;
 using KafkaProxy.Core.Configuration;
 using KafkaProxy.Core.Proxy;
@@ -10,12 +9,10 @@ public sealed class BrokerAddressBookTests
 {
     private static byte[] Utf8(string s) => Encoding.UTF8.GetBytes(s);
 
-    private static Func<HostPort, int, BrokerEndpoint> Unexpected => (upstream, _) => throw new InvalidOperationException($"No listener should start for {upstream}.");
-
     [Fact]
     public void Map_MappedBroker_ReturnsTheSameEndpointEveryTime()
     {
-        var book = new BrokerAddressBook(startDynamicListener: null);
+        var book = new BrokerAddressBook(dynamicListeners: false);
         var advertised = new BrokerEndpoint("127.0.0.1", 19092);
         book.Add(new HostPort("broker-1", 9092), advertised);
 
@@ -28,7 +25,7 @@ public sealed class BrokerAddressBookTests
     [Fact]
     public void Map_ManyMappedBrokers_EachGetsItsOwnEndpoint()
     {
-        var book = new BrokerAddressBook(startDynamicListener: null);
+        var book = new BrokerAddressBook(dynamicListeners: false);
         var endpoints = Enumerable.Range(0, 20).Select(i => new BrokerEndpoint("127.0.0.1", 19000 + i)).ToArray();
         for (int i = 0; i < endpoints.Length; i++)
         {
@@ -42,9 +39,9 @@ public sealed class BrokerAddressBookTests
     }
 
     [Fact]
-    public void Map_MappedBrokerWithDynamicListenersOn_DoesNotStartAListener()
+    public void Map_MappedBrokerWithDynamicListenersOn_ReturnsItsEndpoint()
     {
-        var book = new BrokerAddressBook(Unexpected);
+        var book = new BrokerAddressBook(dynamicListeners: true);
         var advertised = new BrokerEndpoint("proxy.example", 19092);
         book.Add(new HostPort("broker-1", 9092), advertised);
 
@@ -54,7 +51,7 @@ public sealed class BrokerAddressBookTests
     [Fact]
     public void Map_NodeIdOfAMappedBroker_DoesNotMatter()
     {
-        var book = new BrokerAddressBook(startDynamicListener: null);
+        var book = new BrokerAddressBook(dynamicListeners: false);
         var advertised = new BrokerEndpoint("127.0.0.1", 19092);
         book.Add(new HostPort("broker-1", 9092), advertised);
 
@@ -70,7 +67,7 @@ public sealed class BrokerAddressBookTests
     [InlineData("::1", 9092, "[::1]:9092")]
     public void Map_UnmappedBrokerWithDynamicListenersOff_ThrowsNamingTheBroker(string host, int port, string expected)
     {
-        var book = new BrokerAddressBook(startDynamicListener: null);
+        var book = new BrokerAddressBook(dynamicListeners: false);
         book.Add(new HostPort("broker-1", 9092), new BrokerEndpoint("127.0.0.1", 19092));
 
         var error = Assert.Throws<UnmappedBrokerException>(() => book.Map(9, Utf8(host), port));
@@ -83,7 +80,7 @@ public sealed class BrokerAddressBookTests
     [Fact]
     public void Map_EmptyBookWithDynamicListenersOff_Throws()
     {
-        var book = new BrokerAddressBook(startDynamicListener: null);
+        var book = new BrokerAddressBook(dynamicListeners: false);
 
         var error = Assert.Throws<UnmappedBrokerException>(() => book.Map(0, Utf8("broker-0"), 9092));
 
@@ -93,7 +90,7 @@ public sealed class BrokerAddressBookTests
     [Fact]
     public void Map_NonAsciiHost_IsComparedAsUtf8()
     {
-        var book = new BrokerAddressBook(startDynamicListener: null);
+        var book = new BrokerAddressBook(dynamicListeners: false);
         var advertised = new BrokerEndpoint("127.0.0.1", 19092);
         book.Add(new HostPort("brøker-ü", 9092), advertised);
 
@@ -102,120 +99,66 @@ public sealed class BrokerAddressBookTests
     }
 
     [Fact]
-    public void Map_UnmappedBrokerWithDynamicListenersOn_StartsOneListenerWithItsAddressAndNodeId()
+    public void Map_UnknownBrokerWithDynamicListenersOn_OnlyLooksUpAndThrowsWithItsAddressAndNodeId()
     {
-        var calls = new List<(HostPort Upstream, int NodeId)>();
-        var book = new BrokerAddressBook((upstream, node) =>
-        {
-            calls.Add((upstream, node));
-            return new BrokerEndpoint("127.0.0.1", 30000 + node);
-        });
+        var book = new BrokerAddressBook(dynamicListeners: true);
+        book.Add(new HostPort("broker-1", 9092), new BrokerEndpoint("127.0.0.1", 19092));
 
-        var first = book.Map(7, Utf8("broker-7"), 9092);
-        var second = book.Map(7, Utf8("broker-7"), 9092);
+        var first = Assert.Throws<UndiscoveredBrokerException>(() => book.Map(7, Utf8("broker-7"), 9093));
+        var second = Assert.Throws<UndiscoveredBrokerException>(() => book.Map(7, Utf8("broker-7"), 9093));
 
-        Assert.Equal((new HostPort("broker-7", 9092), 7), Assert.Single(calls));
-        Assert.Same(first, second);
-        Assert.Equal(new BrokerEndpoint("127.0.0.1", 30007), first);
+        Assert.Equal(Utf8("broker-7"), first.HostUtf8);
+        Assert.Equal((new HostPort("broker-7", 9093), 7), (first.Upstream, first.NodeId));
+        Assert.Equal(first.Upstream, second.Upstream);
+        Assert.False(book.Contains(Utf8("broker-7"), 9093));
     }
 
     [Fact]
-    public void Map_DiscoveredBrokerSeenUnderAnotherNodeId_KeepsItsFirstEndpoint()
+    public void Add_HostBytesThatAreNotUtf8_AreFoundByTheSameBytes()
     {
-        int calls = 0;
-        var book = new BrokerAddressBook((_, node) =>
-        {
-            calls++;
-            return new BrokerEndpoint("127.0.0.1", 30000 + node);
-        });
+        // A discovered broker is added under the bytes the response spelled, not a decoded string, so that the next
+        // lookup of those bytes finds it even when they do not survive a round trip through UTF-16.
+        var book = new BrokerAddressBook(dynamicListeners: true);
+        byte[] host = [0x62, 0xFF, 0x6B];
+        var advertised = new BrokerEndpoint("127.0.0.1", 30001);
 
-        var first = book.Map(1, Utf8("broker-1"), 9092);
+        var undiscovered = Assert.Throws<UndiscoveredBrokerException>(() => book.Map(1, host, 9092));
+        book.Add(undiscovered.HostUtf8, undiscovered.Port, advertised);
 
-        Assert.Same(first, book.Map(2, Utf8("broker-1"), 9092));
-        Assert.Equal(1, calls);
+        Assert.True(book.Contains(host, 9092));
+        Assert.Same(advertised, book.Map(1, host, 9092));
     }
 
     [Fact]
-    public void Map_DynamicListenerFailsToStart_ExceptionPropagatesAndTheNextLookupRetries()
-    {
-        int calls = 0;
-        var book = new BrokerAddressBook((_, _) =>
-        {
-            if (++calls == 1)
-            {
-                throw new InvalidOperationException("port in use");
-            }
-
-            return new BrokerEndpoint("127.0.0.1", 30001);
-        });
-
-        Assert.Equal("port in use", Assert.Throws<InvalidOperationException>(() => book.Map(1, Utf8("broker-1"), 9092)).Message);
-        var endpoint = book.Map(1, Utf8("broker-1"), 9092);
-
-        Assert.Equal(new BrokerEndpoint("127.0.0.1", 30001), endpoint);
-        Assert.Same(endpoint, book.Map(1, Utf8("broker-1"), 9092));
-        Assert.Equal(2, calls);
-    }
-
-    [Fact]
-    public void Map_ConcurrentDiscoveryOfTheSameBrokers_StartsOneListenerPerBroker()
-    {
-        const int Brokers = 16;
-        var started = new ConcurrentDictionary<HostPort, int>();
-        var book = new BrokerAddressBook((upstream, node) =>
-        {
-            started.AddOrUpdate(upstream, 1, (_, n) => n + 1);
-            Thread.SpinWait(2_000); // widens the window in which other threads look the same broker up
-            return new BrokerEndpoint("127.0.0.1", 30000 + node);
-        });
-        var hosts = Enumerable.Range(0, Brokers).Select(i => Utf8($"broker-{i}")).ToArray();
-        var results = new ConcurrentBag<(int Node, BrokerEndpoint Endpoint)>();
-
-        Parallel.For(0, 20_000, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(8, Environment.ProcessorCount) }, i =>
-        {
-            int node = i % Brokers;
-            results.Add((node, book.Map(node, hosts[node], 9092)));
-        });
-
-        Assert.Equal(Brokers, started.Count);
-        Assert.All(started, pair => Assert.Equal(1, pair.Value));
-        Assert.All(results.GroupBy(r => r.Node), group =>
-        {
-            var endpoint = Assert.Single(group.Select(r => r.Endpoint).Distinct(ReferenceEqualityComparer.Instance));
-            Assert.Equal(new BrokerEndpoint("127.0.0.1", 30000 + group.Key), endpoint);
-        });
-    }
-
-    [Fact]
-    public void Map_ConcurrentDiscoveryWhileAdding_LosesNoBroker()
+    public void Map_ConcurrentWithAdds_SeesEveryAddedBrokerAndLosesNone()
     {
         const int Count = 200;
-        int started = 0;
-        var book = new BrokerAddressBook((_, node) =>
-        {
-            Interlocked.Increment(ref started);
-            return new BrokerEndpoint("dynamic", 30000 + node);
-        });
+        var book = new BrokerAddressBook(dynamicListeners: true);
         var added = Enumerable.Range(0, Count).Select(i => new BrokerEndpoint("mapped", 20000 + i)).ToArray();
 
         Parallel.For(0, Count * 2, i =>
         {
+            int broker = i / 2;
             if (i % 2 == 0)
             {
-                book.Add(new HostPort($"mapped-{i / 2}", 9092), added[i / 2]);
+                book.Add(new HostPort($"broker-{broker}", 9092), added[broker]);
             }
             else
             {
-                book.Map(i / 2, Utf8($"discovered-{i / 2}"), 9092);
+                try
+                {
+                    Assert.Same(added[broker], book.Map(broker, Utf8($"broker-{broker}"), 9092));
+                }
+                catch (UndiscoveredBrokerException)
+                {
+                    // Looked up before its Add ran.
+                }
             }
         });
 
         for (int i = 0; i < Count; i++)
         {
-            Assert.Same(added[i], book.Map(i, Utf8($"mapped-{i}"), 9092));
-            Assert.Equal(new BrokerEndpoint("dynamic", 30000 + i), book.Map(i, Utf8($"discovered-{i}"), 9092));
+            Assert.Same(added[i], book.Map(i, Utf8($"broker-{i}"), 9092));
         }
-
-        Assert.Equal(Count, started);
     }
 }

@@ -1,53 +1,141 @@
+using System.Buffers;
+using System.Net.Sockets;
 using KafkaProxy.IntegrationTests.Support;
+using KafkaProxy.Protocol.Primitives;
+using Microsoft.Extensions.Time.Testing;
 
 namespace KafkaProxy.IntegrationTests.Proxy;
 
+/// <summary>Deadlines on a fake clock: the test moves time; the engine's one-second timer fires as it passes.</summary>
 public sealed class DeadlineTests
 {
+    private readonly FakeTimeProvider _time = new();
+
     [Fact]
-    public async Task IdleTimeout_SilentConnection_IsClosedWithReason()
+    public async Task IdleTimeout_SilentConnection_IsClosedOnceTheClockPassesIt()
     {
-        await using var proxied = await ProxiedCluster.StartAsync(configure: o => o.IdleTimeout = TimeSpan.FromSeconds(1));
+        await using var proxied = await ProxiedCluster.StartAsync(configure: o => o.IdleTimeout = TimeSpan.FromSeconds(10), time: _time);
         var listener = proxied.Engine.Listeners[0].Advertised;
         await using var client = await RawKafkaClient.ConnectAsync(listener.Host, listener.Port);
         await client.SendAsync(18, 0, false, _ => { });
 
-        // Closed by the proxy: an orderly end of stream or a reset, either is a close.
-        try
-        {
-            Assert.Equal(0, await client.Stream.ReadAsync(new byte[1]).AsTask().WaitAsync(Clients.Patience));
-        }
-        catch (IOException)
-        {
-        }
+        _time.Advance(TimeSpan.FromSeconds(9));
+        await client.SendAsync(18, 0, false, _ => { });
+        _time.Advance(TimeSpan.FromSeconds(11));
 
-        Assert.Contains(proxied.Logs.Lines, l => l.Contains("(IdleTimeout)", StringComparison.Ordinal));
+        await AssertClosedAsync(client.Stream);
+        Assert.Contains(proxied.Logs.Lines, l => l.Contains("idle for 00:00:10 (IdleTimeout)", StringComparison.Ordinal));
+        await Eventually.TrueAsync(() => proxied.Engine.OpenConnections == 0, () => $"{proxied.Engine.OpenConnections} open");
     }
 
     [Fact]
-    public async Task UpstreamReadTimeout_BrokerSlowerThanTheLimit_ConnectionClosedWithReason()
+    public async Task UpstreamReadTimeout_BrokerSilentPastTheLimit_ConnectionClosedWithReason()
     {
-        await using var proxied = await ProxiedCluster.StartAsync(configure: o => o.UpstreamReadTimeout = TimeSpan.FromSeconds(1));
-        proxied.Cluster.SetBrokerLatency(1, TimeSpan.FromSeconds(4));
+        await using var proxied = await ProxiedCluster.StartAsync(configure: o => o.UpstreamReadTimeout = TimeSpan.FromSeconds(5), time: _time);
+        proxied.Cluster.SetBrokerLatency(1, TimeSpan.FromSeconds(20));
         var listener = proxied.Engine.Listeners[0].Advertised;
         await using var client = await RawKafkaClient.ConnectAsync(listener.Host, listener.Port);
 
-        await Assert.ThrowsAnyAsync<IOException>(() => client.SendAsync(18, 0, false, _ => { }));
+        var request = client.SendAsync(18, 0, false, _ => { });
+        await AdvanceUntilAsync(() => request.IsCompleted, proxied.Logs);
 
-        Assert.Contains(proxied.Logs.Lines, l => l.Contains("(UpstreamReadTimeout) with 1 requests waiting", StringComparison.Ordinal));
+        await Assert.ThrowsAnyAsync<IOException>(() => request);
+        Assert.Contains(proxied.Logs.Lines, l => l.Contains("the broker sent nothing for 00:00:05 (UpstreamReadTimeout) with 1 requests waiting", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task UpstreamReadTimeout_FirstRequestAfterAQuietSpellLongerThanTheLimit_IsNotTimedOutAtOnce()
+    {
+        // The read timeout counted from the broker's last answer: a connection quiet for longer than the limit was
+        // closed at the next tick after its next request, however fast the broker was.
+        await using var proxied = await ProxiedCluster.StartAsync(configure: o => o.UpstreamReadTimeout = TimeSpan.FromSeconds(5), time: _time);
+        var listener = proxied.Engine.Listeners[0].Advertised;
+        await using var client = await RawKafkaClient.ConnectAsync(listener.Host, listener.Port);
+        await client.SendAsync(18, 0, false, _ => { });
+        _time.Advance(TimeSpan.FromMinutes(1));
+        proxied.Cluster.SetBrokerLatency(1, TimeSpan.FromSeconds(2));
+
+        var request = client.SendAsync(18, 0, false, _ => { });
+        for (int i = 0; i < 4 && !request.IsCompleted; i++)
+        {
+            await Task.WhenAny(request, Task.Delay(300)); // paces the ticks over the broker's latency
+            _time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        byte[] body = await request;
+        Assert.Equal(0, body[0] << 8 | body[1]);
+        Assert.DoesNotContain(proxied.Logs.Lines, l => l.Contains("(UpstreamReadTimeout)", StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task UpstreamReadTimeout_BrokerFasterThanTheLimit_RequestsSucceed()
     {
-        await using var proxied = await ProxiedCluster.StartAsync(configure: o => o.UpstreamReadTimeout = TimeSpan.FromSeconds(5));
+        await using var proxied = await ProxiedCluster.StartAsync(configure: o => o.UpstreamReadTimeout = TimeSpan.FromSeconds(5), time: _time);
         proxied.Cluster.SetBrokerLatency(1, TimeSpan.FromMilliseconds(300));
         var listener = proxied.Engine.Listeners[0].Advertised;
         await using var client = await RawKafkaClient.ConnectAsync(listener.Host, listener.Port);
 
         for (int i = 0; i < 3; i++)
         {
-            await client.SendAsync(18, 0, false, _ => { });
+            var request = client.SendAsync(18, 0, false, _ => { });
+            await Task.WhenAny(request, Task.Delay(100));
+            _time.Advance(TimeSpan.FromSeconds(4)); // while the request waits, below the limit
+            await request;
+        }
+    }
+
+    [Fact]
+    public async Task WriteTimeout_ClientStopsReadingWhileItsRequestsStillFlow_ConnectionClosed()
+    {
+        // Both pumps shared one write stamp: each finished write toward the broker cleared the stamp of the write toward
+        // a client that had stopped reading, so WriteTimeout never fired while the client's requests still flowed.
+        await using var proxied = await ProxiedCluster.StartAsync(configure: o =>
+        {
+            o.WriteTimeout = TimeSpan.FromSeconds(5);
+            o.ListenerSockets.SendBufferSize = 4096;
+        }, time: _time);
+        var listener = proxied.Engine.Listeners[0].Advertised;
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
+        await socket.ConnectAsync(listener.Host, listener.Port);
+        var requests = new ArrayBufferWriter<byte>();
+        for (int i = 0; i < 2000; i++)
+        {
+            requests.WriteInt32(10);      // size
+            requests.WriteInt16(18);      // ApiVersions
+            requests.WriteInt16(0);       // v0
+            requests.WriteInt32(i);       // correlation id
+            requests.WriteInt16(-1);      // null client id
+        }
+
+        // Never read: the answers fill the client's and the proxy's socket buffers until the proxy's write blocks.
+        await socket.SendAsync(requests.WrittenMemory);
+        await AdvanceUntilAsync(() => proxied.Logs.Lines.Any(l => l.Contains("(WriteTimeout)", StringComparison.Ordinal)), proxied.Logs);
+
+        Assert.Contains(proxied.Logs.Lines, l => l.Contains("a write to the client blocked for more than 00:00:05 (WriteTimeout)", StringComparison.Ordinal));
+        await Eventually.TrueAsync(() => proxied.Engine.OpenConnections == 0, () => $"{proxied.Engine.OpenConnections} open");
+    }
+
+    // Moves the clock a second at a time (one tick of the engine's timer) until the condition holds.
+    private async Task AdvanceUntilAsync(Func<bool> condition, CapturingLoggerProvider logs)
+    {
+        using var patience = new CancellationTokenSource(Clients.Patience);
+        while (!condition())
+        {
+            Assert.False(patience.IsCancellationRequested, $"not reached within {Clients.Patience}\n{logs}");
+            _time.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(20);
+        }
+    }
+
+    private static async Task AssertClosedAsync(NetworkStream stream)
+    {
+        // Closed by the proxy: an orderly end of stream or a reset, either is a close.
+        try
+        {
+            Assert.Equal(0, await stream.ReadAsync(new byte[1]).AsTask().WaitAsync(Clients.Patience));
+        }
+        catch (IOException)
+        {
         }
     }
 }

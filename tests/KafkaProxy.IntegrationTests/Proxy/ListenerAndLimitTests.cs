@@ -82,6 +82,43 @@ public sealed class ListenerAndLimitTests
     }
 
     [Fact]
+    public async Task DynamicListenerBindFails_OneLineNamesBrokerAndAddress_AndTheBootstrapListenerKeepsServing()
+    {
+        // The bind used to run inside the response rewrite: its failure surfaced as a connection that "failed unexpectedly".
+        using var taken = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        taken.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        taken.Listen();
+        int port = ((System.Net.IPEndPoint)taken.LocalEndPoint!).Port;
+        await using var proxied = await ProxiedCluster.StartAsync(configure: o =>
+        {
+            o.DynamicListeners.SequentialMinPort = port - 2; // broker 2 gets the taken port
+            o.DynamicListeners.Deterministic = true;
+        });
+        var broker2 = proxied.Cluster.Brokers[1];
+        var listener = proxied.Engine.Listeners[0].Advertised;
+        await using var bystander = await RawKafkaClient.ConnectAsync(listener.Host, listener.Port);
+        await bystander.SendAsync(18, 0, false, _ => { });
+
+        await using (var asking = await RawKafkaClient.ConnectAsync(listener.Host, listener.Port))
+        {
+            var error = await Record.ExceptionAsync(() => asking.SendAsync(3, 1, false, b => b.WriteArrayLength(-1, compact: false)));
+            Assert.True(error is IOException or EndOfStreamException, $"expected the connection to close, got {error?.ToString() ?? "an answer"}\n{proxied.Logs}");
+        }
+
+        string line = Assert.Single(proxied.Logs.Lines, l => l.StartsWith("Error 1016 ", StringComparison.Ordinal));
+        Assert.Contains($"discovered broker {broker2.Host}:{broker2.Port} (node 2) on 127.0.0.1:{port}: ", line, StringComparison.Ordinal);
+        Assert.DoesNotContain(proxied.Logs.Lines, l => l.Contains("failed unexpectedly", StringComparison.Ordinal));
+        await bystander.SendAsync(18, 0, false, _ => { });
+
+        // Once the port is free, the next response that names the broker starts its listener.
+        taken.Dispose();
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = proxied.Bootstrap }).Build();
+        var metadata = admin.GetMetadata(Clients.Patience);
+        Assert.Equal(port, metadata.Brokers.Single(b => b.BrokerId == 2).Port);
+        await bystander.SendAsync(18, 0, false, _ => { });
+    }
+
+    [Fact]
     public async Task MaxConnections_OneOverTheLimit_IsRefusedOthersKeepWorking()
     {
         await using var proxied = await ProxiedCluster.StartAsync(configure: o => o.MaxConnections = 2);
@@ -97,6 +134,40 @@ public sealed class ListenerAndLimitTests
         Assert.Equal(0, read);
         Assert.Contains(proxied.Logs.Lines, l => l.Contains("the limit (MaxConnections) is 2", StringComparison.Ordinal));
         await first.SendAsync(18, 0, false, _ => { });
+    }
+
+    [Fact]
+    public async Task MaxConnections_ConnectionsThatEndAtOnce_GiveTheirSlotBack()
+    {
+        // A refused dial on loopback ends a connection within microseconds of its accept: it used to end before the
+        // engine registered it, so its entry stayed behind and took a slot of MaxConnections for good.
+        const int limit = 2;
+        const int connections = 500;
+        var options = new KafkaProxyOptions { MaxConnections = limit };
+        options.Brokers.Add(new BrokerMapping { Upstream = new HostPort("127.0.0.1", ClosedPort()), Listen = new HostPort("127.0.0.1", 0) });
+        var logs = new CapturingLoggerProvider();
+        await using var engine = new Core.Proxy.ProxyEngine(options, new Microsoft.Extensions.Logging.LoggerFactory([logs]));
+        await engine.StartAsync();
+        var listener = engine.Listeners[0].Advertised;
+
+        for (int i = 0; i < connections; i++)
+        {
+            await using var client = await RawKafkaClient.ConnectAsync(listener.Host, listener.Port);
+            try
+            {
+                Assert.Equal(0, await client.Stream.ReadAsync(new byte[1]).AsTask().WaitAsync(Clients.Patience));
+            }
+            catch (IOException)
+            {
+                // A reset is a close too.
+            }
+
+            // The client sees the close just before the engine lets the connection go.
+            await Eventually.TrueAsync(() => engine.OpenConnections == 0, () => $"after connection {i + 1}, {engine.OpenConnections} still counted as open");
+        }
+
+        Assert.DoesNotContain(logs.Lines, l => l.Contains("the limit (MaxConnections)", StringComparison.Ordinal));
+        Assert.Equal(connections, logs.Lines.Count(l => l.Contains("could not reach broker", StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -170,5 +241,13 @@ public sealed class ListenerAndLimitTests
 
         Assert.Equal(0, read);
         Assert.Contains(logs.Lines, l => l.Contains("could not reach broker", StringComparison.Ordinal));
+    }
+
+    // A loopback port nobody listens on: dialing it is refused at once.
+    private static int ClosedPort()
+    {
+        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        probe.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        return ((System.Net.IPEndPoint)probe.LocalEndPoint!).Port;
     }
 }

@@ -36,13 +36,16 @@ internal sealed class AuthenticatingProxy : IAsyncDisposable
 
     public MetricCapture Metrics { get; }
 
+    /// <summary>The options the proxy started with.</summary>
+    public KafkaProxyOptions Options { get; private init; } = null!;
+
     public string CredentialsFile => Path.Combine(_directory, "users.txt");
 
     public string Bootstrap => Engine.Listeners.First(l => !l.IsDynamic).Advertised.ToString();
 
     public HostPort Listener => Engine.Listeners.First(l => !l.IsDynamic).Advertised;
 
-    public static async Task<AuthenticatingProxy> StartAsync(Action<KafkaProxyOptions>? configure = null, int brokers = 3)
+    public static async Task<AuthenticatingProxy> StartAsync(Action<KafkaProxyOptions>? configure = null, int brokers = 3, TimeProvider? time = null)
     {
         string directory = Directory.CreateTempSubdirectory("kafka-proxy-auth-").FullName;
         string file = Path.Combine(directory, "users.txt");
@@ -62,9 +65,9 @@ internal sealed class AuthenticatingProxy : IAsyncDisposable
         var logs = new CapturingLoggerProvider();
         var metrics = new MetricCapture();
         var loggerFactory = new LoggerFactory([logs], new LoggerFilterOptions { MinLevel = LogLevel.Trace });
-        var engine = new ProxyEngine(options, loggerFactory, metrics.Factory);
+        var engine = new ProxyEngine(options, loggerFactory, metrics.Factory, time);
         await engine.StartAsync();
-        return new AuthenticatingProxy(cluster, engine, directory, logs, metrics);
+        return new AuthenticatingProxy(cluster, engine, directory, logs, metrics) { Options = options };
     }
 
     /// <summary>The Confluent.Kafka settings of a client that authenticates at the proxy.</summary>

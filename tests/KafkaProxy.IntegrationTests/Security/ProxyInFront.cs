@@ -30,7 +30,8 @@ internal sealed class ProxyInFront : IAsyncDisposable
 
     public string Bootstrap => Listener.ToString();
 
-    public static async Task<ProxyInFront> StartAsync(TestBroker broker, string dialAddress, Action<KafkaProxyOptions> configure)
+    /// <summary>Starts the proxy; logs are captured at every level unless <paramref name="logFilter"/> says otherwise.</summary>
+    public static async Task<ProxyInFront> StartAsync(TestBroker broker, string dialAddress, Action<KafkaProxyOptions> configure, TimeProvider? time = null, LoggerFilterOptions? logFilter = null)
     {
         var options = new KafkaProxyOptions();
         var upstream = new HostPort(broker.Host, broker.Port);
@@ -39,8 +40,8 @@ internal sealed class ProxyInFront : IAsyncDisposable
         configure(options);
         var logs = new CapturingLoggerProvider();
         var metrics = new MetricCapture();
-        var loggerFactory = new LoggerFactory([logs], new LoggerFilterOptions { MinLevel = LogLevel.Trace });
-        var engine = new ProxyEngine(options, loggerFactory, metrics.Factory);
+        var loggerFactory = new LoggerFactory([logs], logFilter ?? new LoggerFilterOptions { MinLevel = LogLevel.Trace });
+        var engine = new ProxyEngine(options, loggerFactory, metrics.Factory, time);
         await engine.StartAsync();
         return new ProxyInFront(upstream, engine, logs, metrics);
     }

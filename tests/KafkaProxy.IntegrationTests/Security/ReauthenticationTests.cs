@@ -3,6 +3,7 @@ using Confluent.Kafka;
 using KafkaProxy.IntegrationTests.Support;
 using KafkaProxy.Testing;
 using KafkaProxy.Testing.Sasl;
+using Microsoft.Extensions.Time.Testing;
 
 namespace KafkaProxy.IntegrationTests.Security;
 
@@ -101,6 +102,40 @@ public sealed class ReauthenticationTests
         byte[] body = await client.SendAsync(18, 0, flexible: false, _ => { });
         Assert.Equal(0, body[0] << 8 | body[1]);
         Assert.Equal(0, front.ExpiredSessions);
+    }
+
+    [Fact]
+    public async Task IdleClient_OnAFakeClock_IsReauthenticatedWhenTheFractionOfTheLifetimePasses_NotBefore()
+    {
+        // The front grants an hour (real time, so it never expires here); the proxy re-authenticates at half of it on
+        // its own clock, which the test moves.
+        var time = new FakeTimeProvider();
+        await using var cluster = await KafkaTestCluster.StartAsync(brokers: 1);
+        var frontOptions = new SaslFrontOptions { SessionLifetime = TimeSpan.FromHours(1) };
+        frontOptions.Users["proxy-user"] = "proxy-password";
+        await using var front = SaslFront.Start(cluster.Brokers[0].Host, cluster.Brokers[0].Port, frontOptions);
+        cluster.SetAdvertisedAddress(1, front.Host, front.Port);
+        await using var proxy = await ProxyInFront.StartAsync(new TestBroker(1, front.Host, front.Port), front.Address, o =>
+        {
+            o.UpstreamSasl.Enabled = true;
+            o.UpstreamSasl.Mechanism = "SCRAM-SHA-256";
+            o.UpstreamSasl.Username = "proxy-user";
+            o.UpstreamSasl.Password = "proxy-password";
+            o.UpstreamSasl.ReauthenticateAt = 0.5;
+            o.IdleTimeout = TimeSpan.FromHours(2);
+        }, time);
+        await using var client = await RawKafkaClient.ConnectAsync(proxy.Listener.Host, proxy.Listener.Port);
+        await client.SendAsync(18, 0, flexible: false, _ => { });
+
+        time.Advance(TimeSpan.FromMinutes(30) - TimeSpan.FromSeconds(1));
+        await client.SendAsync(18, 0, flexible: false, _ => { }); // checked for a due re-authentication before it is forwarded
+        Assert.Equal(0, front.Reauthentications);
+
+        time.Advance(TimeSpan.FromSeconds(2)); // the engine's next tick wakes the idle connection
+        await Eventually.TrueAsync(() => front.Reauthentications == 1, () => $"{front.Reauthentications} re-authentications\n{proxy.Logs}");
+        byte[] body = await client.SendAsync(18, 0, flexible: false, _ => { });
+        Assert.Equal(0, body[0] << 8 | body[1]);
+        Assert.Equal(1, front.Reauthentications);
     }
 
     [Fact]

@@ -8,7 +8,10 @@ internal sealed class CapturingLoggerProvider : ILoggerProvider
 {
     public ConcurrentQueue<string> Lines { get; } = new();
 
-    public ILogger CreateLogger(string categoryName) => new Logger(this);
+    /// <summary>Every event with the category it was logged under.</summary>
+    public ConcurrentQueue<(string Category, LogLevel Level, int EventId)> Events { get; } = new();
+
+    public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
 
     public void Dispose()
     {
@@ -33,7 +36,7 @@ internal sealed class CapturingLoggerProvider : ILoggerProvider
         }
     }
 
-    private sealed class Logger(CapturingLoggerProvider owner) : ILogger
+    private sealed class Logger(CapturingLoggerProvider owner, string category) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;
@@ -42,6 +45,7 @@ internal sealed class CapturingLoggerProvider : ILoggerProvider
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
+            owner.Events.Enqueue((category, logLevel, eventId.Id));
             owner.Lines.Enqueue($"{logLevel} {eventId.Id} {formatter(state, exception)}{(exception is null ? string.Empty : " " + exception)}");
         }
     }

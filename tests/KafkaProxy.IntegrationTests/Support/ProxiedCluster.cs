@@ -8,10 +8,13 @@ namespace KafkaProxy.IntegrationTests.Support;
 /// <summary>A 3-broker test cluster with a proxy in front that maps only broker 1; the others get dynamic listeners.</summary>
 internal sealed class ProxiedCluster : IAsyncDisposable
 {
-    private ProxiedCluster(KafkaTestCluster cluster, ProxyEngine engine)
+    private readonly Action<KafkaProxyOptions>? _configure;
+
+    private ProxiedCluster(KafkaTestCluster cluster, ProxyEngine engine, Action<KafkaProxyOptions>? configure)
     {
         Cluster = cluster;
         Engine = engine;
+        _configure = configure;
     }
 
     public KafkaTestCluster Cluster { get; }
@@ -22,18 +25,28 @@ internal sealed class ProxiedCluster : IAsyncDisposable
 
     public string Bootstrap => Engine.Listeners.First(l => !l.IsDynamic).Advertised.ToString();
 
-    public static async Task<ProxiedCluster> StartAsync(int brokers = 3, Action<KafkaProxyOptions>? configure = null)
+    /// <summary>Starts the cluster and the proxy; <paramref name="time"/> is the engine's clock (a test's fake one), the system clock when null.</summary>
+    public static async Task<ProxiedCluster> StartAsync(int brokers = 3, Action<KafkaProxyOptions>? configure = null, TimeProvider? time = null)
     {
         var cluster = await KafkaTestCluster.StartAsync(brokers);
+        var options = Options(cluster, configure);
+        var logs = new CapturingLoggerProvider();
+        var loggerFactory = new LoggerFactory([logs]);
+        var engine = new ProxyEngine(options, loggerFactory, timeProvider: time);
+        await engine.StartAsync();
+        return new ProxiedCluster(cluster, engine, configure) { Logs = logs };
+    }
+
+    /// <summary>A new options object equal to the one the proxy started with, to change and hand to Reconfigure.</summary>
+    public KafkaProxyOptions OptionsAsStarted() => Options(Cluster, _configure);
+
+    private static KafkaProxyOptions Options(KafkaTestCluster cluster, Action<KafkaProxyOptions>? configure)
+    {
         var options = new KafkaProxyOptions();
         var first = cluster.Brokers[0];
         options.Brokers.Add(new BrokerMapping { Upstream = new HostPort(first.Host, first.Port), Listen = new HostPort("127.0.0.1", 0) });
         configure?.Invoke(options);
-        var logs = new CapturingLoggerProvider();
-        var loggerFactory = new LoggerFactory([logs]);
-        var engine = new ProxyEngine(options, loggerFactory);
-        await engine.StartAsync();
-        return new ProxiedCluster(cluster, engine) { Logs = logs };
+        return options;
     }
 
     public HashSet<int> RealPorts => Cluster.Brokers.Select(b => b.Port).ToHashSet();

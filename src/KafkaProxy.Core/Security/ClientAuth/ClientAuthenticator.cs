@@ -1,5 +1,6 @@
 using KafkaProxy.Core.Configuration;
 using KafkaProxy.Core.Diagnostics;
+using KafkaProxy.Core.Proxy;
 using KafkaProxy.Protocol.Primitives;
 using KafkaProxy.Protocol.Rewriting;
 using Microsoft.Extensions.Logging;
@@ -8,30 +9,33 @@ namespace KafkaProxy.Core.Security.ClientAuth;
 
 /// <summary>
 /// Client authentication at the proxy, shared by every connection of an engine: the offered mechanisms, the
-/// credentials (re-read when the file changes, at most once a second), and the log lines and metrics of each outcome.
+/// credentials (re-read when the file changes or another file is configured, checked at most once a second), and the
+/// log lines and metrics of each outcome. The timeout and the file's path come from the engine's live settings.
 /// </summary>
 internal sealed class ClientAuthenticator
 {
     private const long ReloadCheckIntervalMs = 1000;
-    private readonly ClientAuthOptions _options;
-    private readonly string _path;
+    private readonly LiveSettings _settings;
     private readonly ILogger _logger;
     private readonly ProxyMetrics _metrics;
+    private readonly ProxyClock _clock;
     private readonly Lock _reloadLock = new();
     private readonly byte[] _decoyKey;
     private volatile ClientCredentialStore _store;
+    private string _path; // the file the users were loaded from
     private (DateTime Modified, long Length) _fileStamp;
     private string? _lastReloadFailure;
     private long _checkedAt;
 
-    private ClientAuthenticator(ClientAuthOptions options, ClientCredentialStore store, (DateTime, long) fileStamp, byte[] decoyKey, ILogger logger, ProxyMetrics metrics)
+    private ClientAuthenticator(ClientAuthOptions options, LiveSettings settings, ClientCredentialStore store, (DateTime, long) fileStamp, byte[] decoyKey, ILogger logger, ProxyMetrics metrics, ProxyClock clock)
     {
+        _clock = clock;
         _decoyKey = decoyKey;
-        _options = options;
+        _settings = settings;
         _path = options.CredentialsFile!;
         _store = store;
         _fileStamp = fileStamp;
-        _checkedAt = Environment.TickCount64;
+        _checkedAt = clock.NowMs;
         _logger = logger;
         _metrics = metrics;
         Mechanisms = [.. options.Mechanisms];
@@ -41,7 +45,7 @@ internal sealed class ClientAuthenticator
 
     /// <summary>Loads the credentials file and warns about an open file or PLAIN without TLS.</summary>
     /// <exception cref="InvalidOperationException">The file cannot be read or a line is malformed.</exception>
-    public static ClientAuthenticator Create(KafkaProxyOptions options, ILogger logger, ProxyMetrics metrics)
+    public static ClientAuthenticator Create(KafkaProxyOptions options, LiveSettings settings, ILogger logger, ProxyMetrics metrics, ProxyClock clock)
     {
         var auth = options.ClientAuth;
         string path = auth.CredentialsFile ?? throw new InvalidOperationException("KafkaProxy:ClientAuth:Enabled needs KafkaProxy:ClientAuth:CredentialsFile.");
@@ -57,7 +61,7 @@ internal sealed class ClientAuthenticator
         }
 
         Log.ClientAuthEnabled(logger, store.UserCount, path, string.Join(", ", auth.Mechanisms));
-        return new ClientAuthenticator(auth, store, stamp, decoyKey, logger, metrics);
+        return new ClientAuthenticator(auth, settings, store, stamp, decoyKey, logger, metrics, clock);
     }
 
     /// <summary>
@@ -66,8 +70,9 @@ internal sealed class ClientAuthenticator
     /// </summary>
     public async Task<bool> AuthenticateAsync(Stream client, Stream upstream, ResponseRewriter rewriter, int maxFrameSize, long connectionId, string broker)
     {
-        using var timeout = new CancellationTokenSource(_options.Timeout);
-        var exchange = new ClientAuthExchange(client, upstream, rewriter, Mechanisms, CurrentStore(), maxFrameSize, timeout.Token);
+        var settings = _settings.Current;
+        using var timeout = new CancellationTokenSource(settings.ClientAuthTimeout, _clock.Provider);
+        var exchange = new ClientAuthExchange(client, upstream, rewriter, Mechanisms, CurrentStore(settings.CredentialsFile), maxFrameSize, timeout.Token);
         string? failure;
         try
         {
@@ -93,7 +98,7 @@ internal sealed class ClientAuthenticator
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
-            failure = $"the client did not finish authenticating within {_options.Timeout} (KafkaProxy:ClientAuth:Timeout)";
+            failure = $"the client did not finish authenticating within {settings.ClientAuthTimeout} (KafkaProxy:ClientAuth:Timeout)";
             _metrics.ClientSecurityFailed("client_auth");
         }
         catch (Exception ex) when (ex is IOException or EndOfStreamException or ObjectDisposedException or OperationCanceledException)
@@ -106,10 +111,11 @@ internal sealed class ClientAuthenticator
         return false;
     }
 
-    // The store as the file is now: re-read when its modification time changed; a broken file keeps the previous users.
-    private ClientCredentialStore CurrentStore()
+    // The store as the configured file is now: re-read when its modification time or size changed, or when another
+    // file is configured (Reconfigure); a file that cannot be used keeps the previous users.
+    private ClientCredentialStore CurrentStore(string? configuredPath)
     {
-        long now = Environment.TickCount64;
+        long now = _clock.NowMs;
         if (now - Interlocked.Read(ref _checkedAt) < ReloadCheckIntervalMs)
         {
             return _store;
@@ -123,17 +129,25 @@ internal sealed class ClientAuthenticator
             }
 
             Interlocked.Exchange(ref _checkedAt, now);
+            string path = configuredPath ?? _path;
             try
             {
                 // The stamp is taken before the read and kept only when the load succeeds: a file that failed (bad line,
                 // no permission) is tried again every second until it loads.
-                var stamp = Stamp(_path);
-                if (stamp != _fileStamp)
+                var stamp = Stamp(path);
+                bool otherFile = !string.Equals(path, _path, StringComparison.Ordinal);
+                if (otherFile || stamp != _fileStamp)
                 {
-                    _store = ClientCredentialStore.Load(_path, _decoyKey);
+                    _store = ClientCredentialStore.Load(path, _decoyKey);
+                    _path = path;
                     _fileStamp = stamp;
                     _lastReloadFailure = null;
-                    Log.CredentialsReloaded(_logger, _path, _store.UserCount);
+                    if (otherFile)
+                    {
+                        CredentialFiles.WarnIfOpen(_logger, path, "KafkaProxy:ClientAuth:CredentialsFile");
+                    }
+
+                    Log.CredentialsReloaded(_logger, path, _store.UserCount);
                 }
             }
             catch (Exception ex) when (ex is InvalidOperationException or IOException or UnauthorizedAccessException)

@@ -1,0 +1,107 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using KafkaProxy.Core.Configuration;
+using KafkaProxy.Core.Diagnostics;
+using Microsoft.Extensions.Logging;
+
+namespace KafkaProxy.Core.Proxy;
+
+/// <summary>
+/// Listeners for brokers that responses reveal and no mapping names. The response rewrite only looks brokers up; a
+/// response pump that meets an unknown one stops before that response, has its listener started here and rewrites
+/// the response again, so clients get the new address in the very response that named the broker. Binding needs no
+/// DNS lookup (the bind address is resolved when the engine starts) and holds this class's lock, never the address
+/// book's: lookups go on meanwhile, and a broker gets one listener however many connections discover it at once.
+/// </summary>
+internal sealed class DynamicListeners
+{
+    private readonly DynamicListenerOptions _options;
+    private readonly SocketOptions _sockets;
+    private readonly BrokerAddressBook _book;
+    private readonly Func<HostPort, BrokerRoute> _routeTo;
+    private readonly Action<BrokerListener> _run;
+    private readonly ProxyMetrics _metrics;
+    private readonly ILogger _logger;
+    private readonly Lock _gate = new();
+    private IPAddress? _bindAddress;
+    private int _nextSequentialPort;
+
+    /// <summary>Creates the starter; <paramref name="run"/> starts accepting on a new listener and keeps it until the engine stops.</summary>
+    public DynamicListeners(KafkaProxyOptions options, BrokerAddressBook book, Func<HostPort, BrokerRoute> routeTo, Action<BrokerListener> run, ProxyMetrics metrics, ILogger logger)
+    {
+        _options = options.DynamicListeners;
+        _sockets = options.ListenerSockets;
+        _book = book;
+        _routeTo = routeTo;
+        _run = run;
+        _metrics = metrics;
+        _logger = logger;
+        _nextSequentialPort = _options.SequentialMinPort;
+    }
+
+    /// <summary>Resolves the bind address once, when the engine starts, so that no response waits for DNS.</summary>
+    /// <exception cref="InvalidOperationException">The bind address cannot be resolved.</exception>
+    public void ResolveBindAddress()
+    {
+        try
+        {
+            _bindAddress = BrokerListener.ResolveBindAddress(_options.BindAddress);
+        }
+        catch (SocketException ex)
+        {
+            throw new InvalidOperationException($"DynamicListeners.BindAddress '{_options.BindAddress}' cannot be resolved: {ex.Message}. Give an IP address.", ex);
+        }
+    }
+
+    /// <summary>Starts the listener of <paramref name="broker"/> unless another connection already did.</summary>
+    /// <exception cref="DynamicListenerException">The listener cannot be bound; logged here once, with the broker and the address.</exception>
+    public void Start(UndiscoveredBrokerException broker)
+    {
+        var address = _bindAddress ?? throw new InvalidOperationException("The engine resolves the bind address when it starts.");
+        lock (_gate)
+        {
+            if (_book.Contains(broker.HostUtf8, broker.Port))
+            {
+                return;
+            }
+
+            var upstream = broker.Upstream;
+            long port = NextPort(broker.NodeId);
+            if (port is < 0 or > IPEndPoint.MaxPort)
+            {
+                throw Failed(upstream, broker.NodeId, $"{address} port {port.ToString(CultureInfo.InvariantCulture)}", "DynamicListeners.SequentialMinPort plus the node id is not a TCP port");
+            }
+
+            var endPoint = new IPEndPoint(address, (int)port);
+            BrokerListener listener;
+            try
+            {
+                var advertised = new HostPort(_options.AdvertisedHost ?? _options.BindAddress, 0);
+                listener = BrokerListener.Bind(endPoint, _routeTo(upstream), advertised, isDynamic: true, _sockets);
+            }
+            catch (SocketException ex)
+            {
+                throw Failed(upstream, broker.NodeId, endPoint.ToString(), ex.Message);
+            }
+
+            _run(listener);
+            var info = listener.Info;
+            _book.Add(broker.HostUtf8, broker.Port, new Protocol.Rewriting.BrokerEndpoint(info.Advertised.Host, info.Advertised.Port));
+            _metrics.DynamicListenerStarted();
+            Log.DynamicListenerStarted(_logger, info.LocalEndPoint.ToString(), upstream.ToString(), broker.NodeId, info.Advertised.ToString());
+        }
+    }
+
+    // Any free port, or the next of a sequence, or min port + node id (the same across restarts). A port that failed is
+    // not taken again in sequential mode: the next attempt tries the next one.
+    private long NextPort(int nodeId) => _options.SequentialMinPort <= 0 ? 0
+        : _options.Deterministic ? (long)_options.SequentialMinPort + nodeId
+        : _nextSequentialPort++;
+
+    private DynamicListenerException Failed(HostPort upstream, int nodeId, string address, string reason)
+    {
+        Log.DynamicListenerFailed(_logger, upstream.ToString(), nodeId, address, reason);
+        return new DynamicListenerException($"a response names broker {upstream} (node {nodeId}), and no listener could be started for it on {address}: {reason}");
+    }
+}

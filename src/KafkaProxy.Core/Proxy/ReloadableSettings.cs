@@ -1,0 +1,40 @@
+using KafkaProxy.Core.Configuration;
+using KafkaProxy.Core.Security;
+
+namespace KafkaProxy.Core.Proxy;
+
+/// <summary>
+/// The settings a running engine changes without a restart (<see cref="ProxyEngine.Reconfigure"/>): the api-key gate,
+/// the timeouts and deadlines, and the path of the client credentials file. New and existing connections read them
+/// from here. Immutable: a change swaps the whole snapshot (<see cref="LiveSettings"/>).
+/// </summary>
+internal sealed record ReloadableSettings(
+    RequestGate Gate,
+    TimeSpan IdleTimeout,
+    TimeSpan UpstreamReadTimeout,
+    TimeSpan WriteTimeout,
+    TimeSpan DialTimeout,
+    TimeSpan DrainTimeout,
+    TimeSpan ClientAuthTimeout,
+    TimeSpan ClientTlsHandshakeTimeout,
+    TimeSpan UpstreamTlsHandshakeTimeout,
+    TimeSpan UpstreamSaslTimeout,
+    string? CredentialsFile)
+{
+    /// <summary>
+    /// The settings of <paramref name="next"/>; the gate keeps refusing the SASL requests that the features
+    /// <paramref name="running"/> started with make unusable (those features change only with a restart).
+    /// </summary>
+    public static ReloadableSettings From(KafkaProxyOptions running, KafkaProxyOptions next) => new(
+        RequestGate.Create(running, next.ForbiddenApiKeys),
+        next.IdleTimeout,
+        next.UpstreamReadTimeout,
+        next.WriteTimeout,
+        next.DialTimeout,
+        next.DrainTimeout,
+        next.ClientAuth.Timeout,
+        next.ClientTls.HandshakeTimeout,
+        next.UpstreamTls.HandshakeTimeout,
+        next.UpstreamSasl.Timeout,
+        next.ClientAuth.CredentialsFile);
+}
