@@ -93,7 +93,7 @@ public sealed class UpstreamTlsTests
 
         string line = await proxy.WaitForLogAsync("TLS handshake failed");
         Assert.Contains("does not name", line, StringComparison.Ordinal);
-        Assert.Contains("--tls-server-name", line, StringComparison.Ordinal);
+        Assert.Contains("KafkaProxy:UpstreamTls:ServerName", line, StringComparison.Ordinal);
     }
 
     [Fact]
