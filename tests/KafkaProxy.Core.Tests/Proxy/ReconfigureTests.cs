@@ -20,12 +20,22 @@ public sealed class ReconfigureTests
     public void SettingsComparison_EveryOption_IsEitherReloadableOrNeedsARestart()
     {
         // A new option that is in neither list would be silently ignored by Reconfigure: neither applied nor reported.
-        var options = OptionNames(typeof(KafkaProxyOptions), prefix: "").ToList();
+        // Its names are the configuration keys, as the binder reads them.
+        var options = KafkaProxy.Core.Configuration.Binding.KafkaProxyOptionsBinder.Keys().ToList();
         var reloadable = SettingsComparison.Reloadable.Select(s => s.Name).ToList();
         var restart = SettingsComparison.NeedRestart.Select(s => s.Name).ToList();
 
         Assert.Empty(reloadable.Intersect(restart));
         Assert.Equal(options.Order(StringComparer.Ordinal), reloadable.Concat(restart).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Binder_EveryOption_BindsFromConfiguration()
+    {
+        // A public option the binder does not read could be set in code but never from appsettings, the environment or a flag.
+        var options = OptionNames(typeof(KafkaProxyOptions), prefix: "").Order(StringComparer.Ordinal);
+
+        Assert.Equal(options, KafkaProxy.Core.Configuration.Binding.KafkaProxyOptionsBinder.Keys().Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -52,10 +62,10 @@ public sealed class ReconfigureTests
             o.ClientTls.HandshakeTimeout = TimeSpan.FromSeconds(3);
         }));
 
-        Assert.Equal(["DynamicListeners.SequentialMinPort", "UpstreamSasl.Password", "MaxConnections"], restart);
+        Assert.Equal(["DynamicListeners:SequentialMinPort", "UpstreamSasl:Password", "MaxConnections"], restart);
         Assert.Equal(2, logs.Lines.Count);
-        Assert.Contains("Information 1017 New settings applied to new and open connections: ClientTls.HandshakeTimeout", logs.Lines);
-        Assert.Contains("Warning 1018 Changed settings that need a restart to take effect (until then the running values stay): DynamicListeners.SequentialMinPort, UpstreamSasl.Password, MaxConnections", logs.Lines);
+        Assert.Contains("Information 1017 New settings applied to new and open connections: ClientTls:HandshakeTimeout", logs.Lines);
+        Assert.Contains("Warning 1018 Changed settings that need a restart to take effect (until then the running values stay): DynamicListeners:SequentialMinPort, UpstreamSasl:Password, MaxConnections", logs.Lines);
         Assert.DoesNotContain(logs.Lines, l => l.Contains("SECRET", StringComparison.Ordinal));
     }
 
@@ -90,7 +100,7 @@ public sealed class ReconfigureTests
             bool nested = propertyType.IsClass && propertyType.Namespace == typeof(KafkaProxyOptions).Namespace;
             if (nested)
             {
-                foreach (string name in OptionNames(propertyType, prefix + property.Name + "."))
+                foreach (string name in OptionNames(propertyType, prefix + property.Name + ":"))
                 {
                     yield return name;
                 }

@@ -31,7 +31,7 @@ public sealed class ReconfigureTests
         await open.SendAsync(18, 0, false, _ => { }); // other keys still pass
         var error = await Record.ExceptionAsync(() => MetadataAsync(open));
         Assert.True(error is IOException or EndOfStreamException, $"expected the connection to close, got {error?.ToString() ?? "an answer"}\n{proxied.Logs}");
-        await proxied.Logs.WaitForLineAsync("the client sent Metadata (api key 3), which --forbidden-api-keys refuses");
+        await proxied.Logs.WaitForLineAsync("the client sent Metadata (api key 3), which KafkaProxy:ForbiddenApiKeys refuses");
         Assert.Contains(proxied.Logs.Lines, l => l.StartsWith("Information 1017 ", StringComparison.Ordinal) && l.EndsWith(": ForbiddenApiKeys", StringComparison.Ordinal));
 
         // And when it is allowed again, a new connection may send it.
@@ -81,7 +81,7 @@ public sealed class ReconfigureTests
         await open.SendAsync(18, 0, false, _ => { });
         // The new broker got no listener: with dynamic listeners off, a response naming it is still refused.
         await Assert.ThrowsAnyAsync<Exception>(() => MetadataAsync(open));
-        Assert.Contains(proxied.Logs.Lines, l => l.Contains($"Broker {second.Host}:{second.Port} appears in a response but has no --bootstrap-server-mapping", StringComparison.Ordinal));
+        Assert.Contains(proxied.Logs.Lines, l => l.Contains($"Broker {second.Host}:{second.Port} appears in a response but has no KafkaProxy:Brokers", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -114,6 +114,6 @@ public sealed class ReconfigureTests
         }
 
         Assert.Contains(proxy.Logs.Lines, l => l.StartsWith("Information 2009 ", StringComparison.Ordinal) && l.Contains(other, StringComparison.Ordinal));
-        Assert.Contains(proxy.Logs.Lines, l => l.StartsWith("Information 1017 ", StringComparison.Ordinal) && l.Contains("ClientAuth.CredentialsFile", StringComparison.Ordinal));
+        Assert.Contains(proxy.Logs.Lines, l => l.StartsWith("Information 1017 ", StringComparison.Ordinal) && l.Contains("ClientAuth:CredentialsFile", StringComparison.Ordinal));
     }
 }
