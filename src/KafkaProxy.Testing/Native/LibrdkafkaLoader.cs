@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using System.Runtime.InteropServices;
 
@@ -49,6 +50,11 @@ internal static class LibrdkafkaLoader
         }
     }
 
+    // Confluent.Kafka binds librdkafka by finding its P/Invoke methods with reflection; the dependencies keep those
+    // methods in trimmed and native AOT apps, where they would otherwise be removed as unused.
+    [DynamicDependency(DynamicallyAccessedMemberTypes.NonPublicMethods, "Confluent.Kafka.Impl.NativeMethods.NativeMethods", "Confluent.Kafka")]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.NonPublicMethods, "Confluent.Kafka.Impl.NativeMethods.NativeMethods_Centos8", "Confluent.Kafka")]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.NonPublicMethods, "Confluent.Kafka.Impl.NativeMethods.NativeMethods_Alpine", "Confluent.Kafka")]
     private static IntPtr LoadSameImageAsConfluent()
     {
         Confluent.Kafka.Library.Load();
