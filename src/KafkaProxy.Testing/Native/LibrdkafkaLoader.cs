@@ -44,7 +44,8 @@ internal static class LibrdkafkaLoader
             {
                 s_failure = "KafkaTestCluster needs librdkafka's mock cluster from the librdkafka.redist package, " +
                     $"and it could not be loaded on {RuntimeInformation.RuntimeIdentifier}: {ex.Message}. " +
-                    "Supported are the platforms librdkafka.redist ships native builds for (linux-x64, linux-arm64, osx, win-x64).";
+                    "Supported are the platforms librdkafka.redist ships native builds for (linux-x64, linux-arm64, osx, win-x64). " +
+                    $"A published app loads them from its folder ({AppContext.BaseDirectory}): copy the librdkafka files dotnet publish put there along with the app.";
                 throw new PlatformNotSupportedException(s_failure, ex);
             }
         }

@@ -34,6 +34,26 @@ public sealed partial class NativeAotHostTests(NativeAotKafkaProxy published) : 
         Assert.All(warnings, w => Assert.StartsWith("warning IL2104: Assembly 'Confluent.Kafka' produced trim warnings", w, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task DemoMode_BinaryCopiedWithoutLibrdkafka_SaysWhichFilesToCopy()
+    {
+        var alone = Directory.CreateTempSubdirectory("kafka-proxy-alone-");
+        try
+        {
+            string binary = Path.Combine(alone.FullName, "kafka-proxy");
+            File.Copy(Path.Combine(published.OutputDirectory, "kafka-proxy"), binary);
+
+            var result = await KafkaProxyCommand.Native(binary).RunAsync(["server", "--http-disable"], Clients.Patience);
+
+            Assert.NotEqual(0, result.ExitCode);
+            Assert.Contains($"A published app loads them from its folder ({alone.FullName}/): copy the librdkafka files", result.StandardError, StringComparison.Ordinal);
+        }
+        finally
+        {
+            alone.Delete(recursive: true);
+        }
+    }
+
     [GeneratedRegex(@"warning IL\d+: [^\r\n\[]*")]
     private static partial Regex WarningLine();
 }
