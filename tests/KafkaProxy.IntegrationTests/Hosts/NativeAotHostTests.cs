@@ -16,7 +16,11 @@ public sealed partial class NativeAotHostTests(NativeAotKafkaProxy published) : 
     public void Publish_GivesOneNativeExecutableAndNoManagedAssemblies()
     {
         string[] files = Directory.GetFiles(published.OutputDirectory).Select(f => Path.GetFileName(f)!).Order(StringComparer.Ordinal).ToArray();
-        byte[] header = File.ReadAllBytes(Path.Combine(published.OutputDirectory, "kafka-proxy"))[..4];
+        byte[] header = new byte[4];
+        using (var binary = File.OpenRead(Path.Combine(published.OutputDirectory, "kafka-proxy")))
+        {
+            binary.ReadExactly(header);
+        }
 
         Assert.Equal([0x7F, (byte)'E', (byte)'L', (byte)'F'], header);
         Assert.DoesNotContain(files, f => f.EndsWith(".dll", StringComparison.Ordinal) || f.EndsWith(".json", StringComparison.Ordinal));
