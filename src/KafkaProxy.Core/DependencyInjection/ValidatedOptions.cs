@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -7,7 +8,11 @@ namespace KafkaProxy.Core.DependencyInjection;
 /// <summary>Options that are configured by the caller and checked by their validator when the host starts.</summary>
 internal static class ValidatedOptions
 {
-    public static void Add<TOptions, TValidator>(IServiceCollection services, Action<TOptions>? configure)
+    // The annotations keep what the container and the options factory construct by reflection: the options' parameterless
+    // constructor and the validator's constructors. Without them a trimmed or native AOT host fails at start.
+    public static void Add<
+        [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TOptions,
+        [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TValidator>(IServiceCollection services, Action<TOptions>? configure)
         where TOptions : class
         where TValidator : class, IValidateOptions<TOptions>
     {

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Diagnostics.Metrics;
 using Confluent.Kafka;
 using KafkaProxy.Core.Diagnostics;
@@ -334,6 +335,11 @@ internal sealed class BatchingFlusher : IAsyncDisposable
 
     private static TaskCompletionSource NewWake() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    // Confluent.Kafka binds librdkafka by finding its P/Invoke methods with reflection; the dependencies keep those
+    // methods in trimmed and native AOT apps, where they would otherwise be removed as unused.
+    [DynamicDependency(DynamicallyAccessedMemberTypes.NonPublicMethods, "Confluent.Kafka.Impl.NativeMethods.NativeMethods", "Confluent.Kafka")]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.NonPublicMethods, "Confluent.Kafka.Impl.NativeMethods.NativeMethods_Centos8", "Confluent.Kafka")]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.NonPublicMethods, "Confluent.Kafka.Impl.NativeMethods.NativeMethods_Alpine", "Confluent.Kafka")]
     private IProducer<Null, byte[]> BuildProducer()
     {
         var config = new ProducerConfig

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Confluent.Kafka;
 
 namespace KafkaProxy.Core.Flushing;
@@ -22,6 +23,11 @@ internal sealed class KafkaTopicStore : ITopicStore, IDisposable
     /// <param name="bootstrapServers">The cluster.</param>
     /// <param name="stateTopic">A compacted topic with one partition.</param>
     /// <param name="clientSettings">librdkafka settings shared with the gateway's producer (security, for one).</param>
+    // Confluent.Kafka binds librdkafka by finding its P/Invoke methods with reflection; the dependencies keep those
+    // methods in trimmed and native AOT apps, where they would otherwise be removed as unused.
+    [DynamicDependency(DynamicallyAccessedMemberTypes.NonPublicMethods, "Confluent.Kafka.Impl.NativeMethods.NativeMethods", "Confluent.Kafka")]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.NonPublicMethods, "Confluent.Kafka.Impl.NativeMethods.NativeMethods_Centos8", "Confluent.Kafka")]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.NonPublicMethods, "Confluent.Kafka.Impl.NativeMethods.NativeMethods_Alpine", "Confluent.Kafka")]
     public KafkaTopicStore(string bootstrapServers, string stateTopic, IEnumerable<KeyValuePair<string, string>>? clientSettings = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(bootstrapServers);

@@ -16,7 +16,8 @@ public static class OperationsEndpointRouteBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var collector = endpoints.ServiceProvider.GetRequiredService<PrometheusCollector>();
-        return endpoints.MapGet(path, () => Results.Text(collector.Render(), "text/plain; version=0.0.4; charset=utf-8"));
+        // A RequestDelegate, not a Delegate: nothing to bind, so no reflection (trimming and native AOT safe).
+        return endpoints.MapGet(path, context => Results.Text(collector.Render(), "text/plain; version=0.0.4; charset=utf-8").ExecuteAsync(context));
     }
 
     /// <summary>Maps liveness (<paramref name="healthPath"/>: the process serves) and readiness (<paramref name="readyPath"/>).</summary>

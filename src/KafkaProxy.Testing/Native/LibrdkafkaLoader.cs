@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using System.Runtime.InteropServices;
 
@@ -43,12 +44,18 @@ internal static class LibrdkafkaLoader
             {
                 s_failure = "KafkaTestCluster needs librdkafka's mock cluster from the librdkafka.redist package, " +
                     $"and it could not be loaded on {RuntimeInformation.RuntimeIdentifier}: {ex.Message}. " +
-                    "Supported are the platforms librdkafka.redist ships native builds for (linux-x64, linux-arm64, osx, win-x64).";
+                    "Supported are the platforms librdkafka.redist ships native builds for (linux-x64, linux-arm64, osx, win-x64). " +
+                    $"A published app loads them from its folder ({AppContext.BaseDirectory}): copy the librdkafka files dotnet publish put there along with the app.";
                 throw new PlatformNotSupportedException(s_failure, ex);
             }
         }
     }
 
+    // Confluent.Kafka binds librdkafka by finding its P/Invoke methods with reflection; the dependencies keep those
+    // methods in trimmed and native AOT apps, where they would otherwise be removed as unused.
+    [DynamicDependency(DynamicallyAccessedMemberTypes.NonPublicMethods, "Confluent.Kafka.Impl.NativeMethods.NativeMethods", "Confluent.Kafka")]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.NonPublicMethods, "Confluent.Kafka.Impl.NativeMethods.NativeMethods_Centos8", "Confluent.Kafka")]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.NonPublicMethods, "Confluent.Kafka.Impl.NativeMethods.NativeMethods_Alpine", "Confluent.Kafka")]
     private static IntPtr LoadSameImageAsConfluent()
     {
         Confluent.Kafka.Library.Load();

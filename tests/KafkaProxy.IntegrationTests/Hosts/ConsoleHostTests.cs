@@ -1,18 +1,24 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using KafkaProxy.IntegrationTests.Support;
+using KafkaProxy.Testing;
 
 namespace KafkaProxy.IntegrationTests.Hosts;
 
-/// <summary>The built <c>kafka-proxy</c> command, run as a separate process the way users run it.</summary>
-public sealed partial class ConsoleHostTests
+/// <summary>
+/// The built <c>kafka-proxy</c> command, run as a separate process the way users run it. <see cref="NativeAotHostTests"/>
+/// runs every scenario here again against the native AOT binary.
+/// </summary>
+[Collection(KafkaProxyProcesses.Name)]
+public partial class ConsoleHostTests
 {
-    private static string HostDll => SampleHost.ConsoleHostDll;
+    /// <summary>The kafka-proxy under test: here the solution's JIT build.</summary>
+    private protected virtual KafkaProxyCommand Command => KafkaProxyCommand.Jit();
 
     [Fact]
     public async Task Help_ListsGoCompatibleFlagsAndExitsZero()
     {
-        var result = await ExternalProcess.RunAsync("dotnet", [HostDll, "server", "--help"], Clients.Patience);
+        var result = await Command.RunAsync(["server", "--help"], Clients.Patience);
 
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("--bootstrap-server-mapping <broker:port,local:port[,advertised:port]>", result.StandardOutput, StringComparison.Ordinal);
@@ -27,7 +33,7 @@ public sealed partial class ConsoleHostTests
     [InlineData("--max-connections=0", "KafkaProxy:MaxConnections is 0; it must be at least 1 connections. (from --max-connections)")]
     public async Task BadFlags_FailFastWithAClearMessageAndExitTwo(string flag, string expected)
     {
-        var result = await ExternalProcess.RunAsync("dotnet", [HostDll, "server", "--bootstrap-server-mapping", "127.0.0.1:1,127.0.0.1:0", flag], Clients.Patience);
+        var result = await Command.RunAsync(["server", "--bootstrap-server-mapping", "127.0.0.1:1,127.0.0.1:0", flag], Clients.Patience);
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains(expected, result.StandardError, StringComparison.Ordinal);
@@ -44,7 +50,7 @@ public sealed partial class ConsoleHostTests
                 """);
             var environment = new Dictionary<string, string> { ["KafkaProxy__IdleTimeout"] = "-3s", ["KafkaProxy__DrainTimeout"] = "-4s" };
 
-            var result = await ExternalProcess.RunAsync("dotnet", [HostDll, "server", "--http-disable", "--drain-timeout", "-5s"], Clients.Patience, workingDirectory: directory, environment: environment);
+            var result = await Command.RunAsync(["server", "--http-disable", "--drain-timeout", "-5s"], Clients.Patience, workingDirectory: directory, environment: environment);
 
             Assert.Equal(2, result.ExitCode);
             string[] lines = result.StandardError.Split('\n', StringSplitOptions.TrimEntries);
@@ -56,6 +62,34 @@ public sealed partial class ConsoleHostTests
         finally
         {
             Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Server_MappingToATestCluster_KcatProducesAndConsumesThroughTheProxy()
+    {
+        await using var cluster = await KafkaTestCluster.StartAsync(brokers: 3);
+        cluster.CreateTopic("orders", partitions: 3);
+        using var host = StartHost("server", "--http-disable", "--bootstrap-server-mapping", $"{cluster.Brokers[0].Address},127.0.0.1:0");
+        try
+        {
+            string proxy = await ReadUntilAsync(host, ListeningLine());
+
+            var produce = await ExternalProcess.RunAsync("kcat", ["-P", "-b", proxy, "-t", "orders"], Clients.Patience, "first\nsecond\nthird\n");
+            var consume = await ExternalProcess.RunAsync("kcat", ["-C", "-b", proxy, "-t", "orders", "-o", "beginning", "-e", "-q"], Clients.Patience);
+            var listing = await ExternalProcess.RunAsync("kcat", ["-L", "-b", proxy, "-m", "10"], Clients.Patience);
+
+            Assert.True(produce.ExitCode == 0, produce.ToString());
+            Assert.True(consume.ExitCode == 0, consume.ToString());
+            Assert.Equal(["first", "second", "third"], consume.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal));
+            Assert.True(listing.ExitCode == 0, listing.ToString());
+            Assert.Equal(3, Regex.Count(listing.StandardOutput, @"broker \d at 127\.0\.0\.1:\d+"));
+            Assert.All(cluster.Brokers, real => Assert.DoesNotContain(real.Address, listing.StandardOutput, StringComparison.Ordinal));
+        }
+        finally
+        {
+            host.Kill(entireProcessTree: true);
+            await host.WaitForExitAsync();
         }
     }
 
@@ -158,11 +192,11 @@ public sealed partial class ConsoleHostTests
     [Fact]
     public async Task CredentialsCommand_LinesServeAuthLocal_KcatAuthenticatesAndAClientWithoutSaslCannotList()
     {
-        var missingUser = await ExternalProcess.RunAsync("dotnet", [HostDll, "credentials"], Clients.Patience, "x\n");
+        var missingUser = await Command.RunAsync(["credentials"], Clients.Patience, "x\n");
         Assert.Equal(2, missingUser.ExitCode);
         Assert.Contains("--username is required", missingUser.StandardError, StringComparison.Ordinal);
 
-        var made = await ExternalProcess.RunAsync("dotnet", [HostDll, "credentials", "--username", "app"], Clients.Patience, "cli-SECRET-9f3a\n");
+        var made = await Command.RunAsync(["credentials", "--username", "app"], Clients.Patience, "cli-SECRET-9f3a\n");
         Assert.True(made.ExitCode == 0, made.ToString());
         string[] lines = made.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(2, lines.Length);
@@ -198,17 +232,20 @@ public sealed partial class ConsoleHostTests
         }
     }
 
-    // Starts the built kafka-proxy with stdout and stderr captured.
-    private static Process StartHost(params string[] args) => SampleHost.Start(HostDll, args);
+    // Starts kafka-proxy with stdout and stderr captured.
+    private Process StartHost(params string[] args) => Command.Start(args);
 
     // Reads stdout up to the printed kcat command and returns the proxy address in it; earlier lines go to seen.
-    private static async Task<string> ReadProxyAddressAsync(Process host, List<string>? seen = null)
+    private static Task<string> ReadProxyAddressAsync(Process host, List<string>? seen = null) => ReadUntilAsync(host, KcatLine(), seen);
+
+    // Reads stdout up to a line the pattern matches and returns the pattern's first group.
+    private static async Task<string> ReadUntilAsync(Process host, Regex pattern, List<string>? seen = null)
     {
         while (true)
         {
             string line = await host.StandardOutput.ReadLineAsync().WaitAsync(Clients.Patience) ?? throw new InvalidOperationException("kafka-proxy exited early: " + await host.StandardError.ReadToEndAsync());
             seen?.Add(line);
-            var match = KcatLine().Match(line);
+            var match = pattern.Match(line);
             if (match.Success)
             {
                 return match.Groups[1].Value;
@@ -221,4 +258,7 @@ public sealed partial class ConsoleHostTests
 
     [GeneratedRegex(@"kcat -L -b (\S+)")]
     private static partial Regex KcatLine();
+
+    [GeneratedRegex(@"Listening on (\S+) for broker ")]
+    private static partial Regex ListeningLine();
 }

@@ -10,9 +10,12 @@ internal static class SampleHost
     public static string WebHostDll => Dll("KafkaProxy.WebHost", "KafkaProxy.WebHost.dll");
 
     public static Process Start(string dll, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
+        => StartProcess("dotnet", [dll, .. args], environment);
+
+    /// <summary>Starts an executable with stdout and stderr captured.</summary>
+    public static Process StartProcess(string fileName, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(dll);
+        var start = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (string arg in args)
         {
             start.ArgumentList.Add(arg);
