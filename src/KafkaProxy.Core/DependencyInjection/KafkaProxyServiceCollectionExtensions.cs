@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using KafkaProxy.Core.Configuration;
 using KafkaProxy.Core.Configuration.Binding;
 using KafkaProxy.Core.DependencyInjection;
+using KafkaProxy.Core.Filters;
 using KafkaProxy.Core.Proxy;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -29,7 +30,8 @@ public static class KafkaProxyServiceCollectionExtensions
             sp.GetRequiredService<IOptions<KafkaProxyOptions>>(),
             sp.GetService<ILoggerFactory>(),
             sp.GetService<IMeterFactory>(),
-            sp.GetService<TimeProvider>()));
+            sp.GetService<TimeProvider>(),
+            sp.GetServices<IKafkaRequestFilter>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ProxyEngineHostedService>());
         return new KafkaProxyBuilder(services);
     }

@@ -72,6 +72,18 @@ internal sealed class InFlightRequests(int capacity, int reserved = 0)
         }
     }
 
+    /// <summary>True when one more client request fits.</summary>
+    public bool HasRoom
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _count < capacity;
+            }
+        }
+    }
+
     /// <summary>True when a request with this correlation id awaits its response.</summary>
     public bool ContainsCorrelationId(int correlationId)
     {
@@ -130,6 +142,9 @@ internal sealed class InFlightRequests(int capacity, int reserved = 0)
         _head = 0;
     }
 
-    /// <summary>A request awaiting its response; <paramref name="Internal"/> marks the proxy's own, whose response never reaches the client.</summary>
-    internal readonly record struct Entry(short ApiKey, short ApiVersion, int CorrelationId, long StartTimestamp, bool Internal = false);
+    /// <summary>
+    /// A request awaiting its response; <paramref name="Internal"/> marks the proxy's own, whose response never reaches
+    /// the client; <paramref name="LocalResponse"/> holds the whole frame when a filter answered it instead of the broker.
+    /// </summary>
+    internal readonly record struct Entry(short ApiKey, short ApiVersion, int CorrelationId, long StartTimestamp, bool Internal = false, byte[]? LocalResponse = null);
 }

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Net.Sockets;
+using KafkaProxy.Core.Filters;
 using KafkaProxy.Core.Security;
 using KafkaProxy.Protocol.Frames;
 using KafkaProxy.Protocol.Headers;
@@ -32,6 +33,10 @@ internal sealed class ProxyConnection
     private readonly UpstreamReauthentication? _reauthentication;
     private Socket? _upstream;
     private PipeReader? _clientReader;
+    private PipeReader? _upstreamReader;
+    private readonly KafkaConnectionInfo _info;
+    // A request some filter wants, whole in the buffer, that the request pump hands to the filters next.
+    private (RequestHeader Header, int Size, bool ExpectsResponse)? _toFilter;
     private volatile bool _draining;
     private long _lastActivity;
     private long _lastUpstreamActivity;
@@ -55,6 +60,7 @@ internal sealed class ProxyConnection
         }
 
         _rewriter = new ResponseRewriter(context.AddressBook);
+        _info = new KafkaConnectionInfo(id, client.RemoteEndPoint, route.Upstream, client.LocalEndPoint);
     }
 
     public long Id { get; }
@@ -62,6 +68,9 @@ internal sealed class ProxyConnection
     public BrokerRoute Route { get; }
 
     private string Broker => Route.MetricName;
+
+    // How long the filters may take with one request before its connection closes.
+    private static TimeSpan FilterTimeout => TimeSpan.FromSeconds(10);
 
     /// <summary>Dials the broker and runs both pumps until either side closes, a frame is bad, or the connection is stopped.</summary>
     public async Task RunAsync()
@@ -88,16 +97,19 @@ internal sealed class ProxyConnection
         }
 
         await using var upstreamStreamScope = upstreamStream.ConfigureAwait(false);
-        if (_context.ClientAuthenticator is { } authenticator
-            && (!await authenticator.AuthenticateAsync(clientStream, upstreamStream, _rewriter, _context.Options.MaxFrameSize, Id, Broker).ConfigureAwait(false) || _draining))
+        if (_context.ClientAuthenticator is { } authenticator)
         {
-            // Refused, or the proxy began to stop while the client authenticated: no pumps start.
-            return;
+            _info.Principal = await authenticator.AuthenticateAsync(clientStream, upstreamStream, _rewriter, _context.Options.MaxFrameSize, Id, Broker).ConfigureAwait(false);
+            if (_info.Principal is null || _draining)
+            {
+                // Refused, or the proxy began to stop while the client authenticated: no pumps start.
+                return;
+            }
         }
 
         _clientReader = PipeReader.Create(clientStream, ReaderOptions);
         var clientWriter = PipeWriter.Create(clientStream, WriterOptions);
-        var upstreamReader = PipeReader.Create(upstreamStream, ReaderOptions);
+        var upstreamReader = _upstreamReader = PipeReader.Create(upstreamStream, ReaderOptions);
         var upstreamWriter = PipeWriter.Create(upstreamStream, WriterOptions);
 
         try
@@ -277,6 +289,21 @@ internal sealed class ProxyConnection
 
             var buffer = result.Buffer;
             bool wrote = ForwardRequests(ref buffer, ref remaining, upstream, out bool blocked);
+            while (_toFilter is { } wanted)
+            {
+                // A request some filter wants, whole: earlier requests go out first, then the filters decide this one.
+                _toFilter = null;
+                if (wrote)
+                {
+                    await FlushAsync(upstream, toClient: false).ConfigureAwait(false);
+                }
+
+                var frame = buffer.Slice(0, KafkaFrame.SizePrefixLength + (long)wanted.Size);
+                wrote = await FilterRequestAsync(frame, wanted.Header, wanted.ExpectsResponse, upstream).ConfigureAwait(false);
+                buffer = buffer.Slice(frame.End);
+                wrote |= ForwardRequests(ref buffer, ref remaining, upstream, out blocked);
+            }
+
             bool reauthenticate = remaining == 0 && _reauthentication?.IsDue == true;
             // Stopped at a frame boundary (to re-authenticate, or for room): the rest is not examined, so the next read
             // returns it at once.
@@ -358,6 +385,24 @@ internal sealed class ProxyConnection
                 expectsResponse = acks != 0;
             }
 
+            if (_context.RequestFilters.Wants(header.ApiKey, header.ApiVersion))
+            {
+                // Read whole before the filters see it; and room first, since a filter may answer it itself.
+                if (payload.Length < size)
+                {
+                    return wrote;
+                }
+
+                if (expectsResponse && !_inFlight.HasRoom)
+                {
+                    blocked = true;
+                    return wrote;
+                }
+
+                _toFilter = (header, size, expectsResponse);
+                return wrote;
+            }
+
             if (expectsResponse)
             {
                 if (!_inFlight.TryAdd(new(header.ApiKey, header.ApiVersion, header.CorrelationId, Stopwatch.GetTimestamp()), out bool first))
@@ -377,6 +422,79 @@ internal sealed class ProxyConnection
 
             _context.Metrics.Request(Broker, header.ApiKey, header.ApiVersion, KafkaFrame.SizePrefixLength + (long)size);
             remaining = KafkaFrame.SizePrefixLength + (long)size;
+        }
+    }
+
+    // Runs the filters on one whole request and carries out their decision; true when bytes went to the broker.
+    private async ValueTask<bool> FilterRequestAsync(ReadOnlySequence<byte> frame, RequestHeader header, bool expectsResponse, PipeWriter upstream)
+    {
+        var payload = frame.Slice(KafkaFrame.SizePrefixLength);
+        var reader = new KafkaReader(payload, header.ApiKey, header.ApiVersion);
+        string? clientId = ReadClientId(ref reader, header);
+        long headerLength = reader.Consumed;
+        var request = new KafkaRequest(header, clientId, payload.Slice(0, headerLength), payload.Slice(headerLength), expectsResponse, _info);
+        await _context.RequestFilters.RunAsync(request, FilterTimeout, _clock.Provider).ConfigureAwait(false);
+        _context.Metrics.Request(Broker, header.ApiKey, header.ApiVersion, frame.Length);
+        switch (request.Decision)
+        {
+            case RequestDecision.Forward:
+                Track(header, expectsResponse, localResponse: null);
+                if (request.BodyReplaced)
+                {
+                    KafkaFrame.WriteSize(upstream, checked((int)(headerLength + request.Body.Length)));
+                    upstream.Write(request.HeaderBytes);
+                    upstream.Write(request.Body);
+                }
+                else
+                {
+                    upstream.Write(frame);
+                }
+
+                return true;
+            case RequestDecision.Respond:
+                Track(header, expectsResponse: true, LocalResponse.Frame(header, request.ResponseBody.Span));
+                // The response pump is the one writer toward the client: wake it to send the answer in its turn.
+                _upstreamReader?.CancelPendingRead();
+                return false;
+            case RequestDecision.Drop:
+                return false;
+            default:
+                _context.Metrics.RequestRefused(header.ApiKey, "filter");
+                throw new ProxyLimitException($"filter '{request.DecidedBy}' closed the connection: {request.CloseReason}");
+        }
+    }
+
+    // The client id of a request header v1+ (null in v0); leaves the reader at the body.
+    private static string? ReadClientId(ref KafkaReader reader, in RequestHeader header)
+    {
+        short headerVersion = KafkaApis.RequestHeaderVersion(header.ApiKey, header.ApiVersion);
+        reader.Skip(RequestHeader.PrefixLength);
+        string? clientId = headerVersion >= 1 ? reader.ReadString(compact: false) : null;
+        if (headerVersion >= 2)
+        {
+            reader.SkipTaggedFields();
+        }
+
+        return clientId;
+    }
+
+    // A request now awaiting its response: from the broker, or (localResponse) from the proxy, in its turn.
+    private void Track(in RequestHeader header, bool expectsResponse, byte[]? localResponse)
+    {
+        if (!expectsResponse)
+        {
+            return;
+        }
+
+        // Room was checked before the filters ran, and only this pump adds.
+        if (!_inFlight.TryAdd(new(header.ApiKey, header.ApiVersion, header.CorrelationId, Stopwatch.GetTimestamp(), LocalResponse: localResponse), out bool first))
+        {
+            throw new InvalidOperationException("No room in flight for a filtered request.");
+        }
+
+        if (first && localResponse is null)
+        {
+            Touch(ref _lastUpstreamActivity);
         }
     }
 
@@ -432,6 +550,15 @@ internal sealed class ProxyConnection
 
                 wrote = true;
                 continue;
+            }
+
+            // Answers the proxy gave itself go out in their turn, between the broker's.
+            while (_inFlight.TryPeek(out var head) && head.LocalResponse is { } local)
+            {
+                _inFlight.RemoveFirst();
+                client.Write(local);
+                _context.Metrics.Response(Broker, head.ApiKey, local.Length, head.StartTimestamp);
+                wrote = true;
             }
 
             if (!KafkaFrame.TryReadSize(buffer, _context.Options.MaxFrameSize, out int size))

@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using System.Net.Sockets;
 using KafkaProxy.Core.Configuration;
 using KafkaProxy.Core.Diagnostics;
+using KafkaProxy.Core.Filters;
 using KafkaProxy.Core.Security;
 using KafkaProxy.Core.Security.ClientAuth;
 using KafkaProxy.Protocol.Rewriting;
@@ -42,7 +43,8 @@ public sealed class ProxyEngine : IAsyncDisposable
     /// <param name="loggerFactory">Logging; none when null.</param>
     /// <param name="meterFactory">Metrics (meter <c>KafkaProxy.Proxy</c>); a private factory when null.</param>
     /// <param name="timeProvider">The clock of deadlines, timeouts and re-authentication; the system clock when null.</param>
-    internal ProxyEngine(IOptions<KafkaProxyOptions> options, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null, TimeProvider? timeProvider = null)
+    /// <param name="requestFilters">The request filters, in the order they run; none when null.</param>
+    internal ProxyEngine(IOptions<KafkaProxyOptions> options, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null, TimeProvider? timeProvider = null, IEnumerable<IKafkaRequestFilter>? requestFilters = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
@@ -69,7 +71,8 @@ public sealed class ProxyEngine : IAsyncDisposable
         var security = _options.UpstreamTls.Enabled || _options.UpstreamSasl.Enabled ? UpstreamSecurity.Create(_options, _loggers.UpstreamSecurity, _clock.Provider) : null;
         var clientTls = _options.ClientTls.Enabled ? new ClientTls(_options.ClientTls, _clock.Provider) : null;
         var clientAuth = _options.ClientAuth.Enabled ? ClientAuthenticator.Create(_options, _settings, _loggers.ClientAuth, _metrics, _clock) : null;
-        _context = new ConnectionContext(_options, _addressBook, _dynamicListeners, _metrics, _clock, _loggers, security, _settings, clientTls, clientAuth);
+        _context = new ConnectionContext(_options, _addressBook, _dynamicListeners, _metrics, _clock, _loggers, security, _settings, clientTls, clientAuth,
+            requestFilters is null ? RequestFilterChain.Empty : RequestFilterChain.Create(requestFilters));
     }
 
     /// <summary>Creates an engine without DI.</summary>

@@ -1,4 +1,5 @@
 using KafkaProxy.Core.Configuration;
+using KafkaProxy.Core.Filters;
 using KafkaProxy.Core.Proxy;
 using KafkaProxy.Testing;
 using Microsoft.Extensions.Logging;
@@ -25,14 +26,17 @@ internal sealed class ProxiedCluster : IAsyncDisposable
 
     public string Bootstrap => Engine.Listeners.First(l => !l.IsDynamic).Advertised.ToString();
 
-    /// <summary>Starts the cluster and the proxy; <paramref name="time"/> is the engine's clock (a test's fake one), the system clock when null.</summary>
-    public static async Task<ProxiedCluster> StartAsync(int brokers = 3, Action<KafkaProxyOptions>? configure = null, TimeProvider? time = null)
+    /// <summary>
+    /// Starts the cluster and the proxy; <paramref name="time"/> is the engine's clock (a test's fake one), the system
+    /// clock when null; <paramref name="filters"/> the engine's request filters.
+    /// </summary>
+    public static async Task<ProxiedCluster> StartAsync(int brokers = 3, Action<KafkaProxyOptions>? configure = null, TimeProvider? time = null, IEnumerable<IKafkaRequestFilter>? filters = null)
     {
         var cluster = await KafkaTestCluster.StartAsync(brokers);
         var options = Options(cluster, configure);
         var logs = new CapturingLoggerProvider();
         var loggerFactory = new LoggerFactory([logs]);
-        var engine = new ProxyEngine(options, loggerFactory, timeProvider: time);
+        var engine = new ProxyEngine(Microsoft.Extensions.Options.Options.Create(options), loggerFactory, timeProvider: time, requestFilters: filters);
         await engine.StartAsync();
         return new ProxiedCluster(cluster, engine, configure) { Logs = logs };
     }

@@ -65,10 +65,11 @@ internal sealed class ClientAuthenticator
     }
 
     /// <summary>
-    /// Runs the client's authentication on the fresh connection. Returns false, after logging why and counting it,
-    /// when the client failed, broke the protocol, sent another request first, ran out of time or went away.
+    /// Runs the client's authentication on the fresh connection and returns the user it authenticated as. Returns null,
+    /// after logging why and counting it, when the client failed, broke the protocol, sent another request first, ran
+    /// out of time or went away.
     /// </summary>
-    public async Task<bool> AuthenticateAsync(Stream client, Stream upstream, ResponseRewriter rewriter, int maxFrameSize, long connectionId, string broker)
+    public async Task<string?> AuthenticateAsync(Stream client, Stream upstream, ResponseRewriter rewriter, int maxFrameSize, long connectionId, string broker)
     {
         var settings = _settings.Current;
         using var timeout = new CancellationTokenSource(settings.ClientAuthTimeout, _clock.Provider);
@@ -79,7 +80,7 @@ internal sealed class ClientAuthenticator
             string user = await exchange.RunAsync().ConfigureAwait(false);
             Log.ClientAuthenticated(_logger, connectionId, broker, LogText.Quote(user), exchange.Mechanism!);
             _metrics.ClientAuthenticated(exchange.Mechanism!);
-            return true;
+            return user;
         }
         catch (ClientAuthRefusedException ex)
         {
@@ -104,11 +105,11 @@ internal sealed class ClientAuthenticator
         catch (Exception ex) when (ex is IOException or EndOfStreamException or ObjectDisposedException or OperationCanceledException)
         {
             // The client (or the broker, for ApiVersions) went away before it authenticated: an ordinary end.
-            return false;
+            return null;
         }
 
         Log.ClientAuthFailed(_logger, connectionId, broker, failure);
-        return false;
+        return null;
     }
 
     // The store as the configured file is now: re-read when its modification time or size changed, or when another

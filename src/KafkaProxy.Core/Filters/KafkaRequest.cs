@@ -1,0 +1,108 @@
+using System.Buffers;
+using KafkaProxy.Protocol.Headers;
+
+namespace KafkaProxy.Core.Filters;
+
+/// <summary>
+/// One client request as the filters see it: its header fields, its body (the bytes after the request header) and the
+/// connection. A filter changes what happens to it with <see cref="Forward"/>, <see cref="Respond"/>, <see cref="Drop"/>
+/// or <see cref="Close"/>; the first filter that answers, drops or closes ends the chain. The body's bytes belong to the
+/// connection's buffer and are valid only while the filters run.
+/// </summary>
+internal sealed class KafkaRequest
+{
+    internal KafkaRequest(RequestHeader header, string? clientId, ReadOnlySequence<byte> headerBytes, ReadOnlySequence<byte> body, bool expectsResponse, KafkaConnectionInfo connection)
+    {
+        ApiKey = header.ApiKey;
+        ApiVersion = header.ApiVersion;
+        CorrelationId = header.CorrelationId;
+        ClientId = clientId;
+        HeaderBytes = headerBytes;
+        Body = body;
+        ExpectsResponse = expectsResponse;
+        Connection = connection;
+    }
+
+    public short ApiKey { get; }
+
+    public short ApiVersion { get; }
+
+    public int CorrelationId { get; }
+
+    /// <summary>The client id of the request header (v1+), or null.</summary>
+    public string? ClientId { get; }
+
+    /// <summary>False for a request the broker will not answer (Produce with acks=0).</summary>
+    public bool ExpectsResponse { get; }
+
+    /// <summary>The request body as it will be forwarded: the client's, or the one a filter gave to <see cref="Forward"/>.</summary>
+    public ReadOnlySequence<byte> Body { get; private set; }
+
+    public KafkaConnectionInfo Connection { get; }
+
+    /// <summary>What happens to the request so far.</summary>
+    public RequestDecision Decision { get; private set; }
+
+    /// <summary>The filter that answered, dropped or closed; null while the request is to be forwarded.</summary>
+    public string? DecidedBy { get; private set; }
+
+    /// <summary>The request header as the client sent it, size prefix excluded.</summary>
+    internal ReadOnlySequence<byte> HeaderBytes { get; }
+
+    /// <summary>True once a filter replaced the body.</summary>
+    internal bool BodyReplaced { get; private set; }
+
+    /// <summary>The body of the proxy's answer (<see cref="RequestDecision.Respond"/>), response header excluded.</summary>
+    internal ReadOnlyMemory<byte> ResponseBody { get; private set; }
+
+    /// <summary>Why the connection closes (<see cref="RequestDecision.Close"/>).</summary>
+    internal string? CloseReason { get; private set; }
+
+    /// <summary>The filter now running, named in decisions.</summary>
+    internal string? CurrentFilter { get; set; }
+
+    /// <summary>Forwards the request with <paramref name="body"/> instead of its own body (the header stays the client's).</summary>
+    public void Forward(ReadOnlyMemory<byte> body)
+    {
+        Body = new ReadOnlySequence<byte>(body);
+        BodyReplaced = true;
+    }
+
+    /// <summary>Answers the request with <paramref name="responseBody"/> (a response body of the request's api key and version); the broker never sees it.</summary>
+    /// <exception cref="InvalidOperationException">The request has no response (Produce with acks=0): drop it or close the connection.</exception>
+    public void Respond(ReadOnlyMemory<byte> responseBody)
+    {
+        if (!ExpectsResponse)
+        {
+            throw new InvalidOperationException($"api key {ApiKey} v{ApiVersion} with correlation id {CorrelationId} expects no response: drop it or close the connection.");
+        }
+
+        Decide(RequestDecision.Respond);
+        ResponseBody = responseBody;
+    }
+
+    /// <summary>Neither forwards nor answers the request.</summary>
+    /// <exception cref="InvalidOperationException">The client waits for a response to this request: answer it or close the connection.</exception>
+    public void Drop()
+    {
+        if (ExpectsResponse)
+        {
+            throw new InvalidOperationException($"api key {ApiKey} v{ApiVersion} with correlation id {CorrelationId} expects a response: answer it (Respond) or close the connection.");
+        }
+
+        Decide(RequestDecision.Drop);
+    }
+
+    /// <summary>Closes the connection; <paramref name="reason"/> is logged.</summary>
+    public void Close(string reason)
+    {
+        Decide(RequestDecision.Close);
+        CloseReason = reason;
+    }
+
+    private void Decide(RequestDecision decision)
+    {
+        Decision = decision;
+        DecidedBy = CurrentFilter;
+    }
+}

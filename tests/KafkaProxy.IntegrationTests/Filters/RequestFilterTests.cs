@@ -1,0 +1,214 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Text;
+using Confluent.Kafka;
+using KafkaProxy.Core.Filters;
+using KafkaProxy.IntegrationTests.Support;
+using KafkaProxy.Protocol.Primitives;
+using Microsoft.Extensions.Time.Testing;
+
+namespace KafkaProxy.IntegrationTests.Filters;
+
+/// <summary>
+/// Request filters through real sockets: what a filter wants is read whole and decided on (forwarded as it is or
+/// changed, answered by the proxy in request order, dropped, or the connection closed); a filter that throws or
+/// stalls closes only its connection.
+/// </summary>
+public sealed class RequestFilterTests
+{
+    private const short Metadata = 3;
+    private const short ApiVersions = 18;
+
+    [Fact]
+    public async Task FilterWantingEveryRequest_RealProducerAndConsumer_RoundTripThroughIt()
+    {
+        var watch = LambdaFilter.Watching((_, _) => true);
+        await using var proxied = await ProxiedCluster.StartAsync(filters: [watch]);
+        proxied.Cluster.CreateTopic("orders", partitions: 3);
+
+        using (var producer = Clients.Producer(proxied.Bootstrap))
+        {
+            Clients.ProduceNumbered(producer, "orders", 300);
+        }
+
+        using var consumer = Clients.Consumer(proxied.Bootstrap, "filtered-group");
+        consumer.Subscribe("orders");
+        var read = Clients.Consume(consumer, 300);
+
+        Assert.Equal(300, read.Select(r => r.Message.Value).Distinct().Count());
+        var keys = watch.Seen.Select(s => s.ApiKey).ToHashSet();
+        Assert.Contains((short)0, keys);  // Produce
+        Assert.Contains((short)1, keys);  // Fetch
+        Assert.Contains(Metadata, keys);
+        Assert.Contains(ApiVersions, keys);
+    }
+
+    [Fact]
+    public async Task FilterAnswersItself_ResponsesStayInRequestOrder()
+    {
+        // ApiVersions v0 answered by the proxy (error 0, no api keys); the Metadata on either side go to a slow broker.
+        byte[] canned = [0, 0, 0, 0, 0, 0];
+        var answering = new LambdaFilter("answer", (key, _) => key == ApiVersions, (request, _) =>
+        {
+            request.Respond(canned);
+            return ValueTask.CompletedTask;
+        });
+        await using var proxied = await ProxiedCluster.StartAsync(brokers: 1, filters: [answering]);
+        proxied.Cluster.SetBrokerLatency(1, TimeSpan.FromMilliseconds(300));
+        var listener = proxied.Engine.Listeners[0].Advertised;
+        using var socket = new System.Net.Sockets.TcpClient();
+        await socket.ConnectAsync(listener.Host, listener.Port);
+        var stream = socket.GetStream();
+
+        await stream.WriteAsync(Frame(Metadata, 1, correlationId: 1, w => KafkaWriter.WriteInt32(w, -1)));
+        await stream.WriteAsync(Frame(ApiVersions, 0, correlationId: 2, _ => { }));
+        await stream.WriteAsync(Frame(Metadata, 1, correlationId: 3, w => KafkaWriter.WriteInt32(w, -1)));
+        var responses = new List<(int CorrelationId, byte[] Body)>();
+        for (int i = 0; i < 3; i++)
+        {
+            responses.Add(await ReadResponseAsync(stream));
+        }
+
+        Assert.Equal([1, 2, 3], responses.Select(r => r.CorrelationId));
+        Assert.Equal(canned, responses[1].Body);
+        Assert.Single(answering.Seen);
+    }
+
+    [Fact]
+    public async Task FilterReplacesTheBody_BrokerAnswersTheChangedRequest()
+    {
+        // Metadata v1 for every topic becomes Metadata for "alpha" only.
+        var narrowing = new LambdaFilter("narrow", (key, version) => key == Metadata && version == 1, (request, _) =>
+        {
+            var body = new ArrayBufferWriter<byte>();
+            body.WriteInt32(1);
+            body.WriteString("alpha", compact: false);
+            request.Forward(body.WrittenMemory);
+            return ValueTask.CompletedTask;
+        });
+        await using var proxied = await ProxiedCluster.StartAsync(brokers: 1, filters: [narrowing]);
+        proxied.Cluster.CreateTopic("alpha");
+        proxied.Cluster.CreateTopic("beta");
+        var listener = proxied.Engine.Listeners[0].Advertised;
+        await using var raw = await RawKafkaClient.ConnectAsync(listener.Host, listener.Port);
+
+        byte[] response = await raw.SendAsync(Metadata, 1, flexible: false, w => KafkaWriter.WriteInt32(w, -1));
+
+        string text = Encoding.ASCII.GetString(response);
+        Assert.Contains("alpha", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("beta", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task FilterDropsProduceWithoutAcks_NothingReachesTheTopic()
+    {
+        var dropping = new LambdaFilter("drop", (key, _) => key == 0, (request, _) =>
+        {
+            if (!request.ExpectsResponse)
+            {
+                request.Drop();
+            }
+
+            return ValueTask.CompletedTask;
+        });
+        await using var proxied = await ProxiedCluster.StartAsync(brokers: 1, filters: [dropping]);
+        proxied.Cluster.CreateTopic("fire-and-forget");
+
+        using (var producer = Clients.Producer(proxied.Bootstrap, Acks.None, idempotent: false))
+        {
+            Clients.ProduceNumbered(producer, "fire-and-forget", 20);
+        }
+
+        Assert.NotEmpty(dropping.Seen);
+        using var direct = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = proxied.Cluster.BootstrapServers, GroupId = "watermarks" }).Build();
+        var watermarks = direct.QueryWatermarkOffsets(new TopicPartition("fire-and-forget", 0), Clients.Patience);
+        Assert.Equal(0, watermarks.High.Value);
+    }
+
+    [Fact]
+    public async Task FilterCloses_ConnectionClosesWithItsReason_OthersCarryOn()
+    {
+        var closing = new LambdaFilter("closer", (key, _) => key == Metadata, (request, _) =>
+        {
+            if (request.ClientId == "raw-test")
+            {
+                request.Close("raw clients may not list the cluster");
+            }
+
+            return ValueTask.CompletedTask;
+        });
+        await using var proxied = await ProxiedCluster.StartAsync(brokers: 1, filters: [closing]);
+        proxied.Cluster.CreateTopic("orders");
+        var listener = proxied.Engine.Listeners[0].Advertised;
+        await using var raw = await RawKafkaClient.ConnectAsync(listener.Host, listener.Port);
+
+        var refused = await Record.ExceptionAsync(() => raw.SendAsync(Metadata, 1, flexible: false, w => KafkaWriter.WriteInt32(w, -1)));
+
+        Assert.True(refused is EndOfStreamException or IOException, $"expected a closed connection, got {refused}");
+        await proxied.Logs.WaitForLineAsync("filter 'closer' closed the connection: raw clients may not list the cluster");
+        using var producer = Clients.Producer(proxied.Bootstrap);
+        Clients.ProduceNumbered(producer, "orders", 5);
+    }
+
+    [Fact]
+    public async Task FilterThrows_OnlyItsConnectionCloses_LoggedWithTheFiltersName()
+    {
+        var throwing = new LambdaFilter("boom", (key, _) => key == Metadata, (request, _) =>
+            request.ClientId == "raw-test" ? throw new InvalidDataException("a bug in the filter") : ValueTask.CompletedTask);
+        await using var proxied = await ProxiedCluster.StartAsync(brokers: 1, filters: [throwing]);
+        proxied.Cluster.CreateTopic("orders");
+        var listener = proxied.Engine.Listeners[0].Advertised;
+        await using var raw = await RawKafkaClient.ConnectAsync(listener.Host, listener.Port);
+
+        var refused = await Record.ExceptionAsync(() => raw.SendAsync(Metadata, 1, flexible: false, w => KafkaWriter.WriteInt32(w, -1)));
+
+        Assert.True(refused is EndOfStreamException or IOException, $"expected a closed connection, got {refused}");
+        string line = await proxied.Logs.WaitForLineAsync("filter 'boom' failed on api key 3 v1");
+        Assert.Contains("InvalidDataException: a bug in the filter", line, StringComparison.Ordinal);
+        using var producer = Clients.Producer(proxied.Bootstrap);
+        Clients.ProduceNumbered(producer, "orders", 5);
+    }
+
+    [Fact]
+    public async Task FilterStalls_PastItsDeadline_ConnectionCloses()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        // Ignores its token, as a stuck filter would: the deadline still ends the wait.
+        var stalling = new LambdaFilter("stall", (key, _) => key == Metadata, (_, _) => new ValueTask(Task.Delay(Timeout.InfiniteTimeSpan, CancellationToken.None)));
+        await using var proxied = await ProxiedCluster.StartAsync(brokers: 1, time: clock, filters: [stalling]);
+        var listener = proxied.Engine.Listeners[0].Advertised;
+        await using var raw = await RawKafkaClient.ConnectAsync(listener.Host, listener.Port);
+
+        var request = raw.SendAsync(Metadata, 1, flexible: false, w => KafkaWriter.WriteInt32(w, -1));
+        await Eventually.TrueAsync(() => !stalling.Seen.IsEmpty, () => "the filter never saw the request");
+        clock.Advance(TimeSpan.FromSeconds(11));
+        var refused = await Record.ExceptionAsync(() => request);
+
+        Assert.True(refused is EndOfStreamException or IOException, $"expected a closed connection, got {refused}");
+        await proxied.Logs.WaitForLineAsync("filter 'stall' failed on api key 3 v1 (correlation id 1): it did not finish within 00:00:10");
+    }
+
+    // A request frame with header v1 (client id "order-test").
+    private static byte[] Frame(short apiKey, short version, int correlationId, Action<ArrayBufferWriter<byte>> body)
+    {
+        var payload = new ArrayBufferWriter<byte>();
+        payload.WriteInt16(apiKey);
+        payload.WriteInt16(version);
+        payload.WriteInt32(correlationId);
+        payload.WriteString("order-test", compact: false);
+        body(payload);
+        var frame = new byte[4 + payload.WrittenCount];
+        BinaryPrimitives.WriteInt32BigEndian(frame, payload.WrittenCount);
+        payload.WrittenSpan.CopyTo(frame.AsSpan(4));
+        return frame;
+    }
+
+    private static async Task<(int CorrelationId, byte[] Body)> ReadResponseAsync(Stream stream)
+    {
+        var size = new byte[4];
+        await stream.ReadExactlyAsync(size).AsTask().WaitAsync(Clients.Patience);
+        var response = new byte[BinaryPrimitives.ReadInt32BigEndian(size)];
+        await stream.ReadExactlyAsync(response).AsTask().WaitAsync(Clients.Patience);
+        return (BinaryPrimitives.ReadInt32BigEndian(response), response[4..]);
+    }
+}
