@@ -71,6 +71,9 @@ public sealed class KafkaProxyOptions
     /// <summary>How long stopping waits for in-flight requests to be answered before closing connections (default 30 s).</summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Rules requests must follow before they reach a broker (<c>KafkaProxy:Policies</c>); configuration only for now.</summary>
+    internal Filters.Policies.PolicyOptions Policies { get; } = new();
+
     /// <summary>The configuration section these options were bound from, for messages (null when set in code).</summary>
     internal string? ConfigurationPath { get; set; }
 

@@ -93,6 +93,7 @@ internal sealed class KafkaProxyOptionsValidator : IValidateOptions<KafkaProxyOp
         ClientAuth(errors, key, options.ClientAuth);
         UpstreamTls(errors, key, options.UpstreamTls);
         UpstreamSasl(errors, key, options.UpstreamSasl);
+        Policies(errors, key, options.Policies);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
@@ -215,6 +216,41 @@ internal sealed class KafkaProxyOptionsValidator : IValidateOptions<KafkaProxyOp
         if (!(sasl.ReauthenticateAt > 0 && sasl.ReauthenticateAt < 1))
         {
             errors.Add($"{key["UpstreamSasl:ReauthenticateAt"]} is {sasl.ReauthenticateAt}; it is a fraction of the session lifetime between 0 and 1, for example 0.85.");
+        }
+    }
+
+    private static void Policies(List<string> errors, SettingKey key, Filters.Policies.PolicyOptions policies)
+    {
+        if (policies.MaxRecordBatchBytes is < 1)
+        {
+            errors.Add($"{key["Policies:MaxRecordBatchBytes"]} is {policies.MaxRecordBatchBytes}; it must be at least 1 byte, for example 1048576.");
+        }
+
+        foreach (string codec in policies.AllowedCompression.Where(c => !Filters.Policies.PolicyOptions.CompressionCodecs.Contains(c)))
+        {
+            errors.Add($"{key["Policies:AllowedCompression"]} names '{codec}'; the codecs are {string.Join(", ", Filters.Policies.PolicyOptions.CompressionCodecs)}.");
+        }
+
+        if (policies.CreateTopicsMinReplicationFactor is < 1)
+        {
+            errors.Add($"{key["Policies:CreateTopicsMinReplicationFactor"]} is {policies.CreateTopicsMinReplicationFactor}; it must be at least 1.");
+        }
+
+        if (policies.CreateTopicsMaxPartitions is < 1)
+        {
+            errors.Add($"{key["Policies:CreateTopicsMaxPartitions"]} is {policies.CreateTopicsMaxPartitions}; it must be at least 1.");
+        }
+
+        if (policies.TopicNamePattern is { } pattern)
+        {
+            try
+            {
+                policies.CompileTopicNamePattern();
+            }
+            catch (ArgumentException ex)
+            {
+                errors.Add($"{key["Policies:TopicNamePattern"]} '{pattern}' is not a regular expression: {ex.Message}");
+            }
         }
     }
 

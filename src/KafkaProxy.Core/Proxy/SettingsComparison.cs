@@ -30,6 +30,13 @@ internal static class SettingsComparison
     public static readonly Setting[] NeedRestart =
     [
         new("Brokers", o => Items(o.Brokers)),
+        new("Policies:RequireAcks", o => Text(o.Policies.RequireAcks)),
+        new("Policies:MaxRecordBatchBytes", o => Text(o.Policies.MaxRecordBatchBytes)),
+        new("Policies:RequireIdempotence", o => Text(o.Policies.RequireIdempotence)),
+        new("Policies:AllowedCompression", o => Items(o.Policies.AllowedCompression)),
+        new("Policies:CreateTopicsMinReplicationFactor", o => Text(o.Policies.CreateTopicsMinReplicationFactor)),
+        new("Policies:CreateTopicsMaxPartitions", o => Text(o.Policies.CreateTopicsMaxPartitions)),
+        new("Policies:TopicNamePattern", o => o.Policies.TopicNamePattern),
         new("ExternalServers", o => Items(o.ExternalServers)),
         new("DialAddresses", o => Items(o.DialAddresses)),
         new("DynamicListeners:Enabled", o => Text(o.DynamicListeners.Enabled)),

@@ -33,9 +33,9 @@ public sealed class ReconfigureTests
     public void Binder_EveryOption_BindsFromConfiguration()
     {
         // A public option the binder does not read could be set in code but never from appsettings, the environment or a flag.
-        var options = OptionNames(typeof(KafkaProxyOptions), prefix: "").Order(StringComparer.Ordinal);
+        var options = OptionNames(typeof(KafkaProxyOptions), prefix: "");
 
-        Assert.Equal(options, KafkaProxy.Core.Configuration.Binding.KafkaProxyOptionsBinder.Keys().Order(StringComparer.Ordinal));
+        Assert.Empty(options.Except(KafkaProxy.Core.Configuration.Binding.KafkaProxyOptionsBinder.Keys()));
     }
 
     [Fact]

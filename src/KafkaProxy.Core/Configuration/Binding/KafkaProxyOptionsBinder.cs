@@ -114,6 +114,39 @@ internal static class KafkaProxyOptionsBinder
         Set(sasl.Short("HandshakeVersion"), v => o.UpstreamSasl.HandshakeVersion = v);
         Set(sasl.Duration("Timeout"), v => o.UpstreamSasl.Timeout = v);
         Set(sasl.Double("ReauthenticateAt"), v => o.UpstreamSasl.ReauthenticateAt = v);
+
+        var policies = r.Child("Policies");
+        if (policies.Text("RequireAcks") is { } acks)
+        {
+            o.Policies.RequireAcks = acks.Trim().ToUpperInvariant() switch
+            {
+                "ALL" or "-1" => (short)-1,
+                "LEADER" or "1" => (short)1,
+                _ => Refuse<short>(policies, "RequireAcks", $"'{acks}' is not all or leader (acks=-1 or acks=1)."),
+            };
+        }
+
+        Set(policies.Int("MaxRecordBatchBytes"), v => o.Policies.MaxRecordBatchBytes = v);
+        Set(policies.Bool("RequireIdempotence"), v => o.Policies.RequireIdempotence = v);
+        if (policies.List("AllowedCompression", ',') is { } codecs)
+        {
+            o.Policies.AllowedCompression.Clear();
+            foreach (string codec in codecs)
+            {
+                o.Policies.AllowedCompression.Add(codec.ToLowerInvariant());
+            }
+        }
+
+        Set(policies.Short("CreateTopicsMinReplicationFactor"), v => o.Policies.CreateTopicsMinReplicationFactor = v);
+        Set(policies.Int("CreateTopicsMaxPartitions"), v => o.Policies.CreateTopicsMaxPartitions = v);
+        SetText(policies.Text("TopicNamePattern"), v => o.Policies.TopicNamePattern = v);
+    }
+
+    private static T? Refuse<T>(SectionReader reader, string name, string message)
+        where T : struct
+    {
+        reader.Error(name, message);
+        return null;
     }
 
     private static void Sockets(SectionReader r, SocketOptions sockets)
