@@ -72,7 +72,7 @@ public sealed class ProxyEngine : IAsyncDisposable
         var clientTls = _options.ClientTls.Enabled ? new ClientTls(_options.ClientTls, _clock.Provider) : null;
         var clientAuth = _options.ClientAuth.Enabled ? ClientAuthenticator.Create(_options, _settings, _loggers.ClientAuth, _metrics, _clock) : null;
         _context = new ConnectionContext(_options, _addressBook, _dynamicListeners, _metrics, _clock, _loggers, security, _settings, clientTls, clientAuth,
-            requestFilters is null ? RequestFilterChain.Empty : RequestFilterChain.Create(requestFilters));
+            RequestFilterChain.Create(BuiltInFilters(_options).Concat(requestFilters ?? [])));
     }
 
     /// <summary>Creates an engine without DI.</summary>
@@ -83,6 +83,15 @@ public sealed class ProxyEngine : IAsyncDisposable
     public ProxyEngine(KafkaProxyOptions options, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null, TimeProvider? timeProvider = null)
         : this(Options.Create(options ?? throw new ArgumentNullException(nameof(options))), loggerFactory, meterFactory, timeProvider)
     {
+    }
+
+    // The proxy's own filters, which run before the user's.
+    private static IEnumerable<IKafkaRequestFilter> BuiltInFilters(KafkaProxyOptions options)
+    {
+        if (options.Policies.ChecksProduce || options.Policies.ChecksCreateTopics)
+        {
+            yield return new Filters.Policies.PolicyFilter(options.Policies);
+        }
     }
 
     /// <summary>Every listener, mapped and dynamic, with its bound and advertised address.</summary>
