@@ -66,6 +66,31 @@ public partial class ConsoleHostTests
     }
 
     [Fact]
+    public async Task PolicyFlag_KcatWithLeaderAcks_RefusedWithPolicyViolation_DefaultAcksPass()
+    {
+        await using var cluster = await KafkaTestCluster.StartAsync(brokers: 1);
+        cluster.CreateTopic("orders");
+        using var host = StartHost("server", "--http-disable", "--policy-require-acks", "all", "--bootstrap-server-mapping", $"{cluster.Brokers[0].Address},127.0.0.1:0");
+        try
+        {
+            string proxy = await ReadUntilAsync(host, ListeningLine());
+
+            var leader = await ExternalProcess.RunAsync("kcat", ["-P", "-b", proxy, "-t", "orders", "-X", "acks=1", "-X", "message.timeout.ms=10000"], Clients.Patience, "refused\n");
+            var all = await ExternalProcess.RunAsync("kcat", ["-P", "-b", proxy, "-t", "orders", "-X", "acks=all"], Clients.Patience, "accepted\n");
+            var consume = await ExternalProcess.RunAsync("kcat", ["-C", "-b", cluster.BootstrapServers, "-t", "orders", "-o", "beginning", "-e", "-q"], Clients.Patience);
+
+            Assert.Contains("Policy violation", leader.StandardError, StringComparison.OrdinalIgnoreCase);
+            Assert.True(all.ExitCode == 0, all.ToString());
+            Assert.Equal(["accepted"], consume.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        }
+        finally
+        {
+            host.Kill(entireProcessTree: true);
+            await host.WaitForExitAsync();
+        }
+    }
+
+    [Fact]
     public async Task Server_MappingToATestCluster_KcatProducesAndConsumesThroughTheProxy()
     {
         await using var cluster = await KafkaTestCluster.StartAsync(brokers: 3);
