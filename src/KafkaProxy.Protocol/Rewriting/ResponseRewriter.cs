@@ -63,6 +63,13 @@ internal sealed class ResponseRewriter
         short max = MaxSupportedVersion(apiKey);
         if (max >= 0 && apiVersion > max)
         {
+            if (apiKey == (short)ApiKey.ApiVersions)
+            {
+                // A client newer than the proxy (KIP-511): it must learn which versions to retry with, not lose its connection.
+                ApiVersionsFallback.Write(payload, output);
+                return 0;
+            }
+
             throw new KafkaProtocolException($"version {apiVersion} is newer than the newest this proxy can rewrite ({max})", apiKey, apiVersion, 0);
         }
 

@@ -59,4 +59,41 @@ public sealed class ApiVersionsClampTests
 
         Assert.Equal(fallback, Rewrite.Run(ApiKey.ApiVersions, 3, fallback));
     }
+
+    [Theory]
+    [InlineData(5)]
+    [InlineData(127)]
+    public void ClampApiVersions_NewerThanTheProxyAndTheBrokerAnswersIt_BecomesUnsupportedVersionInV0Layout(short version)
+    {
+        // A broker that knows v5 answers in a layout the proxy cannot read: the client is told, as an older broker
+        // would tell it, to retry with a version the proxy clamps.
+        byte[] broker = Hex.Bytes("""
+            00 00 00 07   // correlation id
+            00 00         // error_code 0
+            05 AB CD EF   // the rest of a layout the proxy does not know
+            """);
+
+        byte[] answer = Rewrite.Run(ApiKey.ApiVersions, version, broker);
+
+        Assert.Equal(Hex.Bytes("""
+            00 00 00 07   // correlation id
+            00 23         // error_code 35 UNSUPPORTED_VERSION
+            00 00 00 01   // api_keys: one entry (v0 layout)
+            00 12 00 00 00 04  // ApiVersions 0-4
+            """), answer);
+    }
+
+    [Theory]
+    [InlineData(5)]
+    [InlineData(32767)]
+    public void ClampApiVersions_NewerThanTheProxyAndTheBrokerRefusesIt_PassesThroughVerbatim(short version)
+    {
+        byte[] broker = Hex.Bytes("""
+            00 00 00 07   // correlation id
+            00 23         // error_code 35
+            00 00 00 01 00 12 00 00 00 02   // api_keys: ApiVersions 0-2
+            """);
+
+        Assert.Equal(broker, Rewrite.Run(ApiKey.ApiVersions, version, broker));
+    }
 }
