@@ -55,6 +55,9 @@ internal sealed class KafkaRequest
     /// <summary>The body of the proxy's answer (<see cref="RequestDecision.Respond"/>), response header excluded.</summary>
     internal ReadOnlyMemory<byte> ResponseBody { get; private set; }
 
+    /// <summary>Why a filter refused the request (<see cref="Refuse"/>), or null.</summary>
+    internal string? RefusalReason { get; private set; }
+
     /// <summary>Why the connection closes (<see cref="RequestDecision.Close"/>).</summary>
     internal string? CloseReason { get; private set; }
 
@@ -79,6 +82,18 @@ internal sealed class KafkaRequest
 
         Decide(RequestDecision.Respond);
         ResponseBody = responseBody;
+    }
+
+    /// <summary>
+    /// Answers the request with <paramref name="responseBody"/>, an error answer in the message's own layout, because it
+    /// breaks a rule: counted as refused (<c>proxy_requests_refused_total</c> with the filter's name as reason) and
+    /// logged at Debug with <paramref name="reason"/>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The request has no response: close the connection instead.</exception>
+    public void Refuse(ReadOnlyMemory<byte> responseBody, string reason)
+    {
+        Respond(responseBody);
+        RefusalReason = reason;
     }
 
     /// <summary>Neither forwards nor answers the request.</summary>

@@ -57,4 +57,7 @@ internal static partial class Log
 
     [LoggerMessage(1018, LogLevel.Warning, "Changed settings that need a restart to take effect (until then the running values stay): {Settings}")]
     public static partial void SettingsNeedRestart(ILogger logger, string settings);
+
+    [LoggerMessage(1030, LogLevel.Debug, "Connection {ConnectionId} to broker {Broker}: filter '{Filter}' refused api key {ApiKey} v{ApiVersion}: {Reason}")]
+    public static partial void RequestRefusedByFilter(ILogger logger, long connectionId, string broker, string filter, short apiKey, short apiVersion, string reason);
 }

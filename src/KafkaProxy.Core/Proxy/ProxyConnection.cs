@@ -452,6 +452,12 @@ internal sealed class ProxyConnection
 
                 return true;
             case RequestDecision.Respond:
+                if (request.RefusalReason is { } refusal)
+                {
+                    _context.Metrics.RequestRefused(header.ApiKey, request.DecidedBy!);
+                    Log.RequestRefusedByFilter(_context.Loggers.Connections, Id, Broker, request.DecidedBy!, header.ApiKey, header.ApiVersion, refusal);
+                }
+
                 Track(header, expectsResponse: true, LocalResponse.Frame(header, request.ResponseBody.Span));
                 // The response pump is the one writer toward the client: wake it to send the answer in its turn.
                 _upstreamReader?.CancelPendingRead();

@@ -25,6 +25,7 @@ public sealed class PolicyTests
         }
 
         Assert.Equal(0, HighWatermark(proxied, "orders"));
+        await proxied.Logs.WaitForLineAsync("filter 'policies' refused api key 0 v");
         using var all = Clients.Producer(proxied.Bootstrap, Acks.All);
         var delivered = await all.ProduceAsync("orders", new Message<string, string> { Key = "k", Value = "acks=all" });
         Assert.Equal(PersistenceStatus.Persisted, delivered.Status);

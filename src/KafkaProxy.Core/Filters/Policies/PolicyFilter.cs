@@ -51,7 +51,7 @@ internal sealed class PolicyFilter(PolicyOptions options) : IKafkaRequestFilter
 
         if (request.ExpectsResponse)
         {
-            request.Respond(PolicyResponses.Produce(produce, request.ApiVersion, violation));
+            request.Refuse(PolicyResponses.Produce(produce, request.ApiVersion, violation), violation);
         }
         else
         {
@@ -72,6 +72,6 @@ internal sealed class PolicyFilter(PolicyOptions options) : IKafkaRequestFilter
         // One request is forwarded whole or not at all: topics that pass are refused too, saying why.
         string first = violations.First(v => v is not null)!;
         var messages = violations.Select(v => v ?? $"not created: another topic of the same request broke {first}").ToList();
-        request.Respond(PolicyResponses.CreateTopics(create, request.ApiVersion, messages));
+        request.Refuse(PolicyResponses.CreateTopics(create, request.ApiVersion, messages), first);
     }
 }
