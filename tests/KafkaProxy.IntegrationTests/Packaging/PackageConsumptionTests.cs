@@ -34,17 +34,7 @@ public sealed class PackageConsumptionTests : IDisposable
     public async Task FreshApp_AddsThePackages_RunsAProxyThatAClientProducesAndConsumesThrough()
     {
         string feed = await PackAsync("src/KafkaProxy.Protocol", "src/KafkaProxy.Core", "src/KafkaProxy.Testing");
-        string app = Directory.CreateDirectory(Path.Combine(_scratch.FullName, "app")).FullName;
-        await File.WriteAllTextAsync(Path.Combine(app, "app.csproj"), """
-            <Project Sdk="Microsoft.NET.Sdk">
-              <PropertyGroup>
-                <OutputType>Exe</OutputType>
-                <TargetFramework>net10.0</TargetFramework>
-                <ImplicitUsings>enable</ImplicitUsings>
-                <Nullable>enable</Nullable>
-              </PropertyGroup>
-            </Project>
-            """);
+        string app = await CreateAppAsync("app", feed);
         await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), """
             using Confluent.Kafka;
             using KafkaProxy.Core.Configuration;
@@ -69,14 +59,6 @@ public sealed class PackageConsumptionTests : IDisposable
             Console.WriteLine($"consumed: {read?.Message.Value}");
             await proxy.StopAsync();
             """);
-        // The local feed, next to the sources the machine already has (the app's other dependencies come from those or the cache).
-        await File.WriteAllTextAsync(Path.Combine(app, "nuget.config"), $"""
-            <configuration>
-              <packageSources>
-                <add key="kafkaproxy-local" value="{feed}" />
-              </packageSources>
-            </configuration>
-            """);
 
         foreach (string package in new[] { "KafkaProxy.Core", "KafkaProxy.Testing" })
         {
@@ -97,17 +79,7 @@ public sealed class PackageConsumptionTests : IDisposable
         await using var cluster = await KafkaTestCluster.StartAsync(brokers: 3);
         cluster.CreateTopic("orders");
         string feed = await PackAsync("src/KafkaProxy.Protocol", "src/KafkaProxy.Core");
-        string app = Directory.CreateDirectory(Path.Combine(_scratch.FullName, "configured")).FullName;
-        await File.WriteAllTextAsync(Path.Combine(app, "app.csproj"), """
-            <Project Sdk="Microsoft.NET.Sdk">
-              <PropertyGroup>
-                <OutputType>Exe</OutputType>
-                <TargetFramework>net10.0</TargetFramework>
-                <ImplicitUsings>enable</ImplicitUsings>
-                <Nullable>enable</Nullable>
-              </PropertyGroup>
-            </Project>
-            """);
+        string app = await CreateAppAsync("configured", feed);
         // No option in code: everything comes from appsettings.json in the working directory.
         await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), """
             using Microsoft.Extensions.DependencyInjection;
@@ -116,13 +88,6 @@ public sealed class PackageConsumptionTests : IDisposable
             var builder = Host.CreateApplicationBuilder(args);
             builder.Services.AddKafkaProxy(builder.Configuration.GetSection("KafkaProxy"));
             await builder.Build().RunAsync();
-            """);
-        await File.WriteAllTextAsync(Path.Combine(app, "nuget.config"), $"""
-            <configuration>
-              <packageSources>
-                <add key="kafkaproxy-local" value="{feed}" />
-              </packageSources>
-            </configuration>
             """);
         await DotnetAsync(app, "add", "package", "KafkaProxy.Core", "--source", feed, "--version", _version);
         await DotnetAsync(app, "add", "package", "Microsoft.Extensions.Hosting", "--version", "10.0.12");
@@ -183,6 +148,31 @@ public sealed class PackageConsumptionTests : IDisposable
 
         Assert.True(help.ExitCode == 0, help.ToString());
         Assert.Contains("--bootstrap-server-mapping", help.StandardOutput, StringComparison.Ordinal);
+    }
+
+    // A console app outside the repository whose package sources are the local feed next to the machine's own (the
+    // app's other dependencies come from those or the cache).
+    private async Task<string> CreateAppAsync(string name, string feed)
+    {
+        string app = Directory.CreateDirectory(Path.Combine(_scratch.FullName, name)).FullName;
+        await File.WriteAllTextAsync(Path.Combine(app, "app.csproj"), """
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <Nullable>enable</Nullable>
+              </PropertyGroup>
+            </Project>
+            """);
+        await File.WriteAllTextAsync(Path.Combine(app, "nuget.config"), $"""
+            <configuration>
+              <packageSources>
+                <add key="kafkaproxy-local" value="{feed}" />
+              </packageSources>
+            </configuration>
+            """);
+        return app;
     }
 
     // Completes when the peer closes the connection (an end of stream or a reset); no data is expected.
