@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -26,6 +27,7 @@ internal sealed class RunningGateway : IAsyncDisposable
         Cluster = cluster;
         _ownsCluster = ownsCluster;
         App = app;
+        Address = address;
         Http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
         Logs = logs;
     }
@@ -34,6 +36,8 @@ internal sealed class RunningGateway : IAsyncDisposable
 
     public WebApplication App { get; }
 
+    public Uri Address { get; }
+
     public HttpClient Http { get; }
 
     public CapturingLoggerProvider Logs { get; }
@@ -41,7 +45,11 @@ internal sealed class RunningGateway : IAsyncDisposable
     public BatchingFlusher Flusher => App.Services.GetRequiredService<BatchingFlusher>();
 
     /// <summary>Starts a gateway, in front of <paramref name="cluster"/> when given (it stays the caller's), else of a new one.</summary>
-    public static async Task<RunningGateway> StartAsync(Action<BatchingFlusherOptions>? flusher = null, Action<HttpPushOptions>? push = null, KafkaTestCluster? cluster = null)
+    public static async Task<RunningGateway> StartAsync(
+        Action<BatchingFlusherOptions>? flusher = null,
+        Action<HttpPushOptions>? push = null,
+        KafkaTestCluster? cluster = null,
+        Action<KestrelServerOptions>? kestrel = null)
     {
         bool ownsCluster = cluster is null;
         if (cluster is null)
@@ -52,8 +60,15 @@ internal sealed class RunningGateway : IAsyncDisposable
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
+        if (kestrel is not null)
+        {
+            builder.WebHost.ConfigureKestrel(kestrel);
+        }
+
         var logs = new CapturingLoggerProvider();
-        builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Trace);
+        // A rule for this provider alone, so that the Logging section of an appsettings.json in the output folder
+        // (the sample hosts' are copied there) cannot raise the level.
+        builder.Logging.ClearProviders().AddProvider(logs).AddFilter<CapturingLoggerProvider>(category: null, LogLevel.Trace);
         builder.Services.Configure<BatchingFlusherOptions>(o =>
         {
             o.BootstrapServers = cluster.BootstrapServers;
@@ -107,6 +122,8 @@ internal sealed class RunningGateway : IAsyncDisposable
     }
 
     public Task<HttpResponseMessage> PushAsync(IEnumerable<byte[]> messages, string path = "/") => Http.SendAsync(PushRequest(Frame(messages), path));
+
+    public Task<string> MetricsAsync() => Http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
 
     public Task<HttpResponseMessage> SwitchTopicAsync(string topic) => Http.SendAsync(PushRequest([], "/topic/" + topic));
 
