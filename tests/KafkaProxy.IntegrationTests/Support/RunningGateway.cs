@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Diagnostics.Metrics;
 using System.Net.Http.Headers;
 using Confluent.Kafka;
 using KafkaProxy.Core.Flushing;
@@ -22,8 +23,9 @@ internal sealed class RunningGateway : IAsyncDisposable
 
     private readonly bool _ownsCluster;
 
-    private RunningGateway(KafkaTestCluster cluster, bool ownsCluster, WebApplication app, Uri address, CapturingLoggerProvider logs)
+    private RunningGateway(KafkaTestCluster cluster, bool ownsCluster, WebApplication app, Uri address, CapturingLoggerProvider logs, ScopedMetrics metrics)
     {
+        Metrics = metrics;
         Cluster = cluster;
         _ownsCluster = ownsCluster;
         App = app;
@@ -41,6 +43,12 @@ internal sealed class RunningGateway : IAsyncDisposable
     public HttpClient Http { get; }
 
     public CapturingLoggerProvider Logs { get; }
+
+    /// <summary>This gateway's own measurements (<c>/metrics</c> shows every gateway of the process).</summary>
+    public ScopedMetrics Metrics { get; }
+
+    /// <summary>What the push requests still being read hold now.</summary>
+    public InProgressBudget InProgress => App.Services.GetRequiredService<InProgressBudget>();
 
     public BatchingFlusher Flusher => App.Services.GetRequiredService<BatchingFlusher>();
 
@@ -85,12 +93,13 @@ internal sealed class RunningGateway : IAsyncDisposable
             })
             .AddOperationsEndpoints();
         var app = builder.Build();
+        var metrics = new ScopedMetrics(app.Services.GetRequiredService<IMeterFactory>());
         app.MapHttpPushGateway();
         app.MapKafkaProxyHealth();
         app.MapKafkaProxyMetrics();
         await app.StartAsync();
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new RunningGateway(cluster, ownsCluster, app, new Uri(address), logs);
+        return new RunningGateway(cluster, ownsCluster, app, new Uri(address), logs, metrics);
     }
 
     /// <summary>The body the existing clients send: per message a 4-byte little-endian length, then the bytes.</summary>
@@ -122,8 +131,6 @@ internal sealed class RunningGateway : IAsyncDisposable
     }
 
     public Task<HttpResponseMessage> PushAsync(IEnumerable<byte[]> messages, string path = "/") => Http.SendAsync(PushRequest(Frame(messages), path));
-
-    public Task<string> MetricsAsync() => Http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
 
     public Task<HttpResponseMessage> SwitchTopicAsync(string topic) => Http.SendAsync(PushRequest([], "/topic/" + topic));
 
@@ -163,6 +170,7 @@ internal sealed class RunningGateway : IAsyncDisposable
         Http.Dispose();
         await App.StopAsync();
         await App.DisposeAsync();
+        Metrics.Dispose();
         if (_ownsCluster)
         {
             await Cluster.DisposeAsync();
