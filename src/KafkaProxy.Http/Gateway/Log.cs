@@ -9,7 +9,7 @@ internal static partial class Log
     /// <summary>The push endpoints' logger category.</summary>
     public const string Category = "KafkaProxy.Gateway";
 
-    [LoggerMessage(5001, LogLevel.Debug, "Push request {RequestId} answered {StatusCode}: its body could not be read after {Bytes} bytes ({Problem}); nothing was queued")]
+    [LoggerMessage(5001, LogLevel.Debug, "Push request {RequestId}: its body could not be read after {Bytes} bytes ({Problem}); refused with {StatusCode}, nothing was queued")]
     public static partial void BodyUnreadable(ILogger logger, string requestId, int statusCode, long bytes, string problem);
 
     [LoggerMessage(5002, LogLevel.Debug, "Push request {RequestId}: the client closed the connection after {Bytes} bytes of the body; nothing was queued")]

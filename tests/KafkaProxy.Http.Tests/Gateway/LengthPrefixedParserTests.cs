@@ -1,4 +1,5 @@
 using System.Buffers;
+using CsCheck;
 using KafkaProxy.Http.Gateway;
 
 namespace KafkaProxy.Http.Tests.Gateway;
@@ -209,6 +210,41 @@ public sealed class LengthPrefixedParserTests
 
         Assert.Equal(413, parser.Rejection?.StatusCode);
         Assert.Contains("than all requests in progress may hold together (100 bytes, KafkaProxy:HttpPush:MaxInProgressBytes)", parser.Rejection?.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_AnyMessagesInAnyPieces_YieldsThemExactly_HoldingTheirBytesAndOverhead_UntilDisposed()
+    {
+        var messages = Gen.Byte.Array[0, 300].List[0, 20];
+        var pieceSizes = Gen.Int[1, 400].List[1, 30];
+        Gen.Select(messages, pieceSizes).Sample((sent, sizes) =>
+        {
+            byte[] body = Frame(sent);
+            var budget = new InProgressBudget(1_000_000);
+            var parser = Parser(maxMessageBytes: 300, maxRequestBytes: body.Length, maxMessageBytesTotal: body.Length, budget: budget);
+
+            Feed(parser, [.. Pieces(body, sizes)]);
+
+            Assert.Null(parser.Rejection);
+            Assert.Equal(sent.Select(Convert.ToHexString), parser.Messages.Select(Convert.ToHexString));
+            Assert.Equal(sent.Sum(m => (long)m.Length + LengthPrefixedParser.MessageOverhead), budget.Held);
+            parser.Dispose();
+            Assert.Equal(0, budget.Held);
+        });
+    }
+
+    private static byte[] Frame(List<byte[]> messages) =>
+        [.. messages.SelectMany(m => BitConverter.GetBytes((uint)m.Length).Concat(m))];
+
+    // The body cut at the sizes given, cycling through them; every piece at least one byte.
+    private static IEnumerable<byte[]> Pieces(byte[] body, List<int> sizes)
+    {
+        for (int offset = 0, i = 0; offset < body.Length; i++)
+        {
+            int size = Math.Min(sizes[i % sizes.Count], body.Length - offset);
+            yield return body[offset..(offset + size)];
+            offset += size;
+        }
     }
 
     private static LengthPrefixedParser Parser(
