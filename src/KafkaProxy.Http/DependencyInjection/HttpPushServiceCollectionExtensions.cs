@@ -42,7 +42,8 @@ public static class HttpPushServiceCollectionExtensions
         options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HttpPushOptions>, HttpPushOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(sp => new GatewayHttpMetrics(sp.GetRequiredService<IMeterFactory>()));
+        services.TryAddSingleton(sp => new InProgressBudget(sp.GetRequiredService<IOptions<HttpPushOptions>>().Value.MaxInProgressBytes));
+        services.TryAddSingleton(sp => new GatewayHttpMetrics(sp.GetRequiredService<IMeterFactory>(), sp.GetRequiredService<InProgressBudget>()));
         services.TryAddSingleton<PushEndpoints>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<HostOptions>, DrainCoveringShutdownTimeout>());
         return builder;

@@ -10,9 +10,10 @@ internal sealed class GatewayHttpMetrics
     private readonly Counter<long> _rejected;
     private readonly Histogram<double> _requestDuration;
 
-    public GatewayHttpMetrics(IMeterFactory meterFactory)
+    public GatewayHttpMetrics(IMeterFactory meterFactory, InProgressBudget budget)
     {
         var meter = meterFactory.Create(MeterName);
+        meter.CreateObservableGauge("gateway_in_progress_bytes", () => budget.Held, "By", "Memory held by push requests still being read (bounded by MaxInProgressBytes).");
         _rejected = meter.CreateCounter<long>("gateway_requests_rejected_total", "{request}", "Push requests refused, by reason; they queued nothing.");
         _requestDuration = meter.CreateHistogram<double>("gateway_request_duration_seconds", "s", "Time to answer a push request, by outcome status.");
     }
@@ -38,8 +39,11 @@ internal sealed class GatewayHttpMetrics
         200 => "200",
         400 => "400",
         401 => "401",
+        408 => "408",
         413 => "413",
         415 => "415",
+        499 => "499",
+        500 => "500",
         502 => "502",
         503 => "503",
         504 => "504",

@@ -18,6 +18,13 @@ public sealed class HttpPushOptions
     /// <summary>Longest wait of a <c>?wait=true</c> request for Kafka's acknowledgements before it answers 504 (default 30 s).</summary>
     public TimeSpan WaitTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Memory all push requests still being read may hold together (default 128 MiB): their messages so far, before
+    /// they are queued. Beyond it a request is answered 503 with <c>Retry-After</c>; one that alone needs more, 413.
+    /// Set through configuration only (<c>KafkaProxy:HttpPush:MaxInProgressBytes</c>).
+    /// </summary>
+    internal long MaxInProgressBytes { get; set; } = 128L * 1024 * 1024;
+
     /// <summary>Values from configuration that did not bind; the validator reports them with its own findings.</summary>
     internal List<string> ConfigurationProblems { get; } = [];
 }

@@ -31,6 +31,7 @@ internal static class HttpPushOptionsBinder
 
         o.MaxMessageBytes = r.Int("MaxMessageBytes") ?? o.MaxMessageBytes;
         o.MaxRequestBytes = r.Long("MaxRequestBytes") ?? o.MaxRequestBytes;
+        o.MaxInProgressBytes = r.Long("MaxInProgressBytes") ?? o.MaxInProgressBytes;
         o.RetryAfter = r.Duration("RetryAfter") ?? o.RetryAfter;
         o.WaitTimeout = r.Duration("WaitTimeout") ?? o.WaitTimeout;
     }

@@ -29,6 +29,11 @@ internal sealed class HttpPushOptionsValidator : IValidateOptions<HttpPushOption
             errors.Add($"KafkaProxy:HttpPush:MaxRequestBytes is {options.MaxRequestBytes}: it must be at least 4 (one length prefix).");
         }
 
+        if (options.MaxInProgressBytes < options.MaxRequestBytes)
+        {
+            errors.Add($"KafkaProxy:HttpPush:MaxInProgressBytes is {options.MaxInProgressBytes}: it must be at least MaxRequestBytes ({options.MaxRequestBytes}), or the largest requests could never be read.");
+        }
+
         if (options.RetryAfter < TimeSpan.FromSeconds(1) || options.RetryAfter > TimeSpan.FromDays(1))
         {
             errors.Add($"KafkaProxy:HttpPush:RetryAfter is {options.RetryAfter}: it must be between 1 second and 1 day (Retry-After counts whole seconds).");

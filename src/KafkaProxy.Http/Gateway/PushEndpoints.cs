@@ -1,41 +1,60 @@
 using System.IO.Pipelines;
 using KafkaProxy.Core.Flushing;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace KafkaProxy.Http.Gateway;
 
 /// <summary>
 /// The push gateway's two endpoints. Checks run cheapest first (token, content type, declared length), then the body is
-/// parsed whole, and only a body that parsed whole is handed to the flusher, which takes all of it or none. So a
-/// request answered with an error has queued nothing, and one answered 200 has queued every message.
+/// parsed as it arrives, within the memory budget of all requests in progress, and only a body that parsed whole is
+/// handed to the flusher, which takes all of it or none. So a request answered with an error has queued nothing, and
+/// one answered 200 has queued every message. A body that cannot be read (bad framing, too slow, the client gone) is
+/// the client's error: answered with its 4xx when someone is left to hear it, logged once below Warning.
 /// </summary>
-internal sealed class PushEndpoints(BatchingFlusher flusher, IOptions<HttpPushOptions> options, GatewayHttpMetrics metrics, TimeProvider time)
+internal sealed class PushEndpoints(
+    BatchingFlusher flusher,
+    IOptions<HttpPushOptions> options,
+    GatewayHttpMetrics metrics,
+    InProgressBudget budget,
+    ILoggerFactory loggerFactory,
+    TimeProvider time)
 {
     public const string TokenHeader = "x-kafka-proxy-token";
     private readonly HttpPushOptions _options = options.Value;
     private readonly AccessToken _token = new(options.Value.Token);
+    private readonly ILogger _logger = loggerFactory.CreateLogger(Log.Category);
+    private readonly PushLimits _limits = new(
+        options.Value.MaxMessageBytes, options.Value.MaxRequestBytes, flusher.Options.MaxBufferedMessages, flusher.Options.MaxBufferedBytes);
 
     /// <summary><c>POST /</c>: a body of length-prefixed messages for the current topic.</summary>
     public async Task PushAsync(HttpContext context)
     {
         long started = time.GetTimestamp();
+        int status = StatusCodes.Status500InternalServerError; // unless set below, the exception escapes and ASP.NET Core answers 500
+        PushRejection? rejection = null;
         try
         {
-            var rejection = CheckRequest(context.Request) ?? await ReadAndEnqueueAsync(context).ConfigureAwait(false);
+            rejection = CheckRequest(context.Request) ?? await ReadAndEnqueueAsync(context).ConfigureAwait(false);
             if (rejection is not null)
             {
                 await RejectAsync(context, rejection).ConfigureAwait(false);
             }
+
+            status = rejection?.StatusCode ?? context.Response.StatusCode;
         }
         catch (Exception ex) when (IsClientGone(ex, context))
         {
-            // The client went away mid-request: nothing was enqueued unless the body had been read whole.
+            // Gone while its answer was written or awaited: the outcome stands (what was enqueued stays enqueued),
+            // only nobody hears it.
+            status = rejection?.StatusCode ?? PushRejection.ClientClosedRequest;
         }
         finally
         {
-            metrics.Answered(context.Response.StatusCode, time.GetElapsedTime(started));
+            metrics.Answered(status, time.GetElapsedTime(started));
         }
     }
 
@@ -105,23 +124,20 @@ internal sealed class PushEndpoints(BatchingFlusher flusher, IOptions<HttpPushOp
             bodySize.MaxRequestBodySize = _options.MaxRequestBytes;
         }
 
-        var parser = new LengthPrefixedParser(_options.MaxMessageBytes, _options.MaxRequestBytes);
-        try
+        EnqueueResult result;
+        int count;
+        using (var parser = new LengthPrefixedParser(_limits, budget))
         {
-            await ParseAsync(context.Request.BodyReader, parser, context.RequestAborted).ConfigureAwait(false);
-        }
-        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return PushRejection.RequestTooLarge(_options.MaxRequestBytes);
+            var rejection = await ReadBodyAsync(context, parser).ConfigureAwait(false);
+            if (rejection is not null)
+            {
+                return rejection;
+            }
+
+            count = parser.Messages.Count;
+            result = flusher.Enqueue(parser.Messages, trackDelivery: WantsToWait(context.Request));
         }
 
-        if (parser.Rejection is not null)
-        {
-            return parser.Rejection;
-        }
-
-        bool wait = WantsToWait(context.Request);
-        var result = flusher.Enqueue(parser.Messages, trackDelivery: wait);
         switch (result.Status)
         {
             case EnqueueStatus.Accepted:
@@ -129,22 +145,60 @@ internal sealed class PushEndpoints(BatchingFlusher flusher, IOptions<HttpPushOp
             case EnqueueStatus.BufferFull:
                 return PushRejection.BufferFull();
             case EnqueueStatus.ExceedsCapacity:
-                return PushRejection.TooLarge(
-                    $"The request holds more than the gateway's whole buffer ({flusher.Options.MaxBufferedMessages} messages, {flusher.Options.MaxBufferedBytes} bytes): split it.");
+                return PushRejection.ExceedsBuffer(flusher.Options.MaxBufferedMessages, flusher.Options.MaxBufferedBytes);
             default:
                 return PushRejection.NotRunning();
         }
 
         if (result.Delivery is null)
         {
-            await PushResponses.MessagesReceived(context, parser.Messages.Count).ConfigureAwait(false);
+            await PushResponses.MessagesReceived(context, count).ConfigureAwait(false);
         }
         else
         {
-            await AnswerWhenDeliveredAsync(context, result.Delivery, parser.Messages.Count).ConfigureAwait(false);
+            await AnswerWhenDeliveredAsync(context, result.Delivery, count).ConfigureAwait(false);
         }
 
         return null;
+    }
+
+    // Parses the body; a body that cannot be read becomes the rejection that fits, logged here once.
+    private async Task<PushRejection?> ReadBodyAsync(HttpContext context, LengthPrefixedParser parser)
+    {
+        try
+        {
+            await ParseAsync(context.Request.BodyReader, parser, context.RequestAborted).ConfigureAwait(false);
+            return parser.Rejection;
+        }
+        catch (BadHttpRequestException ex)
+        {
+            // Kestrel's verdict on the HTTP framing: bad chunks or a body cut short (400), below MinRequestBodyDataRate
+            // (408), too long (413). After a cut-short body Kestrel has closed the connection: the 400 goes unheard.
+            var rejection = ex.StatusCode switch
+            {
+                StatusCodes.Status413PayloadTooLarge => PushRejection.RequestTooLarge(_options.MaxRequestBytes),
+                StatusCodes.Status408RequestTimeout => PushRejection.BodyTimeout(),
+                _ => PushRejection.BodyUnreadable(ex.StatusCode, ex.Message),
+            };
+            Log.BodyUnreadable(_logger, context.TraceIdentifier, rejection.StatusCode, parser.Consumed, ex.Message);
+            return rejection;
+        }
+        catch (Exception ex) when (ex is IOException or ConnectionAbortedException
+            || (ex is OperationCanceledException && context.RequestAborted.IsCancellationRequested))
+        {
+            if (ex is ConnectionResetException or ConnectionAbortedException || context.RequestAborted.IsCancellationRequested)
+            {
+                // Kestrel learns of the reset on its own a moment later; aborting now keeps it from draining a body
+                // whose reader the failed read left busy.
+                context.Abort();
+                Log.ClientClosed(_logger, context.TraceIdentifier, parser.Consumed);
+                return PushRejection.ClientClosed();
+            }
+
+            // Kestrel reports some framing errors as plain IOExceptions: a chunk size that overflows, for one.
+            Log.BodyUnreadable(_logger, context.TraceIdentifier, StatusCodes.Status400BadRequest, parser.Consumed, ex.Message);
+            return PushRejection.BodyUnreadable(StatusCodes.Status400BadRequest, ex.Message);
+        }
     }
 
     private static async Task ParseAsync(PipeReader body, LengthPrefixedParser parser, CancellationToken cancellationToken)
@@ -213,6 +267,11 @@ internal sealed class PushEndpoints(BatchingFlusher flusher, IOptions<HttpPushOp
     private Task RejectAsync(HttpContext context, PushRejection rejection)
     {
         metrics.Rejected(rejection.Reason);
+        if (rejection.StatusCode == PushRejection.ClientClosedRequest)
+        {
+            return Task.CompletedTask;
+        }
+
         TimeSpan? retryAfter = rejection.StatusCode == StatusCodes.Status503ServiceUnavailable ? _options.RetryAfter : null;
         return PushResponses.Error(context, rejection.StatusCode, rejection.Message, retryAfter);
     }

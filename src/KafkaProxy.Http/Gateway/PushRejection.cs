@@ -5,6 +5,9 @@ namespace KafkaProxy.Http.Gateway;
 /// <summary>Why a push request was refused: the status, a fixed reason label for metrics, and a one-line message.</summary>
 internal sealed record PushRejection(int StatusCode, string Reason, string Message)
 {
+    /// <summary>nginx's "client closed request": the client went away before the answer, so none is sent.</summary>
+    public const int ClientClosedRequest = 499;
+
     public static PushRejection Unauthorized() =>
         new(StatusCodes.Status401Unauthorized, "unauthorized", "Missing or wrong x-kafka-proxy-token header.");
 
@@ -17,6 +20,22 @@ internal sealed record PushRejection(int StatusCode, string Reason, string Messa
     public static PushRejection RequestTooLarge(long limit) =>
         TooLarge($"The body is larger than the limit of {limit} bytes per request: split it into several requests.");
 
+    public static PushRejection ExceedsBuffer(int maxMessages, long maxBytes) =>
+        TooLarge($"The request holds more than the gateway's whole buffer ({maxMessages} messages, {maxBytes} bytes): split it.");
+
+    public static PushRejection ExceedsInProgressLimit(long limit) =>
+        TooLarge($"The request needs more memory while it is read than all requests in progress may hold together ({limit} bytes, KafkaProxy:HttpPush:MaxInProgressBytes): split it.");
+
+    public static PushRejection BodyUnreadable(int statusCode, string problem) =>
+        new(statusCode, "malformed", $"The body could not be read: {problem}");
+
+    public static PushRejection BodyTimeout() =>
+        new(StatusCodes.Status408RequestTimeout, "body_timeout",
+            "The body arrived too slowly (below the server's minimum data rate, Kestrel's MinRequestBodyDataRate): send it without pauses, or in smaller requests.");
+
+    public static PushRejection ClientClosed() =>
+        new(ClientClosedRequest, "client_closed", "The client closed the connection before the body ended.");
+
     public static PushRejection UnsupportedMediaType(string? contentType) =>
         new(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type", contentType is null
             ? "No Content-Type: send the body as application/octet-stream."
@@ -24,6 +43,10 @@ internal sealed record PushRejection(int StatusCode, string Reason, string Messa
 
     public static PushRejection BufferFull() =>
         new(StatusCodes.Status503ServiceUnavailable, "buffer_full", "The gateway's buffer is full: retry after the time in Retry-After.");
+
+    public static PushRejection InProgressFull() =>
+        new(StatusCodes.Status503ServiceUnavailable, "in_progress_full",
+            "The gateway is reading as many request bodies as its memory for requests in progress allows: retry after the time in Retry-After.");
 
     public static PushRejection NotRunning() =>
         new(StatusCodes.Status503ServiceUnavailable, "not_running", "The gateway is not accepting messages now (starting or shutting down): retry later.");

@@ -42,6 +42,7 @@ public sealed class GatewayConfigurationTests
             ("KafkaProxy:Flusher:MaxBufferedMessages", "500"),
             ("KafkaProxy:Flusher:Producer:compression.type", "zstd"),
             ("KafkaProxy:HttpPush:MaxMessageBytes", "2048"),
+            ("KafkaProxy:HttpPush:MaxInProgressBytes", "33554432"),
             ("KafkaProxy:HttpPush:Token", "section-token"),
             ("KAFKA_PROXY_TOKEN", "env-token"));
         var flusher = new BatchingFlusherOptions();
@@ -54,6 +55,7 @@ public sealed class GatewayConfigurationTests
         Assert.Equal(500, flusher.MaxBufferedMessages);
         Assert.Equal("zstd", flusher.Producer["compression.type"]);
         Assert.Equal(2048, push.MaxMessageBytes);
+        Assert.Equal(32L * 1024 * 1024, push.MaxInProgressBytes);
         Assert.Equal("env-token", push.Token);
     }
 

@@ -36,4 +36,16 @@ public sealed class HttpPushOptionsValidatorTests
         Assert.Contains("RetryAfter", result.FailureMessage, StringComparison.Ordinal);
         Assert.Contains("WaitTimeout", result.FailureMessage, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Validate_InProgressBudgetBelowTheRequestLimit_FailsNamingBoth()
+    {
+        var options = new HttpPushOptions { Token = "t", MaxRequestBytes = 1000, MaxInProgressBytes = 999 };
+
+        var result = new HttpPushOptionsValidator().Validate(null, options);
+
+        Assert.Equal(
+            "KafkaProxy:HttpPush:MaxInProgressBytes is 999: it must be at least MaxRequestBytes (1000), or the largest requests could never be read.",
+            Assert.Single(result.Failures!));
+    }
 }

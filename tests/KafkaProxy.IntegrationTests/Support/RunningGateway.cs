@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Diagnostics.Metrics;
 using System.Net.Http.Headers;
 using Confluent.Kafka;
 using KafkaProxy.Core.Flushing;
@@ -8,6 +9,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -21,11 +23,13 @@ internal sealed class RunningGateway : IAsyncDisposable
 
     private readonly bool _ownsCluster;
 
-    private RunningGateway(KafkaTestCluster cluster, bool ownsCluster, WebApplication app, Uri address, CapturingLoggerProvider logs)
+    private RunningGateway(KafkaTestCluster cluster, bool ownsCluster, WebApplication app, Uri address, CapturingLoggerProvider logs, ScopedMetrics metrics)
     {
+        Metrics = metrics;
         Cluster = cluster;
         _ownsCluster = ownsCluster;
         App = app;
+        Address = address;
         Http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
         Logs = logs;
     }
@@ -34,14 +38,26 @@ internal sealed class RunningGateway : IAsyncDisposable
 
     public WebApplication App { get; }
 
+    public Uri Address { get; }
+
     public HttpClient Http { get; }
 
     public CapturingLoggerProvider Logs { get; }
 
+    /// <summary>This gateway's own measurements (<c>/metrics</c> shows every gateway of the process).</summary>
+    public ScopedMetrics Metrics { get; }
+
+    /// <summary>What the push requests still being read hold now.</summary>
+    public InProgressBudget InProgress => App.Services.GetRequiredService<InProgressBudget>();
+
     public BatchingFlusher Flusher => App.Services.GetRequiredService<BatchingFlusher>();
 
     /// <summary>Starts a gateway, in front of <paramref name="cluster"/> when given (it stays the caller's), else of a new one.</summary>
-    public static async Task<RunningGateway> StartAsync(Action<BatchingFlusherOptions>? flusher = null, Action<HttpPushOptions>? push = null, KafkaTestCluster? cluster = null)
+    public static async Task<RunningGateway> StartAsync(
+        Action<BatchingFlusherOptions>? flusher = null,
+        Action<HttpPushOptions>? push = null,
+        KafkaTestCluster? cluster = null,
+        Action<KestrelServerOptions>? kestrel = null)
     {
         bool ownsCluster = cluster is null;
         if (cluster is null)
@@ -52,8 +68,15 @@ internal sealed class RunningGateway : IAsyncDisposable
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
+        if (kestrel is not null)
+        {
+            builder.WebHost.ConfigureKestrel(kestrel);
+        }
+
         var logs = new CapturingLoggerProvider();
-        builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Trace);
+        // A rule for this provider alone, so that the Logging section of an appsettings.json in the output folder
+        // (the sample hosts' are copied there) cannot raise the level.
+        builder.Logging.ClearProviders().AddProvider(logs).AddFilter<CapturingLoggerProvider>(category: null, LogLevel.Trace);
         builder.Services.Configure<BatchingFlusherOptions>(o =>
         {
             o.BootstrapServers = cluster.BootstrapServers;
@@ -70,12 +93,13 @@ internal sealed class RunningGateway : IAsyncDisposable
             })
             .AddOperationsEndpoints();
         var app = builder.Build();
+        var metrics = new ScopedMetrics(app.Services.GetRequiredService<IMeterFactory>());
         app.MapHttpPushGateway();
         app.MapKafkaProxyHealth();
         app.MapKafkaProxyMetrics();
         await app.StartAsync();
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new RunningGateway(cluster, ownsCluster, app, new Uri(address), logs);
+        return new RunningGateway(cluster, ownsCluster, app, new Uri(address), logs, metrics);
     }
 
     /// <summary>The body the existing clients send: per message a 4-byte little-endian length, then the bytes.</summary>
@@ -146,6 +170,7 @@ internal sealed class RunningGateway : IAsyncDisposable
         Http.Dispose();
         await App.StopAsync();
         await App.DisposeAsync();
+        Metrics.Dispose();
         if (_ownsCluster)
         {
             await Cluster.DisposeAsync();
