@@ -50,7 +50,8 @@ internal sealed class CodeEmitter
     {
         var scope = new Scope(type, _message.Flexible);
         Doc(type.Doc, isBody ? _message.Remarks : string.Empty);
-        _code.Open($"internal sealed partial class {type.ClassName}");
+        string message = $"IKafkaMessage<{type.ClassName}>";
+        _code.Open($"internal sealed partial class {type.ClassName}{(isBody ? " : " + message : string.Empty)}");
         if (isBody)
         {
             string kind = _message.IsRequest ? "request" : "response";
@@ -62,6 +63,12 @@ internal sealed class CodeEmitter
             _code.Line();
             _code.Line("/// <summary>The highest version this model reads and writes.</summary>");
             _code.Line($"public const short HighestSupportedVersion = {_message.Versions.Highest};");
+            _code.Line();
+            _code.Line($"static short {message}.ApiKey => MessageApiKey;");
+            _code.Line();
+            _code.Line($"static short {message}.LowestVersion => LowestSupportedVersion;");
+            _code.Line();
+            _code.Line($"static short {message}.HighestVersion => HighestSupportedVersion;");
             _code.Line();
         }
 
