@@ -182,7 +182,9 @@ internal sealed class SchemaReader
         if (!flexible.IsEmpty && !flexible.IsOpen)
         {
             Report(SchemaDiagnostics.InvalidVersions, property.Value.Span, $"\"flexible\" is \"none\" or the first flexible version and every later one, for example \"9+\", not \"{flexible}\": a message never stops being flexible.");
-            return VersionRange.None;
+
+            // Read on as if it said "N+", so that its tagged fields are not reported too.
+            return new VersionRange(flexible.Lowest, short.MaxValue);
         }
 
         return flexible;
