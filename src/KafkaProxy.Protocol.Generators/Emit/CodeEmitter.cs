@@ -251,21 +251,14 @@ internal sealed class CodeEmitter
         }
     }
 
+    // Fixed-size kinds read and write with the primitive of the same name (KafkaReader.ReadInt16, KafkaWriter.WriteInt16).
     private static string ReadScalar(FieldKind kind, StructSchema? type, string compact, string path) => kind switch
     {
-        FieldKind.Int8 => "reader.ReadInt8()",
-        FieldKind.Int16 => "reader.ReadInt16()",
-        FieldKind.UInt16 => "reader.ReadUInt16()",
-        FieldKind.Int32 => "reader.ReadInt32()",
-        FieldKind.UInt32 => "reader.ReadUInt32()",
-        FieldKind.Int64 => "reader.ReadInt64()",
-        FieldKind.Float64 => "reader.ReadFloat64()",
-        FieldKind.Bool => "reader.ReadBool()",
-        FieldKind.Uuid => "reader.ReadUuid()",
         FieldKind.String => $"MessageFields.ReadString(ref reader, {compact}, {path})",
         FieldKind.Bytes => $"MessageFields.ReadBytes(ref reader, {compact}, {path})",
         FieldKind.Records => $"MessageFields.ReadRecords(ref reader, {compact}, {path})",
-        _ => $"{type!.ClassName}.Read(ref reader, version)",
+        FieldKind.Struct => $"{type!.ClassName}.Read(ref reader, version)",
+        _ => $"reader.Read{kind}()",
     };
 
     private void EmitWrite(StructSchema type, Scope scope, bool isBody)
@@ -394,19 +387,11 @@ internal sealed class CodeEmitter
 
     private static string WriteScalar(FieldKind kind, string value, string compact, string path) => kind switch
     {
-        FieldKind.Int8 => $"writer.WriteInt8({value});",
-        FieldKind.Int16 => $"writer.WriteInt16({value});",
-        FieldKind.UInt16 => $"writer.WriteUInt16({value});",
-        FieldKind.Int32 => $"writer.WriteInt32({value});",
-        FieldKind.UInt32 => $"writer.WriteUInt32({value});",
-        FieldKind.Int64 => $"writer.WriteInt64({value});",
-        FieldKind.Float64 => $"writer.WriteFloat64({value});",
-        FieldKind.Bool => $"writer.WriteBool({value});",
-        FieldKind.Uuid => $"writer.WriteUuid({value});",
         FieldKind.String => $"MessageFields.WriteString(writer, {value}, {compact}, nullable: false, {path}, version);",
         FieldKind.Bytes => $"writer.WriteBytes({value}.Span, {compact});",
         FieldKind.Records => $"MessageFields.WriteRecords(writer, {value}, {compact});",
-        _ => $"MessageFields.NotNull({value}, {path}, version).Write(writer, version);",
+        FieldKind.Struct => $"MessageFields.NotNull({value}, {path}, version).Write(writer, version);",
+        _ => $"writer.Write{kind}({value});",
     };
 
     private void EmitSize(StructSchema type, Scope scope, bool isBody)

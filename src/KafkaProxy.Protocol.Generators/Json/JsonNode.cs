@@ -4,111 +4,59 @@ using Microsoft.CodeAnalysis.Text;
 namespace KafkaProxy.Protocol.Generators.Json;
 
 /// <summary>A parsed JSON value and where it stands in its file, so that schema errors can point at it.</summary>
-internal abstract class JsonNode
+internal abstract class JsonNode(TextSpan span)
 {
-    protected JsonNode(TextSpan span) => Span = span;
-
-    public TextSpan Span { get; }
+    public TextSpan Span { get; } = span;
 
     /// <summary>What the value is, for messages ("a string", "an object").</summary>
     public abstract string Kind { get; }
 }
 
-internal sealed class JsonObject : JsonNode
+internal sealed class JsonObject(TextSpan span, List<JsonProperty> properties) : JsonNode(span)
 {
-    public JsonObject(TextSpan span, IReadOnlyList<JsonProperty> properties)
-        : base(span) => Properties = properties;
-
-    public IReadOnlyList<JsonProperty> Properties { get; }
+    public IReadOnlyList<JsonProperty> Properties => properties;
 
     public override string Kind => "an object";
 
-    public JsonProperty? Find(string name)
-    {
-        foreach (var property in Properties)
-        {
-            if (property.Name == name)
-            {
-                return property;
-            }
-        }
-
-        return null;
-    }
+    public JsonProperty? Find(string name) => properties.Find(property => property.Name == name);
 }
 
-internal sealed class JsonProperty
+internal sealed record JsonProperty(string Name, TextSpan NameSpan, JsonNode Value);
+
+internal sealed class JsonArray(TextSpan span, IReadOnlyList<JsonNode> items) : JsonNode(span)
 {
-    public JsonProperty(string name, TextSpan nameSpan, JsonNode value)
-    {
-        Name = name;
-        NameSpan = nameSpan;
-        Value = value;
-    }
-
-    public string Name { get; }
-
-    public TextSpan NameSpan { get; }
-
-    public JsonNode Value { get; }
-}
-
-internal sealed class JsonArray : JsonNode
-{
-    public JsonArray(TextSpan span, IReadOnlyList<JsonNode> items)
-        : base(span) => Items = items;
-
-    public IReadOnlyList<JsonNode> Items { get; }
+    public IReadOnlyList<JsonNode> Items => items;
 
     public override string Kind => "an array";
 }
 
-internal sealed class JsonString : JsonNode
+internal sealed class JsonString(TextSpan span, string value) : JsonNode(span)
 {
-    public JsonString(TextSpan span, string value)
-        : base(span) => Value = value;
-
-    public string Value { get; }
+    public string Value => value;
 
     public override string Kind => "a string";
 }
 
 /// <summary>A number, kept as written; <see cref="Integer"/> is set when it is a whole number that fits in 64 bits.</summary>
-internal sealed class JsonNumber : JsonNode
+internal sealed class JsonNumber(TextSpan span, string text, long? integer, double value) : JsonNode(span)
 {
-    public JsonNumber(TextSpan span, string text, long? integer, double value)
-        : base(span)
-    {
-        Text = text;
-        Integer = integer;
-        Value = value;
-    }
+    public string Text => text;
 
-    public string Text { get; }
+    public long? Integer => integer;
 
-    public long? Integer { get; }
-
-    public double Value { get; }
+    public double Value => value;
 
     public override string Kind => "a number";
 }
 
-internal sealed class JsonBool : JsonNode
+internal sealed class JsonBool(TextSpan span, bool value) : JsonNode(span)
 {
-    public JsonBool(TextSpan span, bool value)
-        : base(span) => Value = value;
+    public bool Value => value;
 
-    public bool Value { get; }
-
-    public override string Kind => Value ? "true" : "false";
+    public override string Kind => value ? "true" : "false";
 }
 
-internal sealed class JsonNull : JsonNode
+internal sealed class JsonNull(TextSpan span) : JsonNode(span)
 {
-    public JsonNull(TextSpan span)
-        : base(span)
-    {
-    }
-
     public override string Kind => "null";
 }

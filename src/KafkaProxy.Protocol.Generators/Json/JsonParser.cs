@@ -58,13 +58,7 @@ internal sealed class JsonParser
     {
         int start = _position++;
         var properties = new List<JsonProperty>();
-        SkipTrivia();
-        if (TryConsume('}'))
-        {
-            return new JsonObject(TextSpan.FromBounds(start, _position), properties);
-        }
-
-        while (true)
+        ReadItems('}', () =>
         {
             SkipTrivia();
             if (_position >= _text.Length || _text[_position] != '"')
@@ -76,42 +70,40 @@ internal sealed class JsonParser
             SkipTrivia();
             Expect(':');
             JsonNode value = ReadValue();
-            foreach (var existing in properties)
+            if (properties.Exists(existing => existing.Name == name.Value))
             {
-                if (existing.Name == name.Value)
-                {
-                    throw new JsonParseException($"property \"{name.Value}\" appears twice", name.Span);
-                }
+                throw new JsonParseException($"property \"{name.Value}\" appears twice", name.Span);
             }
 
             properties.Add(new JsonProperty(name.Value, name.Span, value));
-            SkipTrivia();
-            if (TryConsume('}'))
-            {
-                return new JsonObject(TextSpan.FromBounds(start, _position), properties);
-            }
-
-            Expect(',');
-        }
+        });
+        return new JsonObject(TextSpan.FromBounds(start, _position), properties);
     }
 
     private JsonArray ReadArray()
     {
         int start = _position++;
         var items = new List<JsonNode>();
+        ReadItems(']', () => items.Add(ReadValue()));
+        return new JsonArray(TextSpan.FromBounds(start, _position), items);
+    }
+
+    // The comma-separated items of an object or array, up to and including its closing character.
+    private void ReadItems(char close, Action readItem)
+    {
         SkipTrivia();
-        if (TryConsume(']'))
+        if (TryConsume(close))
         {
-            return new JsonArray(TextSpan.FromBounds(start, _position), items);
+            return;
         }
 
         while (true)
         {
-            items.Add(ReadValue());
+            readItem();
             SkipTrivia();
-            if (TryConsume(']'))
+            if (TryConsume(close))
             {
-                return new JsonArray(TextSpan.FromBounds(start, _position), items);
+                return;
             }
 
             Expect(',');

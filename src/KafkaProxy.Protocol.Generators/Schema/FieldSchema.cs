@@ -1,29 +1,13 @@
 namespace KafkaProxy.Protocol.Generators.Schema;
 
 /// <summary>One field of a message or struct, with every version range already narrowed to where its parent exists.</summary>
-internal sealed class FieldSchema
+/// <param name="Name">The property name.</param>
+/// <param name="Doc">The property summary.</param>
+/// <param name="Kind">The wire type.</param>
+/// <param name="ElementKind">The element type of an array (<see cref="FieldKind.Struct"/> for arrays of structs).</param>
+/// <param name="Struct">The struct of a struct field or of an array of structs.</param>
+internal sealed record FieldSchema(string Name, string Doc, FieldKind Kind, FieldKind ElementKind, StructSchema? Struct)
 {
-    public FieldSchema(string name, string doc, FieldKind kind, FieldKind elementKind, StructSchema? structType)
-    {
-        Name = name;
-        Doc = doc;
-        Kind = kind;
-        ElementKind = elementKind;
-        Struct = structType;
-    }
-
-    public string Name { get; }
-
-    public string Doc { get; }
-
-    public FieldKind Kind { get; }
-
-    /// <summary>The element type of an array (<see cref="FieldKind.Struct"/> for arrays of structs).</summary>
-    public FieldKind ElementKind { get; }
-
-    /// <summary>The struct of a struct field or of an array of structs.</summary>
-    public StructSchema? Struct { get; }
-
     /// <summary>The versions in which the field is on the wire.</summary>
     public VersionRange Versions { get; set; }
 

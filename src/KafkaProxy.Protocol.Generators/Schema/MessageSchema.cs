@@ -3,38 +3,17 @@ using System.Collections.Generic;
 namespace KafkaProxy.Protocol.Generators.Schema;
 
 /// <summary>A whole schema file: one request or response body and the structs it holds.</summary>
-internal sealed class MessageSchema
+/// <param name="Name">The body's class name.</param>
+/// <param name="Namespace">The full namespace of the generated classes.</param>
+/// <param name="ApiKey">The api key.</param>
+/// <param name="IsRequest">True for a request, false for a response.</param>
+/// <param name="Versions">The versions the model reads and writes.</param>
+/// <param name="Flexible">The flexible versions (KIP-482): empty, or open above.</param>
+/// <param name="Remarks">The remarks of the body's class.</param>
+/// <param name="Body">The body's fields.</param>
+internal sealed record MessageSchema(
+    string Name, string Namespace, short ApiKey, bool IsRequest, VersionRange Versions, VersionRange Flexible, string Remarks, StructSchema Body)
 {
-    public MessageSchema(string name, string ns, short apiKey, bool isRequest, VersionRange versions, VersionRange flexible, string remarks, StructSchema body)
-    {
-        Name = name;
-        Namespace = ns;
-        ApiKey = apiKey;
-        IsRequest = isRequest;
-        Versions = versions;
-        Flexible = flexible;
-        Remarks = remarks;
-        Body = body;
-    }
-
-    public string Name { get; }
-
-    /// <summary>The full namespace of the generated classes.</summary>
-    public string Namespace { get; }
-
-    public short ApiKey { get; }
-
-    public bool IsRequest { get; }
-
-    public VersionRange Versions { get; }
-
-    /// <summary>The flexible versions (KIP-482): empty, or open above.</summary>
-    public VersionRange Flexible { get; }
-
-    public string Remarks { get; }
-
-    public StructSchema Body { get; }
-
     /// <summary>The body's class and every struct class, body first.</summary>
     public IEnumerable<StructSchema> Classes()
     {

@@ -105,22 +105,20 @@ internal ref struct RecordBatchReader
             throw Malformed($"record batch length {length} is below the smallest batch ({SmallestBatchLength} bytes)", RecordBatchHeader.LogOverhead - 4);
         }
 
-        var header = new RecordBatchHeader
-        {
-            BaseOffset = baseOffset,
-            BatchLength = length,
-            PartitionLeaderEpoch = leaderEpoch,
-            Magic = 2,
-            Crc = reader.ReadUInt32(),
-            Attributes = reader.ReadInt16(),
-            LastOffsetDelta = reader.ReadInt32(),
-            BaseTimestamp = reader.ReadInt64(),
-            MaxTimestamp = reader.ReadInt64(),
-            ProducerId = reader.ReadInt64(),
-            ProducerEpoch = reader.ReadInt16(),
-            BaseSequence = reader.ReadInt32(),
-            RecordCount = reader.ReadInt32(),
-        };
+        var header = new RecordBatchHeader(
+            baseOffset,
+            length,
+            leaderEpoch,
+            Magic: 2,
+            Crc: reader.ReadUInt32(),
+            Attributes: reader.ReadInt16(),
+            LastOffsetDelta: reader.ReadInt32(),
+            BaseTimestamp: reader.ReadInt64(),
+            MaxTimestamp: reader.ReadInt64(),
+            ProducerId: reader.ReadInt64(),
+            ProducerEpoch: reader.ReadInt16(),
+            BaseSequence: reader.ReadInt32(),
+            RecordCount: reader.ReadInt32());
         return header.RecordCount >= 0 ? header : throw Malformed($"record batch holds {header.RecordCount} records", RecordBatchHeader.LogOverhead + SmallestBatchLength - 4);
     }
 
@@ -133,23 +131,22 @@ internal ref struct RecordBatchReader
 
         short attributes = (byte)reader.ReadInt8();
         long timestamp = magic == 1 ? reader.ReadInt64() : -1;
-        return new RecordBatchHeader
-        {
-            BaseOffset = baseOffset,
-            BatchLength = length,
-            PartitionLeaderEpoch = -1,
-            Magic = magic,
-            Crc = crc,
-            Attributes = attributes,
-            BaseTimestamp = timestamp,
-            MaxTimestamp = timestamp,
-            ProducerId = -1,
-            ProducerEpoch = -1,
-            BaseSequence = -1,
 
-            // A compressed legacy message wraps the real messages in its value.
-            RecordCount = (attributes & 0x07) == 0 ? 1 : -1,
-        };
+        // No producer fields before magic 2; a compressed legacy message wraps the real messages in its value.
+        return new RecordBatchHeader(
+            baseOffset,
+            length,
+            PartitionLeaderEpoch: -1,
+            magic,
+            crc,
+            attributes,
+            LastOffsetDelta: 0,
+            BaseTimestamp: timestamp,
+            MaxTimestamp: timestamp,
+            ProducerId: -1,
+            ProducerEpoch: -1,
+            BaseSequence: -1,
+            RecordCount: (attributes & 0x07) == 0 ? 1 : -1);
     }
 
     private readonly KafkaProtocolException Malformed(string reason, long offsetInBatch) =>
