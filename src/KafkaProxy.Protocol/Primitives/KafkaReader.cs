@@ -53,6 +53,9 @@ internal ref struct KafkaReader
     /// <summary>Reads a big-endian int16.</summary>
     public short ReadInt16() => _reader.TryReadBigEndian(out short value) ? value : throw Truncated("int16");
 
+    /// <summary>Reads a big-endian uint16.</summary>
+    public ushort ReadUInt16() => (ushort)ReadInt16();
+
     /// <summary>Reads a big-endian int32.</summary>
     public int ReadInt32() => _reader.TryReadBigEndian(out int value) ? value : throw Truncated("int32");
 

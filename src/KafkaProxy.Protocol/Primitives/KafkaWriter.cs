@@ -27,6 +27,13 @@ internal static class KafkaWriter
         writer.Advance(2);
     }
 
+    /// <summary>Writes a big-endian uint16.</summary>
+    public static void WriteUInt16(this IBufferWriter<byte> writer, ushort value)
+    {
+        BinaryPrimitives.WriteUInt16BigEndian(writer.GetSpan(2), value);
+        writer.Advance(2);
+    }
+
     /// <summary>Writes a big-endian int32.</summary>
     public static void WriteInt32(this IBufferWriter<byte> writer, int value)
     {

@@ -5,9 +5,10 @@ using KafkaProxy.Protocol.Primitives;
 namespace KafkaProxy.Protocol.Messages.Common;
 
 /// <summary>
-/// Field codecs the message models share: strings and arrays that must not be null, int32 arrays, and tagged-field
-/// sections that keep unknown tags verbatim. Reads throw <see cref="KafkaProtocolException"/> for bad data; writes
-/// throw <see cref="InvalidOperationException"/> for a model the version cannot carry.
+/// Field codecs the generated message models call (see <c>Schemas/README.md</c>): strings, bytes, records and arrays
+/// whose nullability depends on the version, tagged-field sections that keep unknown tags verbatim, and the sizes
+/// of all of these. Reads throw <see cref="KafkaProtocolException"/> for bad data; writes throw
+/// <see cref="InvalidOperationException"/> for a model the version cannot carry.
 /// </summary>
 internal static class MessageFields
 {
@@ -15,16 +16,109 @@ internal static class MessageFields
     public static string ReadString(ref KafkaReader reader, bool compact, string field) =>
         reader.ReadString(compact) ?? throw reader.Malformed($"non-nullable field {field} is null");
 
+    /// <summary>Reads a string that may be null when <paramref name="nullable"/> (the version allows it).</summary>
+    public static string? ReadNullableString(ref KafkaReader reader, bool compact, bool nullable, string field) =>
+        nullable ? reader.ReadString(compact) : ReadString(ref reader, compact, field);
+
     /// <summary>Writes a string; null is written as the null marker when <paramref name="nullable"/>, and rejected otherwise.</summary>
     public static void WriteString(IBufferWriter<byte> writer, string? value, bool compact, bool nullable, string field, short version)
     {
         if (value is null && !nullable)
         {
-            throw new InvalidOperationException($"{field} is null, which version {version} cannot encode; set a value.");
+            throw CannotEncodeNull(field, version, "set a value");
         }
 
         writer.WriteString(value, compact);
     }
+
+    /// <summary>The encoded size of a string, null included.</summary>
+    public static int SizeOfString(string? value, bool compact)
+    {
+        int length = value is null ? -1 : Encoding.UTF8.GetByteCount(value);
+        return compact ? VarInt.SizeOfUnsigned((uint)(length + 1)) + Math.Max(length, 0) : 2 + Math.Max(length, 0);
+    }
+
+    /// <summary>Reads non-nullable bytes into a copy the model owns.</summary>
+    public static ReadOnlyMemory<byte> ReadBytes(ref KafkaReader reader, bool compact, string field)
+    {
+        int length = reader.ReadBytesLength(compact);
+        return length < 0 ? throw reader.Malformed($"non-nullable field {field} is null") : Copy(ref reader, length);
+    }
+
+    /// <summary>Reads bytes into a copy the model owns; null when <paramref name="nullable"/> and the data says null.</summary>
+    public static ReadOnlyMemory<byte>? ReadNullableBytes(ref KafkaReader reader, bool compact, bool nullable, string field)
+    {
+        int length = reader.ReadBytesLength(compact);
+        if (length < 0)
+        {
+            return nullable ? null : throw reader.Malformed($"non-nullable field {field} is null");
+        }
+
+        return Copy(ref reader, length);
+    }
+
+    /// <summary>Writes bytes that may be null when <paramref name="nullable"/>.</summary>
+    public static void WriteNullableBytes(IBufferWriter<byte> writer, ReadOnlyMemory<byte>? value, bool compact, bool nullable, string field, short version)
+    {
+        if (value is { } bytes)
+        {
+            writer.WriteBytes(bytes.Span, compact);
+        }
+        else
+        {
+            WriteNullLength(writer, compact, nullable, field, version);
+        }
+    }
+
+    /// <summary>The encoded size of a byte field of <paramref name="length"/> bytes (-1 for null).</summary>
+    public static int SizeOfBytes(int length, bool compact) =>
+        compact ? VarInt.SizeOfUnsigned((uint)(length + 1)) + Math.Max(length, 0) : 4 + Math.Max(length, 0);
+
+    /// <summary>Reads a records field (record batches) that the schema does not allow to be null, without copying it.</summary>
+    /// <remarks>The result is a slice of the data being read: valid only while that buffer is.</remarks>
+    public static ReadOnlySequence<byte> ReadRecords(ref KafkaReader reader, bool compact, string field) =>
+        ReadNullableRecords(ref reader, compact, nullable: false, field)!.Value;
+
+    /// <summary>Reads a records field without copying it; null when <paramref name="nullable"/> and the data says null.</summary>
+    /// <remarks>The result is a slice of the data being read: valid only while that buffer is.</remarks>
+    public static ReadOnlySequence<byte>? ReadNullableRecords(ref KafkaReader reader, bool compact, bool nullable, string field)
+    {
+        int length = reader.ReadBytesLength(compact);
+        if (length < 0)
+        {
+            return nullable ? null : throw reader.Malformed($"non-nullable field {field} is null");
+        }
+
+        var records = reader.Sequence.Slice(reader.Consumed, length);
+        reader.Skip(length, field);
+        return records;
+    }
+
+    /// <summary>Writes a records field: its length, then its bytes as they are.</summary>
+    public static void WriteRecords(IBufferWriter<byte> writer, in ReadOnlySequence<byte> value, bool compact)
+    {
+        writer.WriteArrayLength(checked((int)value.Length), compact);
+        writer.Write(value);
+    }
+
+    /// <summary>Writes a records field that may be null when <paramref name="nullable"/>.</summary>
+    public static void WriteNullableRecords(IBufferWriter<byte> writer, ReadOnlySequence<byte>? value, bool compact, bool nullable, string field, short version)
+    {
+        if (value is { } records)
+        {
+            WriteRecords(writer, records, compact);
+        }
+        else
+        {
+            WriteNullLength(writer, compact, nullable, field, version);
+        }
+    }
+
+    /// <summary>The encoded size of a records field.</summary>
+    public static int SizeOfRecords(in ReadOnlySequence<byte> value, bool compact) => SizeOfBytes(checked((int)value.Length), compact);
+
+    /// <summary>The encoded size of a records field that may be null.</summary>
+    public static int SizeOfRecords(ReadOnlySequence<byte>? value, bool compact) => SizeOfBytes(value is { } records ? checked((int)records.Length) : -1, compact);
 
     /// <summary>Reads an array length that the schema does not allow to be null.</summary>
     public static int ReadArrayLength(ref KafkaReader reader, bool compact, string field)
@@ -33,74 +127,28 @@ internal static class MessageFields
         return count < 0 ? throw reader.Malformed($"non-nullable array {field} is null") : count;
     }
 
-    /// <summary>Writes the length of an array that the schema does not allow to be null.</summary>
-    public static void WriteArrayLength(IBufferWriter<byte> writer, int? count, bool compact, string field, short version)
+    /// <summary>Reads an array length; -1 (null) is accepted only when <paramref name="nullable"/>.</summary>
+    public static int ReadNullableArrayLength(ref KafkaReader reader, bool compact, bool nullable, string field) =>
+        nullable ? reader.ReadArrayLength(compact) : ReadArrayLength(ref reader, compact, field);
+
+    /// <summary>Writes the length of a null array when <paramref name="nullable"/>; rejects the null otherwise.</summary>
+    public static void WriteNullArray(IBufferWriter<byte> writer, bool compact, bool nullable, string field, short version)
     {
-        if (count is null)
+        if (!nullable)
         {
-            throw new InvalidOperationException($"{field} is null, which version {version} cannot encode; set a list (it may be empty).");
+            throw CannotEncodeNull(field, version, "set a list (it may be empty)");
         }
 
-        writer.WriteArrayLength(count.Value, compact);
+        writer.WriteArrayLength(-1, compact);
     }
 
-    /// <summary>Reads a non-nullable array of int32.</summary>
-    public static List<int> ReadInt32Array(ref KafkaReader reader, bool compact, string field)
-    {
-        int count = ReadArrayLength(ref reader, compact, field);
-        var values = new List<int>(count);
-        for (int i = 0; i < count; i++)
-        {
-            values.Add(reader.ReadInt32());
-        }
+    /// <summary>The encoded size of an array's length prefix (-1 for a null array).</summary>
+    public static int SizeOfArrayLength(int count, bool compact) => compact ? VarInt.SizeOfUnsigned((uint)(count + 1)) : 4;
 
-        return values;
-    }
-
-    /// <summary>Writes a non-nullable array of int32.</summary>
-    public static void WriteInt32Array(IBufferWriter<byte> writer, IList<int>? values, bool compact, string field, short version)
-    {
-        WriteArrayLength(writer, values?.Count, compact, field, version);
-        foreach (int value in values!)
-        {
-            writer.WriteInt32(value);
-        }
-    }
-
-    /// <summary>Reads a non-nullable array of strings whose elements are not null either.</summary>
-    public static List<string> ReadStringArray(ref KafkaReader reader, bool compact, string field)
-    {
-        int count = ReadArrayLength(ref reader, compact, field);
-        var values = new List<string>(count);
-        for (int i = 0; i < count; i++)
-        {
-            values.Add(ReadString(ref reader, compact, field));
-        }
-
-        return values;
-    }
-
-    /// <summary>Writes a non-nullable array of non-nullable strings.</summary>
-    public static void WriteStringArray(IBufferWriter<byte> writer, IList<string>? values, bool compact, string field, short version)
-    {
-        WriteArrayLength(writer, values?.Count, compact, field, version);
-        foreach (string value in values!)
-        {
-            WriteString(writer, value, compact, nullable: false, field, version);
-        }
-    }
-
-    /// <summary>Reads non-nullable bytes into a copy the model owns.</summary>
-    public static ReadOnlyMemory<byte> ReadBytes(ref KafkaReader reader, bool compact, string field)
-    {
-        int length = reader.ReadBytesLength(compact);
-        if (length < 0)
-        {
-            throw reader.Malformed($"non-nullable field {field} is null");
-        }
-
-        return Copy(ref reader, length);
-    }
+    /// <summary>Returns a struct field's value, rejecting null (a struct is always on the wire).</summary>
+    public static T NotNull<T>(T? value, string field, short version)
+        where T : class =>
+        value ?? throw CannotEncodeNull(field, version, "set a value");
 
     /// <summary>Reads a tagged-field section in which no tag is known: every field goes to <paramref name="unknown"/>.</summary>
     public static void ReadTaggedFields(ref KafkaReader reader, IList<RawTaggedField> unknown)
@@ -152,27 +200,53 @@ internal static class MessageFields
     /// <summary>Writes a tagged-field section holding only <paramref name="unknown"/>, in list order.</summary>
     public static void WriteTaggedFields(IBufferWriter<byte> writer, IList<RawTaggedField>? unknown)
     {
+        writer.WriteUnsignedVarInt((uint)(unknown?.Count ?? 0));
+        WriteUnknownTaggedFieldsFrom(writer, unknown, 0);
+    }
+
+    /// <summary>Rejects an unknown field that uses a tag the model defines: its property is where that value goes.</summary>
+    public static void RejectKnownTag(IList<RawTaggedField>? unknown, uint tag, string owner)
+    {
         int count = unknown?.Count ?? 0;
-        writer.WriteUnsignedVarInt((uint)count);
         for (int i = 0; i < count; i++)
+        {
+            if (unknown![i].Tag == tag)
+            {
+                throw new InvalidOperationException($"UnknownTaggedFields holds tag {tag}, which {owner} defines; set its property instead.");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Writes the unknown fields from index <paramref name="next"/> on while their tags are below <paramref name="tag"/>,
+    /// so that a known tag can follow in order; returns the index of the first one not written.
+    /// </summary>
+    public static int WriteUnknownTaggedFieldsBelow(IBufferWriter<byte> writer, IList<RawTaggedField>? unknown, int next, uint tag)
+    {
+        int count = unknown?.Count ?? 0;
+        while (next < count && unknown![next].Tag < tag)
+        {
+            WriteRawTaggedField(writer, unknown[next++]);
+        }
+
+        return next;
+    }
+
+    /// <summary>Writes the unknown fields from index <paramref name="next"/> to the end.</summary>
+    public static void WriteUnknownTaggedFieldsFrom(IBufferWriter<byte> writer, IList<RawTaggedField>? unknown, int next)
+    {
+        int count = unknown?.Count ?? 0;
+        for (int i = next; i < count; i++)
         {
             WriteRawTaggedField(writer, unknown![i]);
         }
     }
 
-    /// <summary>Writes one tagged field verbatim: tag, size, value.</summary>
-    public static void WriteRawTaggedField(IBufferWriter<byte> writer, RawTaggedField field)
-    {
-        writer.WriteUnsignedVarInt(field.Tag);
-        writer.WriteUnsignedVarInt((uint)field.Data.Length);
-        writer.Write(field.Data.Span);
-    }
-
-    /// <summary>The encoded size of a tagged-field section holding only <paramref name="unknown"/>.</summary>
-    public static int SizeOfTaggedFields(IList<RawTaggedField>? unknown)
+    /// <summary>The encoded size of the unknown fields, without the section's count.</summary>
+    public static int SizeOfRawTaggedFields(IList<RawTaggedField>? unknown)
     {
         int count = unknown?.Count ?? 0;
-        int size = VarInt.SizeOfUnsigned((uint)count);
+        int size = 0;
         for (int i = 0; i < count; i++)
         {
             var field = unknown![i];
@@ -180,18 +254,6 @@ internal static class MessageFields
         }
 
         return size;
-    }
-
-    /// <summary>The encoded size of a compact string (null takes one byte).</summary>
-    public static int SizeOfCompactString(string? value)
-    {
-        if (value is null)
-        {
-            return 1;
-        }
-
-        int length = Encoding.UTF8.GetByteCount(value);
-        return VarInt.SizeOfUnsigned((uint)length + 1) + length;
     }
 
     /// <summary>Rejects a version outside the range a model supports, as malformed data (the version came off the wire).</summary>
@@ -211,4 +273,25 @@ internal static class MessageFields
             throw new ArgumentOutOfRangeException(nameof(version), version, $"{message} supports versions {lowest}-{highest}.");
         }
     }
+
+    private static void WriteRawTaggedField(IBufferWriter<byte> writer, RawTaggedField field)
+    {
+        writer.WriteUnsignedVarInt(field.Tag);
+        writer.WriteUnsignedVarInt((uint)field.Data.Length);
+        writer.Write(field.Data.Span);
+    }
+
+    // Bytes and records share the array's length encoding: int32 (classic) or unsigned varint length+1 (compact).
+    private static void WriteNullLength(IBufferWriter<byte> writer, bool compact, bool nullable, string field, short version)
+    {
+        if (!nullable)
+        {
+            throw CannotEncodeNull(field, version, "set a value (it may be empty)");
+        }
+
+        writer.WriteArrayLength(-1, compact);
+    }
+
+    private static InvalidOperationException CannotEncodeNull(string field, short version, string fix) =>
+        new($"{field} is null, which version {version} cannot encode; {fix}.");
 }
