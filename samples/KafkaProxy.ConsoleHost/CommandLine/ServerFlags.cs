@@ -25,6 +25,8 @@ internal static class ServerFlags
             "Give dynamic listeners ports from this one upward (default 0: random ports)."),
         ServerFlag.Switch("deterministic-listeners", "KafkaProxy:DynamicListeners:Deterministic",
             "Dynamic listener port = --dynamic-sequential-min-port + broker id, stable across restarts."),
+        ServerFlag.Value("dynamic-listeners-max", "count", "KafkaProxy:DynamicListeners:MaxListeners",
+            "Dynamic listeners that may run at once (default 1024); a response naming a broker beyond them is refused."),
         ServerFlag.Value("proxy-listener-read-buffer-size", "bytes", "KafkaProxy:ListenerSockets:ReceiveBufferSize",
             "SO_RCVBUF of client connections (default 0: OS default)."),
         ServerFlag.Value("proxy-listener-write-buffer-size", "bytes", "KafkaProxy:ListenerSockets:SendBufferSize",

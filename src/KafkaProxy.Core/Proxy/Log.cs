@@ -57,4 +57,7 @@ internal static partial class Log
 
     [LoggerMessage(1018, LogLevel.Warning, "Changed settings that need a restart to take effect (until then the running values stay): {Settings}")]
     public static partial void SettingsNeedRestart(ILogger logger, string settings);
+
+    [LoggerMessage(1019, LogLevel.Warning, "Refused a listener for discovered broker {Upstream} (node {NodeId}): {Reason}. Connections whose responses name this broker are closed")]
+    public static partial void DynamicListenerRefused(ILogger logger, string upstream, int nodeId, string reason);
 }
