@@ -50,7 +50,7 @@ internal static class ServerFlags
         ServerFlag.Value("max-frame-size", "bytes", "KafkaProxy:MaxFrameSize",
             "Largest request or response frame (default 104857600); a larger one closes its connection."),
         ServerFlag.Value("max-connections", "count", "KafkaProxy:MaxConnections",
-            "Client connections open at once (default 10000); more are refused."),
+            "Client connections open at once (default 10000; lowered at start to what the descriptor limit holds, two each); more are refused."),
         ServerFlag.Value("idle-timeout", "duration", "KafkaProxy:IdleTimeout",
             "Close connections idle this long in both directions (default 10m; 0 turns it off)."),
         ServerFlag.Value("drain-timeout", "duration", "KafkaProxy:DrainTimeout",
