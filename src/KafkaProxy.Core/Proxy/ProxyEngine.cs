@@ -267,7 +267,6 @@ public sealed class ProxyEngine : IAsyncDisposable
         }
 
         var (limit, open) = descriptors;
-
         long fit = DescriptorLimit.ConnectionsThatFit(limit, open);
         if (fit >= _options.MaxConnections)
         {
