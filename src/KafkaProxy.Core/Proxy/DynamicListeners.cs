@@ -15,8 +15,9 @@ namespace KafkaProxy.Core.Proxy;
 /// book's: lookups go on meanwhile, and a broker gets one listener however many connections discover it at once.
 /// A broker is its node id and the exact bytes of its address: the book finds an address already served, and a node
 /// id gets one listener, for the first address it was named with. What a broker names cannot grow the number of
-/// listeners past <see cref="DynamicListenerOptions.MaxListeners"/>; beyond it, or for a node named at a second
-/// address, the response is refused with one Warning (1019) and counted.
+/// listeners past <see cref="DynamicListenerOptions.MaxListeners"/>, nor into the descriptors kept back for connections
+/// and the runtime (<see cref="DescriptorLimit"/>); beyond them, or for a node named at a second address, the response
+/// is refused with one Warning (1019) and counted.
 /// </summary>
 internal sealed class DynamicListeners
 {
@@ -87,6 +88,12 @@ internal sealed class DynamicListeners
             {
                 throw Refused(upstream, broker.NodeId, "max_listeners",
                     $"{_nodes.Count} dynamic listeners run, as many as {_key["DynamicListeners:MaxListeners"]} allows; raise it if the cluster has more brokers");
+            }
+
+            if (DescriptorLimit.Read() is { } descriptors && DescriptorLimit.ListenerWouldCrowd(descriptors.Limit, descriptors.Open))
+            {
+                throw Refused(upstream, broker.NodeId, "descriptors",
+                    $"the process holds {descriptors.Open} of the {descriptors.Limit} file descriptors it may open (RLIMIT_NOFILE), and the rest is kept for connections and the runtime; raise the limit (ulimit -n)");
             }
 
             long port = NextPort(broker.NodeId);

@@ -14,6 +14,16 @@ public sealed class DescriptorLimitTests
         Assert.Equal(expected, DescriptorLimit.ConnectionsThatFit(limit, open));
     }
 
+    [Theory]
+    [InlineData(1024, 900, false)]
+    [InlineData(1024, 972, false)]   // the last listener that leaves half the reserve (51) free
+    [InlineData(1024, 973, true)]
+    [InlineData(100, 68, true)]      // the reserve is at least 64
+    public void ListenerWouldCrowd_OpenDescriptors_KeepsHalfTheReserveFree(long limit, long open, bool expected)
+    {
+        Assert.Equal(expected, DescriptorLimit.ListenerWouldCrowd(limit, open));
+    }
+
     [Fact]
     public void Read_OnLinux_IsTheSoftLimitOfThisProcessAndItsOpenDescriptors()
     {
