@@ -95,6 +95,7 @@ web?.WebHost.UseUrls($"http://{http.ListenAddress}");
 // Console logs: one line per event with UTC times, or JSON lines (Logging:Console:FormatterName, --log-format).
 builder.Logging.ClearProviders();
 builder.Logging.AddConsole();
+builder.Logging.AddFilter(StartupFailureLogging.HostCategory, LogLevel.Critical); // start-up failures: one line below
 builder.Services.Configure<SimpleConsoleFormatterOptions>(o => { o.SingleLine = true; o.UseUtcTimestamp = true; o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ "; });
 builder.Services.Configure<JsonConsoleFormatterOptions>(o => o.UseUtcTimestamp = true);
 
@@ -127,6 +128,7 @@ catch (OptionsValidationException ex)
 }
 catch (Exception ex) when (ex is InvalidOperationException or IOException)
 {
+    StartupFailureLogging.Log(host.Services.GetRequiredService<ILoggerFactory>(), ex);
     Console.Error.WriteLine("kafka-proxy: " + ex.Message);
     return 2;
 }

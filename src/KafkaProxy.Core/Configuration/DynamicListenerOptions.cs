@@ -25,4 +25,11 @@ public sealed class DynamicListenerOptions
 
     /// <summary>With <see cref="SequentialMinPort"/>: the port is min port + broker id, the same across restarts.</summary>
     public bool Deterministic { get; set; }
+
+    /// <summary>
+    /// How many dynamic listeners may run at once (default 1024, configuration key <c>DynamicListeners:MaxListeners</c>):
+    /// a broker that names more brokers cannot make the proxy open listeners until descriptors run out. A response that
+    /// names a broker beyond it is refused. Configuration only: the public API has no room for it.
+    /// </summary>
+    internal int MaxListeners { get; set; } = 1024;
 }

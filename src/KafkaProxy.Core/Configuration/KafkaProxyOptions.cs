@@ -50,7 +50,10 @@ public sealed class KafkaProxyOptions
     /// </summary>
     public int MaxInFlightRequests { get; set; } = 1024;
 
-    /// <summary>Client connections open at once across all listeners (default 10,000); more are refused.</summary>
+    /// <summary>
+    /// Client connections open at once across all listeners (default 10,000); more are refused. Each takes two file
+    /// descriptors: on Linux the engine lowers the limit at start, with a warning, to what RLIMIT_NOFILE holds.
+    /// </summary>
     public int MaxConnections { get; set; } = 10_000;
 
     /// <summary>How long dialing a broker may take (default 15 s).</summary>

@@ -84,6 +84,11 @@ internal sealed class KafkaProxyOptionsValidator : IValidateOptions<KafkaProxyOp
             errors.Add($"{key["DynamicListeners:SequentialMinPort"]} is {dynamic.SequentialMinPort}; use 0 (random ports) or a port up to 65535.");
         }
 
+        if (dynamic.MaxListeners < 1)
+        {
+            errors.Add($"{key["DynamicListeners:MaxListeners"]} is {dynamic.MaxListeners}; it must be at least 1 listener (to start none, set {key["DynamicListeners:Enabled"]} to false).");
+        }
+
         if (dynamic.Deterministic && dynamic.SequentialMinPort == 0)
         {
             errors.Add($"{key["DynamicListeners:Deterministic"]} needs {key["DynamicListeners:SequentialMinPort"]}: the port is that minimum plus the broker id.");

@@ -29,6 +29,7 @@ internal sealed class ProxyMetrics
     private readonly Counter<long> _framesRejected;
     private readonly Counter<long> _connectionsRefused;
     private readonly UpDownCounter<long> _dynamicListeners;
+    private readonly Counter<long> _dynamicListenersRefused;
     private readonly Counter<long> _upstreamSecurityFailures;
     private readonly Counter<long> _requestsRefused;
     private readonly Counter<long> _clientSecurityFailures;
@@ -47,6 +48,7 @@ internal sealed class ProxyMetrics
         _framesRejected = meter.CreateCounter<long>("proxy_frames_rejected_total", "{frame}", "Frames that closed their connection, by reason.");
         _connectionsRefused = meter.CreateCounter<long>("proxy_connections_refused_total", "{connection}", "Client connections refused by the connection limit.");
         _dynamicListeners = meter.CreateUpDownCounter<long>("proxy_dynamic_listeners", "{listener}", "Listeners started for discovered brokers.");
+        _dynamicListenersRefused = meter.CreateCounter<long>("proxy_dynamic_listeners_refused_total", "{listener}", "Listeners refused to discovered brokers (the response naming them closed its connection), by reason (max_listeners, second_address, descriptors).");
         _requestsRefused = meter.CreateCounter<long>("proxy_requests_refused_total", "{request}", "Client requests refused (their connection closed), by api key and reason (forbidden, sasl_by_proxy, unauthenticated).");
         _clientSecurityFailures = meter.CreateCounter<long>("proxy_client_security_failures_total", "{failure}", "Client connections closed because their TLS handshake or authentication at the proxy failed, by stage (client_tls, client_auth).");
         _clientAuthentications = meter.CreateCounter<long>("proxy_client_authentications_total", "{authentication}", "Clients that authenticated at the proxy (KafkaProxy:ClientAuth:Enabled), by mechanism.");
@@ -90,6 +92,9 @@ internal sealed class ProxyMetrics
     public void ConnectionRefused() => _connectionsRefused.Add(1);
 
     public void DynamicListenerStarted() => _dynamicListeners.Add(1);
+
+    /// <summary>A discovered broker got no listener; <paramref name="reason"/> is one of a few fixed words.</summary>
+    public void DynamicListenerRefused(string reason) => _dynamicListenersRefused.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     /// <summary>A request refused by policy; <paramref name="reason"/> is one of a few fixed words.</summary>
     public void RequestRefused(short apiKey, string reason) =>

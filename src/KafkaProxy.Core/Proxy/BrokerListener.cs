@@ -8,7 +8,12 @@ namespace KafkaProxy.Core.Proxy;
 /// <summary>A bound socket for one broker; hands every accepted client to the engine.</summary>
 internal sealed class BrokerListener : IDisposable
 {
+    private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(10);
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(1);
+
     private readonly Socket _socket;
+    private readonly TaskCompletionSource _closing = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _state; // an AcceptState
 
     private BrokerListener(Socket socket, BrokerRoute route, ProxyListenerInfo info)
     {
@@ -63,36 +68,74 @@ internal sealed class BrokerListener : IDisposable
         return new BrokerListener(socket, route, new ProxyListenerInfo(route.Upstream, bound, shown, isDynamic));
     }
 
-    /// <summary>Accepts until the listener is closed, or fails in a way it cannot go on from (logged as event 1009).</summary>
-    public async Task AcceptLoopAsync(Action<BrokerListener, Socket> onAccepted, ILogger logger)
-    {
-        while (true)
-        {
-            Socket client;
-            try
-            {
-                client = await _socket.AcceptAsync().ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is ObjectDisposedException || ex is SocketException { SocketErrorCode: SocketError.OperationAborted or SocketError.Interrupted })
-            {
-                return;
-            }
-            catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionAborted)
-            {
-                // The client gave up while it waited in the backlog, as Kestrel tolerates.
-                continue;
-            }
-            catch (SocketException ex)
-            {
-                Log.AcceptFailed(logger, ex, Info.LocalEndPoint.ToString());
-                return;
-            }
+    /// <summary>Whether the listener takes new clients now (for readiness).</summary>
+    public AcceptState State => (AcceptState)Volatile.Read(ref _state);
 
-            onAccepted(this, client);
+    /// <summary>
+    /// Accepts until the listener is closed. When the process is out of descriptors (or socket buffers) it waits and
+    /// tries again, longer each time up to a second, and logs once (1020) until it accepts again (1021): clients wait in
+    /// the backlog meanwhile. Any other failure ends it for good, logged as 1009, and closes its socket so that clients
+    /// are refused rather than left waiting.
+    /// </summary>
+    public async Task AcceptLoopAsync(Action<BrokerListener, Socket> onAccepted, ILogger logger, TimeProvider time)
+    {
+        var backoff = TimeSpan.Zero;
+        try
+        {
+            while (true)
+            {
+                Socket client;
+                try
+                {
+                    client = await _socket.AcceptAsync().ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is ObjectDisposedException || ex is SocketException { SocketErrorCode: SocketError.OperationAborted or SocketError.Interrupted })
+                {
+                    return;
+                }
+                catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionAborted)
+                {
+                    // The client gave up while it waited in the backlog, as Kestrel tolerates.
+                    continue;
+                }
+                catch (SocketException ex) when (ex.SocketErrorCode is SocketError.TooManyOpenSockets or SocketError.NoBufferSpaceAvailable)
+                {
+                    // EMFILE, ENFILE, ENOBUFS or ENOMEM: the client stays in the backlog until a descriptor is free.
+                    // Retrying at once would spin, so wait a little longer each time.
+                    backoff = backoff == TimeSpan.Zero ? FirstBackoff : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+                    if (Interlocked.Exchange(ref _state, (int)AcceptState.OutOfDescriptors) != (int)AcceptState.OutOfDescriptors)
+                    {
+                        Log.AcceptPaused(logger, Info.LocalEndPoint.ToString(), ex.Message);
+                    }
+
+                    await Task.WhenAny(Task.Delay(backoff, time), _closing.Task).ConfigureAwait(false);
+                    continue;
+                }
+
+                backoff = TimeSpan.Zero;
+                if (Interlocked.Exchange(ref _state, (int)AcceptState.Accepting) == (int)AcceptState.OutOfDescriptors)
+                {
+                    Log.AcceptResumed(logger, Info.LocalEndPoint.ToString());
+                }
+
+                onAccepted(this, client);
+            }
+        }
+#pragma warning disable CA1031 // Whatever ends the loop is logged once, here, and shows in readiness; nothing else observes this task.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Volatile.Write(ref _state, (int)AcceptState.Stopped);
+            _socket.Dispose();
+            Log.AcceptFailed(logger, ex, Info.LocalEndPoint.ToString());
         }
     }
 
-    public void Dispose() => _socket.Dispose();
+    public void Dispose()
+    {
+        _closing.TrySetResult();
+        _socket.Dispose();
+    }
 
     /// <summary>The address to bind for <paramref name="host"/>: an IP literal as is, localhost as loopback, a name through DNS.</summary>
     /// <exception cref="InvalidOperationException">The name resolves to no address.</exception>
@@ -111,5 +154,18 @@ internal sealed class BrokerListener : IDisposable
 
         var addresses = Dns.GetHostAddresses(host);
         return addresses.Length > 0 ? addresses[0] : throw new InvalidOperationException($"Cannot listen on '{host}': the name resolves to no address.");
+    }
+
+    /// <summary>What a listener's accept loop is doing.</summary>
+    internal enum AcceptState
+    {
+        /// <summary>Accepting clients (or closed by the engine).</summary>
+        Accepting,
+
+        /// <summary>Out of file descriptors: waiting to accept again.</summary>
+        OutOfDescriptors,
+
+        /// <summary>Stopped for good by a failure; its socket is closed.</summary>
+        Stopped,
     }
 }

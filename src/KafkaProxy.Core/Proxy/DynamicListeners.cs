@@ -13,6 +13,11 @@ namespace KafkaProxy.Core.Proxy;
 /// the response again, so clients get the new address in the very response that named the broker. Binding needs no
 /// DNS lookup (the bind address is resolved when the engine starts) and holds this class's lock, never the address
 /// book's: lookups go on meanwhile, and a broker gets one listener however many connections discover it at once.
+/// A broker is its node id and the exact bytes of its address: the book finds an address already served, and a node
+/// id gets one listener, for the first address it was named with. What a broker names cannot grow the number of
+/// listeners past <see cref="DynamicListenerOptions.MaxListeners"/>, nor into the descriptors kept back for connections
+/// and the runtime (<see cref="DescriptorLimit"/>); beyond them, or for a node named at a second address, the response
+/// is refused with one Warning (1019) and counted.
 /// </summary>
 internal sealed class DynamicListeners
 {
@@ -23,7 +28,9 @@ internal sealed class DynamicListeners
     private readonly Action<BrokerListener> _run;
     private readonly ProxyMetrics _metrics;
     private readonly ILogger _logger;
+    private readonly SettingKey _key;
     private readonly Lock _gate = new();
+    private readonly Dictionary<int, HostPort> _nodes = []; // node id → the address its listener serves
     private IPAddress? _bindAddress;
     private int _nextSequentialPort;
 
@@ -37,6 +44,7 @@ internal sealed class DynamicListeners
         _run = run;
         _metrics = metrics;
         _logger = logger;
+        _key = new SettingKey(options.ConfigurationPath);
         _nextSequentialPort = _options.SequentialMinPort;
     }
 
@@ -55,7 +63,10 @@ internal sealed class DynamicListeners
     }
 
     /// <summary>Starts the listener of <paramref name="broker"/> unless another connection already did.</summary>
-    /// <exception cref="DynamicListenerException">The listener cannot be bound; logged here once, with the broker and the address.</exception>
+    /// <exception cref="DynamicListenerException">
+    /// The listener is refused (the limit is reached, or the node has a listener for another address) or cannot be
+    /// bound; logged here once, with the broker and the reason.
+    /// </exception>
     public void Start(UndiscoveredBrokerException broker)
     {
         var address = _bindAddress ?? throw new InvalidOperationException("The engine resolves the bind address when it starts.");
@@ -67,6 +78,24 @@ internal sealed class DynamicListeners
             }
 
             var upstream = broker.Upstream;
+            if (_nodes.TryGetValue(broker.NodeId, out var first))
+            {
+                throw Refused(upstream, broker.NodeId, "second_address",
+                    $"node {broker.NodeId} has a listener already, for {first}; a broker keeps the address it was first named with until the proxy restarts");
+            }
+
+            if (_nodes.Count >= _options.MaxListeners)
+            {
+                throw Refused(upstream, broker.NodeId, "max_listeners",
+                    $"{_nodes.Count} dynamic listeners run, as many as {_key["DynamicListeners:MaxListeners"]} allows; raise it if the cluster has more brokers");
+            }
+
+            if (DescriptorLimit.Read() is { } descriptors && DescriptorLimit.ListenerWouldCrowd(descriptors.Limit, descriptors.Open))
+            {
+                throw Refused(upstream, broker.NodeId, "descriptors",
+                    $"the process holds {descriptors.Open} of the {descriptors.Limit} file descriptors it may open (RLIMIT_NOFILE), and the rest is kept for connections and the runtime; raise the limit (ulimit -n)");
+            }
+
             long port = NextPort(broker.NodeId);
             if (port is < 0 or > IPEndPoint.MaxPort)
             {
@@ -86,6 +115,7 @@ internal sealed class DynamicListeners
             }
 
             _run(listener);
+            _nodes.Add(broker.NodeId, upstream);
             var info = listener.Info;
             _book.Add(broker.HostUtf8, broker.Port, new Protocol.Rewriting.BrokerEndpoint(info.Advertised.Host, info.Advertised.Port));
             _metrics.DynamicListenerStarted();
@@ -98,6 +128,13 @@ internal sealed class DynamicListeners
     private long NextPort(int nodeId) => _options.SequentialMinPort <= 0 ? 0
         : _options.Deterministic ? (long)_options.SequentialMinPort + nodeId
         : _nextSequentialPort++;
+
+    private DynamicListenerException Refused(HostPort upstream, int nodeId, string metricReason, string reason)
+    {
+        Log.DynamicListenerRefused(_logger, upstream.ToString(), nodeId, reason);
+        _metrics.DynamicListenerRefused(metricReason);
+        return new DynamicListenerException($"a response names broker {upstream} (node {nodeId}), and it gets no listener: {reason}");
+    }
 
     private DynamicListenerException Failed(HostPort upstream, int nodeId, string address, string reason)
     {

@@ -28,7 +28,7 @@ internal static partial class Log
     [LoggerMessage(1008, LogLevel.Error, "Connection {ConnectionId} to broker {Upstream} failed unexpectedly")]
     public static partial void ConnectionCrashed(ILogger logger, Exception exception, long connectionId, string upstream);
 
-    [LoggerMessage(1009, LogLevel.Error, "The listener on {LocalEndPoint} stopped accepting")]
+    [LoggerMessage(1009, LogLevel.Error, "The listener on {LocalEndPoint} stopped accepting for good and is closed; readiness fails until the proxy restarts")]
     public static partial void AcceptFailed(ILogger logger, Exception exception, string localEndPoint);
 
     [LoggerMessage(1010, LogLevel.Information, "Stopping: listeners closed, draining {Connections} connections for up to {DrainTimeout}")]
@@ -57,6 +57,18 @@ internal static partial class Log
 
     [LoggerMessage(1018, LogLevel.Warning, "Changed settings that need a restart to take effect (until then the running values stay): {Settings}")]
     public static partial void SettingsNeedRestart(ILogger logger, string settings);
+
+    [LoggerMessage(1019, LogLevel.Warning, "Refused a listener for discovered broker {Upstream} (node {NodeId}): {Reason}. Connections whose responses name this broker are closed")]
+    public static partial void DynamicListenerRefused(ILogger logger, string upstream, int nodeId, string reason);
+
+    [LoggerMessage(1020, LogLevel.Warning, "The listener on {LocalEndPoint} cannot accept connections: {Reason}. It tries again until descriptors are free (new clients wait meanwhile and readiness fails); each client connection takes two")]
+    public static partial void AcceptPaused(ILogger logger, string localEndPoint, string reason);
+
+    [LoggerMessage(1021, LogLevel.Information, "The listener on {LocalEndPoint} accepts connections again")]
+    public static partial void AcceptResumed(ILogger logger, string localEndPoint);
+
+    [LoggerMessage(1022, LogLevel.Warning, "{Setting} is {Configured}, but this process may open {Limit} file descriptors (RLIMIT_NOFILE; {Open} open now) and each client connection takes two: accepting at most {Effective}. Raise the limit (ulimit -n, systemd LimitNOFILE, docker --ulimit nofile) or lower {Setting}")]
+    public static partial void MaxConnectionsLowered(ILogger logger, string setting, int configured, long limit, long open, int effective);
 
     [LoggerMessage(1030, LogLevel.Debug, "Connection {ConnectionId} to broker {Broker}: filter '{Filter}' refused api key {ApiKey} v{ApiVersion}: {Reason}")]
     public static partial void RequestRefusedByFilter(ILogger logger, long connectionId, string broker, string filter, short apiKey, short apiVersion, string reason);

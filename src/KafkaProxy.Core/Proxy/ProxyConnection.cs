@@ -214,9 +214,10 @@ internal sealed class ProxyConnection
     {
         var dialTimeout = _context.Settings.Current.DialTimeout;
         var dial = Route.Dial;
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        Socket? socket = null;
         try
         {
+            socket = new Socket(SocketType.Stream, ProtocolType.Tcp); // fails too when the process is out of descriptors
             SocketSetup.Apply(socket, _context.Options.UpstreamSockets);
             using var timeout = new CancellationTokenSource(dialTimeout, _clock.Provider);
             await socket.ConnectAsync(dial.Host, dial.Port, timeout.Token).ConfigureAwait(false);
@@ -224,7 +225,7 @@ internal sealed class ProxyConnection
         }
         catch (Exception ex) when (ex is SocketException or OperationCanceledException)
         {
-            socket.Dispose();
+            socket?.Dispose();
             string reason = ex is OperationCanceledException ? $"no connection within {dialTimeout} (DialTimeout)" : ex.Message;
             Log.DialFailed(_context.Loggers.Connections, Id, Broker, dial.ToString(), reason);
             _context.Metrics.UpstreamConnectFailed(Broker);

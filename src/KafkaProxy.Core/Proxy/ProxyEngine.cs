@@ -36,6 +36,8 @@ public sealed class ProxyEngine : IAsyncDisposable
     private readonly string?[] _startedWith; // the settings that need a restart, as the engine started
     private string?[] _applied; // the reloadable settings as last applied
     private long _nextConnectionId;
+    private int _open; // client connections holding a slot of the limit
+    private int _maxConnections; // MaxConnections, lowered at start to what the descriptor limit allows
     private int _state; // 0 new, 1 started, 2 stopped
 
     /// <summary>Creates an engine from validated options (the DI path).</summary>
@@ -63,6 +65,7 @@ public sealed class ProxyEngine : IAsyncDisposable
         }
 
         _metrics = new ProxyMetrics(meterFactory);
+        _maxConnections = _options.MaxConnections;
         _settings = new LiveSettings(ReloadableSettings.From(_options, _options));
         _startedWith = SettingsComparison.Values(SettingsComparison.NeedRestart, _options);
         _applied = SettingsComparison.Values(SettingsComparison.Reloadable, _options);
@@ -103,6 +106,32 @@ public sealed class ProxyEngine : IAsyncDisposable
     /// <summary>The clock of deadlines, timeouts and re-authentication.</summary>
     internal TimeProvider TimeProvider => _clock.Provider;
 
+    /// <summary>Client connections open at once: MaxConnections, or less when the descriptor limit cannot hold that many (set at start).</summary>
+    internal int MaxConnections => Volatile.Read(ref _maxConnections);
+
+    /// <summary>
+    /// Why new clients cannot be served now, or null when they can: a listener stopped for good or out of file
+    /// descriptors, or the connection limit reached. For readiness checks.
+    /// </summary>
+    internal string? AcceptProblem()
+    {
+        foreach (var (listener, _) in _listeners)
+        {
+            var info = listener.Info;
+            switch (listener.State)
+            {
+                case BrokerListener.AcceptState.Stopped:
+                    return $"the listener on {info.LocalEndPoint} for broker {info.Upstream} stopped accepting for good (event 1009): restart the proxy";
+                case BrokerListener.AcceptState.OutOfDescriptors:
+                    return $"the listener on {info.LocalEndPoint} for broker {info.Upstream} cannot accept: the process is out of file descriptors (event 1020)";
+            }
+        }
+
+        int open = Volatile.Read(ref _open);
+        int limit = MaxConnections;
+        return open >= limit ? $"{open} client connections are open, as many as the limit (MaxConnections) of {limit}: new ones are refused" : null;
+    }
+
     /// <summary>
     /// Dials the mapped brokers (at their dial addresses) one after another and returns the first that accepts a TCP
     /// connection, or null when none does within <paramref name="timeout"/> each. For readiness checks.
@@ -112,17 +141,22 @@ public sealed class ProxyEngine : IAsyncDisposable
         foreach (var broker in _options.Brokers)
         {
             var dial = RouteTo(broker.Upstream).Dial;
-            using var probe = new Socket(SocketType.Stream, ProtocolType.Tcp);
             using var timeoutSource = new CancellationTokenSource(timeout, _clock.Provider);
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
+            Socket? probe = null;
             try
             {
+                probe = new Socket(SocketType.Stream, ProtocolType.Tcp); // fails too when the process is out of descriptors
                 await probe.ConnectAsync(dial.Host, dial.Port, deadline.Token).ConfigureAwait(false);
                 return broker.Upstream.ToString();
             }
             catch (Exception ex) when (ex is SocketException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
             {
                 // Try the next broker.
+            }
+            finally
+            {
+                probe?.Dispose();
             }
         }
 
@@ -144,6 +178,7 @@ public sealed class ProxyEngine : IAsyncDisposable
             _addressBook.Add(external.From, new BrokerEndpoint(external.To.Host, external.To.Port));
         }
 
+        FitConnectionLimit();
         foreach (var broker in _options.Brokers)
         {
             var listener = BrokerListener.Bind(broker.Listen, RouteTo(broker.Upstream), broker.Advertised, isDynamic: false, _options.ListenerSockets);
@@ -234,9 +269,36 @@ public sealed class ProxyEngine : IAsyncDisposable
         _ownedMeterFactory?.Dispose();
     }
 
+    // Each client connection holds two descriptors: a limit the process cannot hold would end in failed accepts and
+    // dials instead of clean refusals, so it is lowered to what fits, and said.
+    private void FitConnectionLimit()
+    {
+        if (DescriptorLimit.Read() is not { } descriptors)
+        {
+            return;
+        }
+
+        var (limit, open) = descriptors;
+        long fit = DescriptorLimit.ConnectionsThatFit(limit, open);
+        if (fit >= _options.MaxConnections)
+        {
+            return;
+        }
+
+        string key = new SettingKey(_options.ConfigurationPath)["MaxConnections"];
+        if (fit < 1)
+        {
+            throw new InvalidOperationException(
+                $"This process may open {limit} file descriptors (RLIMIT_NOFILE) and holds {open}: no client connection fits (each takes two). Raise the limit (ulimit -n, systemd LimitNOFILE, docker --ulimit nofile); {key} is {_options.MaxConnections}.");
+        }
+
+        Volatile.Write(ref _maxConnections, (int)fit);
+        Log.MaxConnectionsLowered(_loggers.Engine, key, _options.MaxConnections, limit, open, (int)fit);
+    }
+
     private void Run(BrokerListener listener)
     {
-        _listeners.Add((listener, listener.AcceptLoopAsync(OnAccepted, _loggers.Listeners)));
+        _listeners.Add((listener, listener.AcceptLoopAsync(OnAccepted, _loggers.Listeners, _clock.Provider)));
         if (Volatile.Read(ref _state) == 2)
         {
             // Started by a response answered while stopping, after the listeners were closed.
@@ -253,15 +315,29 @@ public sealed class ProxyEngine : IAsyncDisposable
     // accept → dial → two pumps → close: the life of a connection, on its own task.
     private void OnAccepted(BrokerListener listener, Socket client)
     {
-        if (_connections.Count >= _options.MaxConnections || Volatile.Read(ref _state) != 1)
+        // A slot is taken before anything is spent on the client: accept loops of several listeners run at once.
+        int limit = MaxConnections;
+        if (Interlocked.Increment(ref _open) > limit || Volatile.Read(ref _state) != 1)
         {
-            Log.ConnectionRefused(_loggers.Listeners, listener.Info.LocalEndPoint.ToString(), _connections.Count, _options.MaxConnections);
+            int open = Interlocked.Decrement(ref _open);
+            Log.ConnectionRefused(_loggers.Listeners, listener.Info.LocalEndPoint.ToString(), open, limit);
             _metrics.ConnectionRefused();
             client.Dispose();
             return;
         }
 
-        SocketSetup.Apply(client, _options.ListenerSockets);
+        try
+        {
+            SocketSetup.Apply(client, _options.ListenerSockets);
+        }
+        catch (SocketException)
+        {
+            // The client went away between accept and here.
+            Interlocked.Decrement(ref _open);
+            client.Dispose();
+            return;
+        }
+
         long id = Interlocked.Increment(ref _nextConnectionId);
         var connection = new ProxyConnection(id, client, listener.Route, _context);
         _metrics.ConnectionOpened(listener.Route.MetricName);
@@ -287,6 +363,7 @@ public sealed class ProxyEngine : IAsyncDisposable
         {
             connection.Abort();
             _connections.TryRemove(connection.Id, out _);
+            Interlocked.Decrement(ref _open);
             _metrics.ConnectionClosed(connection.Route.MetricName);
         }
     }

@@ -44,6 +44,7 @@ internal static class SettingsComparison
         new("DynamicListeners:AdvertisedHost", o => o.DynamicListeners.AdvertisedHost),
         new("DynamicListeners:SequentialMinPort", o => Text(o.DynamicListeners.SequentialMinPort)),
         new("DynamicListeners:Deterministic", o => Text(o.DynamicListeners.Deterministic)),
+        new("DynamicListeners:MaxListeners", o => Text(o.DynamicListeners.MaxListeners)),
         new("ListenerSockets:ReceiveBufferSize", o => Text(o.ListenerSockets.ReceiveBufferSize)),
         new("ListenerSockets:SendBufferSize", o => Text(o.ListenerSockets.SendBufferSize)),
         new("ListenerSockets:KeepAlive", o => Text(o.ListenerSockets.KeepAlive)),

@@ -5,8 +5,8 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace KafkaProxy.Http.Health;
 
 /// <summary>
-/// Ready when the proxy's listeners are bound and at least one broker accepts a TCP connection; not part of hosts
-/// without a proxy engine.
+/// Ready when the proxy's listeners are bound and accepting, the connection limit is not reached, and at least one
+/// broker accepts a TCP connection; not part of hosts without a proxy engine.
 /// </summary>
 internal sealed class ProxyReadinessCheck(IServiceProvider services) : IHealthCheck
 {
@@ -22,6 +22,11 @@ internal sealed class ProxyReadinessCheck(IServiceProvider services) : IHealthCh
         if (engine.Listeners.Count == 0)
         {
             return HealthCheckResult.Unhealthy("No listener is bound: the proxy has not started.");
+        }
+
+        if (engine.AcceptProblem() is { } problem)
+        {
+            return HealthCheckResult.Unhealthy($"New clients cannot be served: {problem}.");
         }
 
         string? reachable = await engine.FindReachableBrokerAsync(ProbeTimeout, cancellationToken).ConfigureAwait(false);

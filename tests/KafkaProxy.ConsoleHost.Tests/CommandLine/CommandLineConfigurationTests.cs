@@ -103,7 +103,7 @@ public sealed class CommandLineConfigurationTests
     {
         var options = Bind(
             "--default-listener-ip", "127.0.0.2", "--dynamic-advertised-listener", "proxy.example", "--dynamic-sequential-min-port", "30000",
-            "--deterministic-listeners", "--external-server-mapping", "b3:9092,elsewhere:9092", "--dial-address-mapping", "b1:9092,10.1.1.1:9092",
+            "--deterministic-listeners", "--dynamic-listeners-max", "16", "--external-server-mapping", "b3:9092,elsewhere:9092", "--dial-address-mapping", "b1:9092,10.1.1.1:9092",
             "--proxy-listener-read-buffer-size", "65536", "--proxy-listener-write-buffer-size", "131072", "--proxy-listener-keep-alive", "30s",
             "--kafka-connection-read-buffer-size", "1024", "--kafka-connection-write-buffer-size", "2048", "--kafka-keep-alive", "0",
             "--kafka-max-open-requests", "64", "--kafka-read-timeout", "6m", "--kafka-write-timeout", "500ms", "--max-frame-size", "1048576",
@@ -115,7 +115,7 @@ public sealed class CommandLineConfigurationTests
             "--auth-local-mechanism", " scram-sha-256 , Plain,SCRAM-SHA-256,", "--auth-local-timeout", "1m30s");
 
         Assert.Empty(options.ConfigurationProblems);
-        Assert.Equal(("127.0.0.2", "proxy.example", 30000, true), (options.DynamicListeners.BindAddress, options.DynamicListeners.AdvertisedHost, options.DynamicListeners.SequentialMinPort, options.DynamicListeners.Deterministic));
+        Assert.Equal(("127.0.0.2", "proxy.example", 30000, true, 16), (options.DynamicListeners.BindAddress, options.DynamicListeners.AdvertisedHost, options.DynamicListeners.SequentialMinPort, options.DynamicListeners.Deterministic, options.DynamicListeners.MaxListeners));
         Assert.Equal("b3:9092,elsewhere:9092", Assert.Single(options.ExternalServers).ToString());
         Assert.Equal("b1:9092,10.1.1.1:9092", Assert.Single(options.DialAddresses).ToString());
         Assert.Equal((65536, 131072, TimeSpan.FromSeconds(30)), (options.ListenerSockets.ReceiveBufferSize, options.ListenerSockets.SendBufferSize, options.ListenerSockets.KeepAlive));

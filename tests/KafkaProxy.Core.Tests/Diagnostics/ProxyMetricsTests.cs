@@ -202,6 +202,7 @@ public sealed class ProxyMetricsTests
     [InlineData("proxy_frames_rejected_total", "{frame}", typeof(Counter<long>))]
     [InlineData("proxy_connections_refused_total", "{connection}", typeof(Counter<long>))]
     [InlineData("proxy_dynamic_listeners", "{listener}", typeof(UpDownCounter<long>))]
+    [InlineData("proxy_dynamic_listeners_refused_total", "{listener}", typeof(Counter<long>))]
     [InlineData("proxy_upstream_security_failures_total", "{failure}", typeof(Counter<long>))]
     [InlineData("proxy_requests_refused_total", "{request}", typeof(Counter<long>))]
     [InlineData("proxy_client_security_failures_total", "{failure}", typeof(Counter<long>))]
@@ -228,7 +229,7 @@ public sealed class ProxyMetricsTests
         Assert.Equal(unit, instrument.Unit);
         Assert.IsType(kind, instrument);
         Assert.False(string.IsNullOrWhiteSpace(instrument.Description));
-        Assert.Equal(14, published.Count);
+        Assert.Equal(15, published.Count);
     }
 
     private static IEnumerable<string> Labels(int max) => Enumerable.Range(0, max + 1).Select(i => i.ToString(CultureInfo.InvariantCulture));

@@ -33,9 +33,22 @@ public sealed class ReconfigureTests
     public void Binder_EveryOption_BindsFromConfiguration()
     {
         // A public option the binder does not read could be set in code but never from appsettings, the environment or a flag.
-        var options = OptionNames(typeof(KafkaProxyOptions), prefix: "");
+        var options = OptionNames(typeof(KafkaProxyOptions), prefix: "").Concat(ConfigurationOnly).Order(StringComparer.Ordinal);
 
         Assert.Empty(options.Except(KafkaProxy.Core.Configuration.Binding.KafkaProxyOptionsBinder.Keys()));
+    }
+
+    [Fact]
+    public void Binder_ConfigurationOnlySettings_AreInternalPropertiesOfTheOptions()
+    {
+        foreach (string key in ConfigurationOnly)
+        {
+            string[] path = key.Split(':');
+            var type = path[..^1].Aggregate(typeof(KafkaProxyOptions), (t, name) => t.GetProperty(name)!.PropertyType);
+            var property = type.GetProperty(path[^1], BindingFlags.NonPublic | BindingFlags.Instance);
+
+            Assert.True(property is { GetMethod.IsAssembly: true, SetMethod.IsAssembly: true }, $"{key} is not an internal property with a getter and a setter");
+        }
     }
 
     [Fact]
@@ -90,6 +103,9 @@ public sealed class ReconfigureTests
 
         Assert.Equal(["MaxInFlightRequests"], engine.Reconfigure(options));
     }
+
+    // Settings bound from configuration whose properties are internal: the public API is at its ceiling.
+    private static readonly string[] ConfigurationOnly = ["DynamicListeners:MaxListeners"];
 
     // Every settable leaf of the options, named as configuration spells it: nested option objects add their own names.
     private static IEnumerable<string> OptionNames(Type type, string prefix)

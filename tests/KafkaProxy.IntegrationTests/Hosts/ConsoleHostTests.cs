@@ -1,6 +1,11 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
 using System.Text.RegularExpressions;
 using KafkaProxy.IntegrationTests.Support;
+using KafkaProxy.Protocol.Primitives;
 using KafkaProxy.Testing;
 
 namespace KafkaProxy.IntegrationTests.Hosts;
@@ -257,6 +262,270 @@ public partial class ConsoleHostTests
         }
     }
 
+    [Theory]
+    [InlineData("broker")]
+    [InlineData("http")]
+    public async Task Server_PortInUse_OneLineSaysWhichAndNoStackUnlessDebug(string taken)
+    {
+        // Used to print the line, and before it the host's "Hosting failed to start" with the whole stack.
+        using var inUse = new TcpListener(IPAddress.Loopback, 0);
+        inUse.Start();
+        int port = ((IPEndPoint)inUse.LocalEndpoint).Port;
+        string[] args = taken == "broker"
+            ? ["server", "--http-disable", "--bootstrap-server-mapping", $"127.0.0.1:1,127.0.0.1:{port}"]
+            : ["server", "--http-listen-address", $"127.0.0.1:{port}", "--bootstrap-server-mapping", "127.0.0.1:1,127.0.0.1:0"];
+        string expected = taken == "broker"
+            ? $"kafka-proxy: Cannot listen on 127.0.0.1:{port} for broker 127.0.0.1:1: Address already in use. Choose another local port."
+            : $"kafka-proxy: Failed to bind to address http://127.0.0.1:{port}: address already in use.";
+
+        var result = await Command.RunAsync(args, Clients.Patience);
+        var debug = await Command.RunAsync([.. args, "--log-level", "debug"], Clients.Patience);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal([expected], result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.False(HasStack(result.StandardOutput), result.ToString());
+        Assert.Equal(2, debug.ExitCode);
+        Assert.Contains(expected, debug.StandardError, StringComparison.Ordinal);
+        Assert.Contains("[9002] Start-up failed", debug.StandardOutput, StringComparison.Ordinal);
+        Assert.True(HasStack(debug.StandardOutput), debug.ToString());
+    }
+
+    [Fact]
+    public async Task DescriptorLimit_IdleConnectionsUntilRefused_LimitFitsRefusalsAreCleanAndTheListenerServesAgain()
+    {
+        // Under 1,024 descriptors the default MaxConnections (10,000) ran the process out of them: accept failed and the
+        // listener ended for good while /ready said 200, and each failed broker socket was logged with a stack.
+        await using var cluster = await KafkaTestCluster.StartAsync(brokers: 1);
+        int httpPort = SampleHost.FreePort();
+        using var host = Command.StartUnder(["prlimit", "--nofile=1024:1024"],
+            "server", "--http-listen-address", $"127.0.0.1:{httpPort}", "--bootstrap-server-mapping", $"{cluster.Brokers[0].Address},127.0.0.1:0");
+        var output = new HostOutput(host);
+        try
+        {
+            // Said at start: the effective limit, two descriptors per connection.
+            int limit = int.Parse(AcceptingAtMost().Match(await output.WaitForLineAsync("[1022]")).Groups[1].Value, CultureInfo.InvariantCulture);
+            var (proxyHost, proxyPort) = Address(ListeningLine().Match(await output.WaitForLineAsync("Listening on ")).Groups[1].Value);
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}") };
+            (await ConnectHttpAsync(httpPort, output)).Dispose();
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/ready")).StatusCode);
+
+            var idle = new List<TcpClient>();
+            try
+            {
+                for (int i = 0; i < limit; i++)
+                {
+                    idle.Add(new TcpClient());
+                    await idle[^1].ConnectAsync(proxyHost, proxyPort);
+                }
+
+                using (var refused = new TcpClient())
+                {
+                    await refused.ConnectAsync(proxyHost, proxyPort);
+                    await AssertClosedAsync(refused, output);
+                }
+
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, (await http.GetAsync("/ready")).StatusCode);
+                await output.WaitForLineAsync($"as many as the limit (MaxConnections) of {limit}");
+            }
+            finally
+            {
+                idle.ForEach(c => c.Dispose());
+            }
+
+            await ReadyAgainAsync(http, output);
+            await using var client = await RawKafkaClient.ConnectAsync(proxyHost, proxyPort);
+            await client.SendAsync(18, 0, false, _ => { });
+            await StopAsync(host, output);
+        }
+        finally
+        {
+            KillIfRunning(host);
+        }
+
+        Assert.Contains(output.Lines, l => l.Contains("[1007] Refused a connection", StringComparison.Ordinal));
+        Assert.DoesNotContain(output.Lines, HasStack);
+    }
+
+    [Fact]
+    public async Task DescriptorLimit_BrokerNames2000BrokersUnder1024Descriptors_ListenersStopShortOfTheLimitAndTheProcessLives()
+    {
+        // Answers naming many brokers started a listener each until descriptors ran out (1,768 of them); under 1,024
+        // the process then aborted, because the runtime could not start a thread without a descriptor.
+        var named = Enumerable.Range(1, 2000).Select(i => new ScriptedBroker.NamedBroker(i, Encoding.UTF8.GetBytes($"broker-{i}.invalid"), 9092)).ToArray();
+        await using var broker = new ScriptedBroker(() => named);
+        using var host = Command.StartUnder(["prlimit", "--nofile=1024:1024"], "server", "--http-disable", "--bootstrap-server-mapping", $"127.0.0.1:{broker.Port},127.0.0.1:0");
+        var output = new HostOutput(host);
+        try
+        {
+            var (proxyHost, proxyPort) = Address(ListeningLine().Match(await output.WaitForLineAsync("Listening on ")).Groups[1].Value);
+
+            await using (var asking = await RawKafkaClient.ConnectAsync(proxyHost, proxyPort))
+            {
+                var error = await Record.ExceptionAsync(() => asking.SendAsync(3, 1, false, b => b.WriteArrayLength(-1, compact: false)));
+                Assert.True(error is IOException or EndOfStreamException, $"expected the proxy to close the connection, got {error?.ToString() ?? "an answer"}\n{output}");
+            }
+
+            string refused = await output.WaitForLineAsync("[1019]");
+            Assert.Contains("file descriptors it may open (RLIMIT_NOFILE)", refused, StringComparison.Ordinal);
+            int started = output.Lines.Count(l => l.Contains("[1002]", StringComparison.Ordinal));
+            Assert.InRange(started, 500, 1000);
+
+            // The process has descriptors left for everything else: another client is served.
+            await using var client = await RawKafkaClient.ConnectAsync(proxyHost, proxyPort);
+            await client.SendAsync(18, 0, false, _ => { });
+            await StopAsync(host, output);
+        }
+        finally
+        {
+            KillIfRunning(host);
+        }
+
+        Assert.DoesNotContain(output.Lines, l => l.Contains("[1016]", StringComparison.Ordinal));
+        Assert.DoesNotContain(output.Lines, HasStack);
+    }
+
+    // ApiVersions v0, correlation id 42, null client id.
+    private protected static readonly byte[] ApiVersionsV0Request = [0, 0, 0, 10, 0, 18, 0, 0, 0, 0, 0, 42, 0xFF, 0xFF];
+
+    // The answer to a request sent on a raw connection (its correlation id), or null when the proxy closed it instead.
+    private protected static async Task<int?> ReadAnswerOrCloseAsync(TcpClient client)
+    {
+        var size = new byte[4];
+        try
+        {
+            await client.GetStream().ReadExactlyAsync(size).AsTask().WaitAsync(Clients.Patience);
+            var response = new byte[System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(size)];
+            await client.GetStream().ReadExactlyAsync(response).AsTask().WaitAsync(Clients.Patience);
+            return System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(response);
+        }
+        catch (Exception ex) when (ex is EndOfStreamException or IOException)
+        {
+            return null;
+        }
+    }
+
+    // A line of a logged exception: its type, or a frame of its stack (single-line logs keep the frames on one line).
+    private protected static bool HasStack(string text) => text.Contains("Exception", StringComparison.Ordinal) || text.Contains("   at ", StringComparison.Ordinal);
+
+    private protected static (string Host, int Port) Address(string hostPort)
+    {
+        int colon = hostPort.LastIndexOf(':');
+        return (hostPort[..colon], int.Parse(hostPort[(colon + 1)..], CultureInfo.InvariantCulture));
+    }
+
+    private protected static async Task AssertClosedAsync(TcpClient client, HostOutput output)
+    {
+        try
+        {
+            int read = await client.GetStream().ReadAsync(new byte[1]).AsTask().WaitAsync(Clients.Patience);
+            Assert.True(read == 0, $"expected the proxy to close the connection, got a byte\n{output}");
+        }
+        catch (IOException)
+        {
+            // A reset is a close too.
+        }
+    }
+
+    // The HTTP endpoints start after the proxy's listeners: connects until one is accepted.
+    private protected static async Task<TcpClient> ConnectHttpAsync(int port, HostOutput output)
+    {
+        using var timeout = new CancellationTokenSource(Clients.Patience);
+        while (true)
+        {
+            var client = new TcpClient();
+            try
+            {
+                await client.ConnectAsync("127.0.0.1", port);
+                return client;
+            }
+            catch (SocketException) when (!timeout.IsCancellationRequested)
+            {
+                client.Dispose();
+                await Task.Delay(50);
+            }
+            catch
+            {
+                client.Dispose();
+                throw new InvalidOperationException($"nothing listens on HTTP port {port}:\n{output}");
+            }
+        }
+    }
+
+    private protected static async Task ReadyAgainAsync(HttpClient http, HostOutput output)
+    {
+        using var timeout = new CancellationTokenSource(Clients.Patience);
+        while ((await http.GetAsync("/ready")).StatusCode != HttpStatusCode.OK)
+        {
+            Assert.False(timeout.IsCancellationRequested, $"/ready did not answer 200 again within {Clients.Patience}:\n{output}");
+            await Task.Delay(100);
+        }
+    }
+
+    // SIGTERM: a process that survived exits 0 after draining.
+    private protected static async Task StopAsync(Process host, HostOutput output)
+    {
+        Assert.False(host.HasExited, output.ToString());
+        var signal = await ExternalProcess.RunAsync("kill", ["-TERM", host.Id.ToString(CultureInfo.InvariantCulture)], Clients.Patience);
+        Assert.Equal(0, signal.ExitCode);
+        await host.WaitForExitAsync().WaitAsync(Clients.Patience);
+        await output.ClosedAsync();
+        Assert.True(host.ExitCode == 0, $"exit {host.ExitCode}\n{output}");
+    }
+
+    private protected static void KillIfRunning(Process host)
+    {
+        if (!host.HasExited)
+        {
+            host.Kill(entireProcessTree: true);
+            host.WaitForExit();
+        }
+    }
+
+    // The soft "Max open files" of a process, from /proc/<pid>/limits.
+    private protected static string SoftDescriptorLimit(int pid) =>
+        File.ReadLines($"/proc/{pid}/limits").Single(l => l.StartsWith("Max open files", StringComparison.Ordinal))
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries)[3];
+
+    private protected static async Task SetSoftDescriptorLimitAsync(string pid, string soft)
+    {
+        var result = await ExternalProcess.RunAsync("prlimit", ["--pid", pid, $"--nofile={soft}:"], Clients.Patience);
+        Assert.True(result.ExitCode == 0, result.ToString());
+    }
+
+    // A GET on an open HTTP/1.1 connection; returns the status code and reads the whole response, chunked or not.
+    private protected static async Task<int> GetStatusAsync(Stream stream, StreamReader reader, string path)
+    {
+        await stream.WriteAsync(Encoding.ASCII.GetBytes($"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
+        string status = await reader.ReadLineAsync().WaitAsync(Clients.Patience) ?? throw new EndOfStreamException();
+        int length = 0;
+        bool chunked = false;
+        while (await reader.ReadLineAsync() is { Length: > 0 } header)
+        {
+            if (header.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase))
+            {
+                length = int.Parse(header["Content-Length:".Length..].Trim(), CultureInfo.InvariantCulture);
+            }
+
+            chunked |= header.Equals("Transfer-Encoding: chunked", StringComparison.OrdinalIgnoreCase);
+        }
+
+        if (chunked)
+        {
+            while (int.Parse((await reader.ReadLineAsync())!, NumberStyles.HexNumber, CultureInfo.InvariantCulture) is int chunk and > 0)
+            {
+                await reader.ReadBlockAsync(new char[chunk + 2]); // the chunk and its CRLF
+            }
+
+            await reader.ReadLineAsync(); // the empty line after the last chunk
+        }
+        else
+        {
+            await reader.ReadBlockAsync(new char[length]);
+        }
+
+        return int.Parse(status.Split(' ')[1], CultureInfo.InvariantCulture);
+    }
+
     // Starts kafka-proxy with stdout and stderr captured.
     private Process StartHost(params string[] args) => Command.Start(args);
 
@@ -285,5 +554,8 @@ public partial class ConsoleHostTests
     private static partial Regex KcatLine();
 
     [GeneratedRegex(@"Listening on (\S+) for broker ")]
-    private static partial Regex ListeningLine();
+    private protected static partial Regex ListeningLine();
+
+    [GeneratedRegex(@"accepting at most (\d+)")]
+    private static partial Regex AcceptingAtMost();
 }

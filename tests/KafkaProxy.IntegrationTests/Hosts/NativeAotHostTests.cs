@@ -1,5 +1,9 @@
+using System.Globalization;
+using System.Net.Sockets;
+using System.Text;
 using System.Text.RegularExpressions;
 using KafkaProxy.IntegrationTests.Support;
+using KafkaProxy.Testing;
 
 namespace KafkaProxy.IntegrationTests.Hosts;
 
@@ -56,6 +60,115 @@ public sealed partial class NativeAotHostTests(NativeAotKafkaProxy published) : 
         {
             alone.Delete(recursive: true);
         }
+    }
+
+    // A process with no descriptor left at all: only the native AOT build is run so. The JIT runtime (CoreCLR) needs a
+    // descriptor to start a thread-pool thread and aborts without one ("OutOfMemoryException" from Thread.StartCore,
+    // SIGABRT), whatever the proxy does; which is why the proxy keeps a reserve and fits MaxConnections to the limit
+    // (ConsoleHostTests.DescriptorLimit_*, run by both builds, never reach the limit).
+    [Fact]
+    public async Task DescriptorLimit_ProcessRunsOutOfDescriptors_ListenerWaitsNotReadyThenAcceptsAgain()
+    {
+        // accept() failing with EMFILE ended the listener for good, and nothing noticed: clients hung in the backlog
+        // (the kernel still completes handshakes) and /ready said 200.
+        await using var cluster = await KafkaTestCluster.StartAsync(brokers: 1);
+        int httpPort = SampleHost.FreePort();
+        using var host = Command.Start("server", "--http-listen-address", $"127.0.0.1:{httpPort}", "--bootstrap-server-mapping", $"{cluster.Brokers[0].Address},127.0.0.1:0");
+        var output = new HostOutput(host);
+        try
+        {
+            var (proxyHost, proxyPort) = Address(ListeningLine().Match(await output.WaitForLineAsync("Listening on ")).Groups[1].Value);
+            // An HTTP connection opened now can still ask /ready when no descriptor is left for a new one.
+            using var probe = await ConnectHttpAsync(httpPort, output);
+            using var probeReader = new StreamReader(probe.GetStream(), Encoding.ASCII);
+            Assert.Equal(200, await GetStatusAsync(probe.GetStream(), probeReader, "/ready"));
+            string pid = host.Id.ToString(CultureInfo.InvariantCulture);
+            string soft = SoftDescriptorLimit(host.Id);
+
+            await SetSoftDescriptorLimitAsync(pid, "16");
+            using var waiting = new TcpClient();
+            await waiting.ConnectAsync(proxyHost, proxyPort); // completes in the kernel's backlog
+            await output.WaitForLineAsync("[1020]");
+            Assert.Equal(503, await GetStatusAsync(probe.GetStream(), probeReader, "/ready"));
+            await output.WaitForLineAsync("out of file descriptors (event 1020)");
+            await waiting.GetStream().WriteAsync(ApiVersionsV0Request);
+            await SetSoftDescriptorLimitAsync(pid, soft);
+
+            // The client that waited is served, and the listener says so once.
+            Assert.Equal(42, await ReadAnswerOrCloseAsync(waiting));
+            await output.WaitForLineAsync("[1021]");
+            Assert.Equal(200, await GetStatusAsync(probe.GetStream(), probeReader, "/ready"));
+            await StopAsync(host, output);
+        }
+        finally
+        {
+            KillIfRunning(host);
+        }
+
+        Assert.Single(output.Lines, l => l.Contains("[1020]", StringComparison.Ordinal));
+        Assert.DoesNotContain(output.Lines, l => l.Contains("[1009]", StringComparison.Ordinal));
+        Assert.DoesNotContain(output.Lines, HasStack);
+    }
+
+    [Fact]
+    public async Task DescriptorLimit_NoDescriptorLeftForTheBrokerSocket_ClientClosedWithOneLineAndNoStack()
+    {
+        // The broker socket was created outside the dial's try: each one that could not be was logged as a connection
+        // that "failed unexpectedly", with a stack.
+        await using var cluster = await KafkaTestCluster.StartAsync(brokers: 1);
+        using var host = Command.Start("server", "--http-disable", "--bootstrap-server-mapping", $"{cluster.Brokers[0].Address},127.0.0.1:0");
+        var output = new HostOutput(host);
+        try
+        {
+            var (proxyHost, proxyPort) = Address(ListeningLine().Match(await output.WaitForLineAsync("Listening on ")).Groups[1].Value);
+            string pid = host.Id.ToString(CultureInfo.InvariantCulture);
+            string soft = SoftDescriptorLimit(host.Id);
+
+            // Exactly one descriptor left, so that a client is accepted and its broker socket cannot be had. What the
+            // process holds moves a little (it opens some things lazily), so start with none left and give one more
+            // whenever the accept has waited a while; a client served instead holds its two, and the next one tries.
+            long limit = Directory.GetFiles($"/proc/{pid}/fd").Length;
+            await SetSoftDescriptorLimitAsync(pid, limit.ToString(CultureInfo.InvariantCulture));
+            var served = new List<TcpClient>();
+            try
+            {
+                bool closed = false;
+                for (int i = 0; i < 20 && !closed; i++)
+                {
+                    var client = new TcpClient();
+                    served.Add(client);
+                    await client.ConnectAsync(proxyHost, proxyPort); // completes in the kernel's backlog
+                    await client.GetStream().WriteAsync(ApiVersionsV0Request);
+                    var answer = ReadAnswerOrCloseAsync(client);
+                    while (await Task.WhenAny(answer, Task.Delay(TimeSpan.FromSeconds(2))) != answer)
+                    {
+                        await SetSoftDescriptorLimitAsync(pid, (++limit).ToString(CultureInfo.InvariantCulture));
+                    }
+
+                    closed = await answer is null;
+                }
+
+                Assert.True(closed, $"every client was served\n{output}");
+                await output.WaitForLineAsync("could not reach broker");
+            }
+            finally
+            {
+                await SetSoftDescriptorLimitAsync(pid, soft);
+                served.ForEach(c => c.Dispose());
+            }
+
+            await using var after = await RawKafkaClient.ConnectAsync(proxyHost, proxyPort);
+            await after.SendAsync(18, 0, false, _ => { });
+            await StopAsync(host, output);
+        }
+        finally
+        {
+            KillIfRunning(host);
+        }
+
+        Assert.Contains(output.Lines, l => l.Contains("[1006]", StringComparison.Ordinal) && l.Contains("Too many open files", StringComparison.Ordinal));
+        Assert.DoesNotContain(output.Lines, l => l.Contains("[1008]", StringComparison.Ordinal));
+        Assert.DoesNotContain(output.Lines, HasStack);
     }
 
     [GeneratedRegex(@"warning IL\d+: [^\r\n\[]*")]

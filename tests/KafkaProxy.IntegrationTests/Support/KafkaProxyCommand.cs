@@ -23,6 +23,9 @@ internal sealed class KafkaProxyCommand
     /// <summary>Starts it with stdout and stderr captured.</summary>
     public Process Start(params string[] arguments) => SampleHost.StartProcess(_fileName, [.. _leadingArguments, .. arguments]);
 
+    /// <summary>Starts it through <paramref name="wrapper"/> (a command that runs the rest of its arguments, such as <c>prlimit</c>).</summary>
+    public Process StartUnder(string[] wrapper, params string[] arguments) => SampleHost.StartProcess(wrapper[0], [.. wrapper[1..], _fileName, .. _leadingArguments, .. arguments]);
+
     /// <summary>Runs it to its end.</summary>
     public Task<ExternalProcess> RunAsync(IEnumerable<string> arguments, TimeSpan timeout, string? standardInput = null, string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null)
         => ExternalProcess.RunAsync(_fileName, [.. _leadingArguments, .. arguments], timeout, standardInput, workingDirectory, environment);

@@ -68,6 +68,7 @@ internal static class KafkaProxyOptionsBinder
         SetText(dynamic.Text("AdvertisedHost"), v => o.DynamicListeners.AdvertisedHost = v);
         Set(dynamic.Int("SequentialMinPort"), v => o.DynamicListeners.SequentialMinPort = v);
         Set(dynamic.Bool("Deterministic"), v => o.DynamicListeners.Deterministic = v);
+        Set(dynamic.Int("MaxListeners"), v => o.DynamicListeners.MaxListeners = v);
 
         Sockets(r.Child("ListenerSockets"), o.ListenerSockets);
         Sockets(r.Child("UpstreamSockets"), o.UpstreamSockets);
