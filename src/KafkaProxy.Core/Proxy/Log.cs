@@ -70,6 +70,9 @@ internal static partial class Log
     [LoggerMessage(1022, LogLevel.Warning, "{Setting} is {Configured}, but this process may open {Limit} file descriptors (RLIMIT_NOFILE; {Open} open now) and each client connection takes two: accepting at most {Effective}. Raise the limit (ulimit -n, systemd LimitNOFILE, docker --ulimit nofile) or lower {Setting}")]
     public static partial void MaxConnectionsLowered(ILogger logger, string setting, int configured, long limit, long open, int effective);
 
+    [LoggerMessage(1031, LogLevel.Debug, "Connection {ConnectionId} to broker {Broker}: filter '{Filter}' failed; its exception follows")]
+    public static partial void FilterFailed(ILogger logger, long connectionId, string broker, string filter, Exception? exception);
+
     [LoggerMessage(1030, LogLevel.Debug, "Connection {ConnectionId} to broker {Broker}: filter '{Filter}' refused api key {ApiKey} v{ApiVersion}: {Reason}")]
     public static partial void RequestRefusedByFilter(ILogger logger, long connectionId, string broker, string filter, short apiKey, short apiVersion, string reason);
 }

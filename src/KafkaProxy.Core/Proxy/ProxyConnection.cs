@@ -431,7 +431,7 @@ internal sealed class ProxyConnection
     {
         var payload = frame.Slice(KafkaFrame.SizePrefixLength);
         var reader = new KafkaReader(payload, header.ApiKey, header.ApiVersion);
-        string? clientId = ReadClientId(ref reader, header);
+        string? clientId = header.ReadClientId(ref reader);
         long headerLength = reader.Consumed;
         var request = new KafkaRequest(header, clientId, payload.Slice(0, headerLength), payload.Slice(headerLength), expectsResponse, _info);
         await _context.RequestFilters.RunAsync(request, FilterTimeout, _clock.Provider).ConfigureAwait(false);
@@ -469,20 +469,6 @@ internal sealed class ProxyConnection
                 _context.Metrics.RequestRefused(header.ApiKey, "filter");
                 throw new ProxyLimitException($"filter '{request.DecidedBy}' closed the connection: {request.CloseReason}");
         }
-    }
-
-    // The client id of a request header v1+ (null in v0); leaves the reader at the body.
-    private static string? ReadClientId(ref KafkaReader reader, in RequestHeader header)
-    {
-        short headerVersion = KafkaApis.RequestHeaderVersion(header.ApiKey, header.ApiVersion);
-        reader.Skip(RequestHeader.PrefixLength);
-        string? clientId = headerVersion >= 1 ? reader.ReadString(compact: false) : null;
-        if (headerVersion >= 2)
-        {
-            reader.SkipTaggedFields();
-        }
-
-        return clientId;
     }
 
     // A request now awaiting its response: from the broker, or (localResponse) from the proxy, in its turn.
@@ -695,6 +681,12 @@ internal sealed class ProxyConnection
         }
         catch (DynamicListenerException ex)
         {
+            return ex.Message;
+        }
+        catch (FilterFailedException ex)
+        {
+            // A filter's bug ends only its connection: the reason names the filter; the stack is for its author.
+            Log.FilterFailed(_context.Loggers.Connections, Id, Broker, ex.Filter, ex.InnerException);
             return ex.Message;
         }
         catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException)

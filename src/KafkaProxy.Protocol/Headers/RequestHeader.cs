@@ -80,7 +80,15 @@ public readonly struct RequestHeader
     /// Skips the whole header of a request: the fixed part, the client id (v1+) and the tagged fields (v2).
     /// Leaves <paramref name="reader"/> at the first byte of the body. Throws for unknown api keys, whose header layout is not known.
     /// </summary>
-    internal void SkipHeader(ref KafkaReader reader)
+    internal void SkipHeader(ref KafkaReader reader) => ReadHeader(ref reader, readClientId: false);
+
+    /// <summary>
+    /// Reads the whole header of a request like <see cref="SkipHeader"/> and returns its client id (null in header v0,
+    /// or when the client sent none).
+    /// </summary>
+    internal string? ReadClientId(ref KafkaReader reader) => ReadHeader(ref reader, readClientId: true);
+
+    private string? ReadHeader(ref KafkaReader reader, bool readClientId)
     {
         short headerVersion = HeaderVersion;
         if (headerVersion < 0)
@@ -89,15 +97,25 @@ public readonly struct RequestHeader
         }
 
         reader.Skip(PrefixLength);
+        string? clientId = null;
         if (headerVersion >= 1)
         {
             // The client id stays a classic nullable string even in header v2.
-            reader.SkipString(compact: false);
+            if (readClientId)
+            {
+                clientId = reader.ReadString(compact: false);
+            }
+            else
+            {
+                reader.SkipString(compact: false);
+            }
         }
 
         if (headerVersion >= 2)
         {
             reader.SkipTaggedFields();
         }
+
+        return clientId;
     }
 }

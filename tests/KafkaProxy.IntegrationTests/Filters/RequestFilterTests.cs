@@ -165,6 +165,8 @@ public sealed class RequestFilterTests
         Assert.True(refused is EndOfStreamException or IOException, $"expected a closed connection, got {refused}");
         string line = await proxied.Logs.WaitForLineAsync("filter 'boom' failed on api key 3 v1");
         Assert.Contains("InvalidDataException: a bug in the filter", line, StringComparison.Ordinal);
+        Assert.StartsWith("Warning 1005 ", line, StringComparison.Ordinal); // a reason the connection closed, not "failed unexpectedly"
+        Assert.DoesNotContain(proxied.Logs.Lines, l => l.Contains(" 1008 ", StringComparison.Ordinal));
         using var producer = Clients.Producer(proxied.Bootstrap);
         Clients.ProduceNumbered(producer, "orders", 5);
     }
