@@ -53,13 +53,14 @@ if (commandLine.HelpRequested)
     return 0;
 }
 
-// One list of configuration sources, so that deciding whether to serve HTTP reads what the host will read.
-void AddSources(IConfigurationBuilder configuration)
+// One list of configuration sources, so that deciding whether to serve HTTP reads what the host will read; only the
+// host's copy watches the files for changes.
+void AddSources(IConfigurationBuilder configuration, bool reloadOnChange)
 {
-    configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true, reloadOnChange: true);
+    configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true, reloadOnChange);
     if (!Path.GetFullPath(Environment.CurrentDirectory).TrimEnd('/').Equals(Path.GetFullPath(AppContext.BaseDirectory).TrimEnd('/'), StringComparison.Ordinal))
     {
-        configuration.AddJsonFile(Path.Combine(Environment.CurrentDirectory, "appsettings.json"), optional: true, reloadOnChange: true);
+        configuration.AddJsonFile(Path.Combine(Environment.CurrentDirectory, "appsettings.json"), optional: true, reloadOnChange);
     }
 
     configuration.AddEnvironmentVariables()
@@ -67,22 +68,28 @@ void AddSources(IConfigurationBuilder configuration)
         .AddInMemoryCollection(commandLine.Settings);
 }
 
-var first = new ConfigurationManager();
-AddSources(first);
-var problems = new List<string>();
-var http = HttpEndpointSettings.Read(first, problems);
-if (problems.Count > 0)
+HttpEndpointSettings http;
+bool brokersMapped;
+using (var first = new ConfigurationManager())
 {
-    return ConfigurationInvalid(problems);
+    AddSources(first, reloadOnChange: false);
+    var problems = new List<string>();
+    http = HttpEndpointSettings.Read(first, problems);
+    if (problems.Count > 0)
+    {
+        return ConfigurationInvalid(problems);
+    }
+
+    brokersMapped = first.GetSection("KafkaProxy:Brokers").Exists();
 }
 
-await using var demoCluster = first.GetSection("KafkaProxy:Brokers").Exists() ? null : await KafkaTestCluster.StartAsync(brokers: 3);
+await using var demoCluster = brokersMapped ? null : await KafkaTestCluster.StartAsync(brokers: 3);
 
 // With HTTP on, the host is a web application serving /health, /ready and /metrics; otherwise a plain host.
 WebApplicationBuilder? web = http.Enabled ? WebApplication.CreateSlimBuilder() : null;
 IHostApplicationBuilder builder = web is null ? Host.CreateApplicationBuilder() : web;
 builder.Configuration.Sources.Clear();
-AddSources(builder.Configuration);
+AddSources(builder.Configuration, reloadOnChange: true);
 if (demoCluster is not null)
 {
     demoCluster.CreateTopic("demo", partitions: 3);

@@ -1,4 +1,4 @@
-using System.Globalization;
+using KafkaProxy.Core.Configuration;
 using Microsoft.Extensions.Configuration;
 
 namespace KafkaProxy.ConsoleHost.Hosting;
@@ -55,14 +55,15 @@ internal sealed class HttpEndpointSettings
             return null;
         }
 
-        int colon = text.LastIndexOf(':');
-        if (colon > 0 && int.TryParse(text.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int port) && port <= 65535)
+        try
         {
-            return text;
+            return HostPort.Parse(text).ToString();
         }
-
-        errors.Add($"{Section}:ListenAddress: '{text}' is not host:port (for example 127.0.0.1:9080, or 0.0.0.0:9080 for Kubernetes probes).");
-        return null;
+        catch (FormatException ex)
+        {
+            errors.Add($"{Section}:ListenAddress: {ex.Message} Use for example 127.0.0.1:9080, or 0.0.0.0:9080 for Kubernetes probes.");
+            return null;
+        }
     }
 
     private static string? PathOf(IConfigurationSection section, string key, List<string> errors)

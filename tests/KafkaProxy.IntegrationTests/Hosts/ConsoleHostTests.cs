@@ -35,6 +35,7 @@ public partial class ConsoleHostTests
     [InlineData("--no-such-flag", "Unknown flag --no-such-flag")]
     [InlineData("--kafka-dial-timeout=ten", "KafkaProxy:DialTimeout: 'ten' is not a duration such as 500ms, 15s, 5m, 1h30m or 00:05:00. (from --kafka-dial-timeout)")]
     [InlineData("--bootstrap-server-mapping=onlyhost", "KafkaProxy:Brokers (item 2): 'onlyhost' must be 'broker:port,local:port'")]
+    [InlineData("--http-listen-address=nohost", "KafkaProxy:Http:ListenAddress: 'nohost' is not host:port")]
     [InlineData("--max-connections=0", "KafkaProxy:MaxConnections is 0; it must be at least 1 connections. (from --max-connections)")]
     public async Task BadFlags_FailFastWithAClearMessageAndExitTwo(string flag, string expected)
     {

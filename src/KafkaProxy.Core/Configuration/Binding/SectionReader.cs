@@ -54,7 +54,6 @@ internal sealed class SectionReader
         if (section.GetChildren().Any())
         {
             Error(name, "give a single value here, not a section or a list.");
-            Read(name);
         }
 
         return null;
@@ -87,7 +86,6 @@ internal sealed class SectionReader
             return null;
         }
 
-        Read(name);
         try
         {
             return parse(text);
@@ -240,7 +238,6 @@ internal sealed class SectionReader
             return null;
         }
 
-        Read(name);
         if (parse(text) is { } value)
         {
             return value;
@@ -264,6 +261,7 @@ internal sealed class SectionReader
         }
     }
 
+    // A setting asked for: recorded as read (so it is never an unknown key) and, outside list items, as declared.
     private void Declare(string name)
     {
         string path = Join(_relative, name);
@@ -279,7 +277,6 @@ internal sealed class SectionReader
     // A list given as one value replaces items that other sources give: those are read, and ignored.
     private void ReadAll(string name, IConfigurationSection section)
     {
-        Read(name);
         foreach (var (key, _) in section.AsEnumerable(makePathsRelative: true))
         {
             Read(Join(name, key));
