@@ -58,7 +58,7 @@ internal sealed class DynamicListeners
         }
         catch (SocketException ex)
         {
-            throw new InvalidOperationException($"DynamicListeners.BindAddress '{_options.BindAddress}' cannot be resolved: {ex.Message}. Give an IP address.", ex);
+            throw new InvalidOperationException($"{_key["DynamicListeners:BindAddress"]} '{_options.BindAddress}' cannot be resolved: {ex.Message}. Give an IP address.", ex);
         }
     }
 
@@ -99,7 +99,7 @@ internal sealed class DynamicListeners
             long port = NextPort(broker.NodeId);
             if (port is < 0 or > IPEndPoint.MaxPort)
             {
-                throw Failed(upstream, broker.NodeId, $"{address} port {port.ToString(CultureInfo.InvariantCulture)}", "DynamicListeners.SequentialMinPort plus the node id is not a TCP port");
+                throw Failed(upstream, broker.NodeId, $"{address} port {port.ToString(CultureInfo.InvariantCulture)}", $"{_key["DynamicListeners:SequentialMinPort"]} plus the node id is not a TCP port");
             }
 
             var endPoint = new IPEndPoint(address, (int)port);
