@@ -64,17 +64,17 @@ internal sealed class UpstreamReauthentication : ISaslTransport
         _timeout = timeout;
         Volatile.Write(ref _inProgress, true);
         long startedAt = _clock.NowMs;
-        try
-        {
-            Schedule(await _sasl.ReauthenticateAsync(this).ConfigureAwait(false), startedAt);
-        }
-        finally
-        {
-            Volatile.Write(ref _inProgress, false);
-        }
+        Schedule(await _sasl.ReauthenticateAsync(this).ConfigureAwait(false), startedAt);
+        // Cleared only on success: after a refusal the connection ends, and until the request pump has carried the
+        // refusal out, a broker close seen by the response pump must still be read as this exchange's end (clearing it
+        // in a finally left a gap in which the close looked ordinary and the reason was lost).
+        Volatile.Write(ref _inProgress, false);
     }
 
-    /// <summary>True while an exchange runs: a broker that closes the connection now has probably refused it.</summary>
+    /// <summary>
+    /// True while an exchange runs, and for good once one failed: a broker that closes the connection now has probably
+    /// refused it.
+    /// </summary>
     public bool InProgress => Volatile.Read(ref _inProgress);
 
     /// <summary>The response to the proxy's own request at the head of the ring (the payload after the size prefix).</summary>
