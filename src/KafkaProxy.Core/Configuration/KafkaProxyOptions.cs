@@ -56,6 +56,12 @@ public sealed class KafkaProxyOptions
     /// </summary>
     public int MaxConnections { get; set; } = 10_000;
 
+    /// <summary>
+    /// How long one filter may take with one request or response (default 10 s); a filter that takes longer closes
+    /// that connection, logged with the filter's name.
+    /// </summary>
+    public TimeSpan FilterTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How long dialing a broker may take (default 15 s).</summary>
     public TimeSpan DialTimeout { get; set; } = TimeSpan.FromSeconds(15);
 

@@ -61,6 +61,11 @@ internal sealed class KafkaProxyOptionsValidator : IValidateOptions<KafkaProxyOp
             NotNegative(errors, options.DialTimeout, key["DialTimeout"]);
         }
 
+        if (options.FilterTimeout <= TimeSpan.Zero)
+        {
+            errors.Add($"{key["FilterTimeout"]} is {options.FilterTimeout}; it must be positive, for example 10s.");
+        }
+
         NotNegative(errors, options.UpstreamReadTimeout, key["UpstreamReadTimeout"]);
         NotNegative(errors, options.WriteTimeout, key["WriteTimeout"]);
         NotNegative(errors, options.IdleTimeout, key["IdleTimeout"]);

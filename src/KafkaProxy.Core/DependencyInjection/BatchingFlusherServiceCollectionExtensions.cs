@@ -27,7 +27,7 @@ internal static class BatchingFlusherServiceCollectionExtensions
             sp.GetService<IMeterFactory>(),
             sp.GetService<TimeProvider>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, BatchingFlusherHostedService>());
-        return new KafkaProxyBuilder(services);
+        return new KafkaProxyBuilder(services, configuration: null);
     }
 
 }

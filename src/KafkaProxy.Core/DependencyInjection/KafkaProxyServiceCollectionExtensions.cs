@@ -31,9 +31,9 @@ public static class KafkaProxyServiceCollectionExtensions
             sp.GetService<ILoggerFactory>(),
             sp.GetService<IMeterFactory>(),
             sp.GetService<TimeProvider>(),
-            sp.GetServices<IKafkaRequestFilter>()));
+            sp.GetServices<IKafkaFilter>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ProxyEngineHostedService>());
-        return new KafkaProxyBuilder(services);
+        return new KafkaProxyBuilder(services, configuration: null);
     }
 
     /// <summary>
@@ -51,10 +51,10 @@ public static class KafkaProxyServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         // Registered before the caller's action, so that code configures on top of the file.
         services.AddSingleton<IConfigureOptions<KafkaProxyOptions>>(new ConfigureFromConfiguration<KafkaProxyOptions>(configuration, KafkaProxyOptionsBinder.Bind));
-        var builder = services.AddKafkaProxy(configure);
+        services.AddKafkaProxy(configure);
         // After the engine's hosted service, so that changes reach a started engine.
         services.AddSingleton<IHostedService>(sp => new ProxyConfigurationReloader(
             configuration, sp.GetRequiredService<IOptionsFactory<KafkaProxyOptions>>(), sp.GetRequiredService<ProxyEngine>(), sp.GetService<ILoggerFactory>()));
-        return builder;
+        return new KafkaProxyBuilder(services, configuration);
     }
 }

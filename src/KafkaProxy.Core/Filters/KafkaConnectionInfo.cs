@@ -1,28 +1,45 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using KafkaProxy.Core.Configuration;
 
 namespace KafkaProxy.Core.Filters;
 
-/// <summary>What a filter knows about the connection a request came on; one per client connection.</summary>
-internal sealed class KafkaConnectionInfo(long id, EndPoint? clientAddress, HostPort broker, EndPoint? listener)
+/// <summary>What a filter knows about the connection a request or response belongs to; one per client connection.</summary>
+[Experimental(ExperimentalApi.FilterApi, Message = ExperimentalApi.Message, UrlFormat = ExperimentalApi.UrlFormat)]
+public sealed class KafkaConnectionInfo
 {
+    private Dictionary<string, object?>? _items;
+
+    internal KafkaConnectionInfo(long id, EndPoint? clientAddress, HostPort broker, EndPoint? listener)
+    {
+        Id = id;
+        ClientAddress = clientAddress;
+        Broker = broker;
+        Listener = listener;
+    }
+
     /// <summary>The connection's id, as logs name it.</summary>
-    public long Id { get; } = id;
+    public long Id { get; }
 
     /// <summary>The client's address.</summary>
-    public EndPoint? ClientAddress { get; } = clientAddress;
+    public EndPoint? ClientAddress { get; }
 
     /// <summary>The broker this connection is forwarded to, as the cluster advertises it.</summary>
-    public HostPort Broker { get; } = broker;
+    public HostPort Broker { get; }
 
     /// <summary>The proxy's local address the client connected to.</summary>
-    public EndPoint? Listener { get; } = listener;
+    public EndPoint? Listener { get; }
 
-    /// <summary>The user the client authenticated as at the proxy, or null.</summary>
+    /// <summary>The user the client authenticated as at the proxy (with client authentication on), or null.</summary>
     public string? Principal { get; internal set; }
 
-    /// <summary>State a filter keeps for this connection (for example counters); lives as long as the connection.</summary>
-    public IDictionary<string, object?> Items => _items ??= new Dictionary<string, object?>(StringComparer.Ordinal);
+    /// <summary>The server name the client asked for in its TLS handshake (SNI), with client TLS on; or null.</summary>
+    public string? ServerName { get; internal set; }
 
-    private Dictionary<string, object?>? _items;
+    /// <summary>
+    /// State filters keep for this connection (for example counters), under keys of their own; lives as long as the
+    /// connection. Requests of one connection reach a filter one at a time, and so do its responses, but the two
+    /// directions run at once: state both sides touch needs a lock.
+    /// </summary>
+    public IDictionary<string, object?> Items => LazyInitializer.EnsureInitialized(ref _items, () => new Dictionary<string, object?>(StringComparer.Ordinal));
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using KafkaProxy.Protocol.Headers;
 
 namespace KafkaProxy.Core.Filters;
@@ -9,7 +10,8 @@ namespace KafkaProxy.Core.Filters;
 /// or <see cref="Close"/>; the first filter that answers, drops or closes ends the chain. The body's bytes belong to the
 /// connection's buffer and are valid only while the filters run.
 /// </summary>
-internal sealed class KafkaRequest
+[Experimental(ExperimentalApi.FilterApi, Message = ExperimentalApi.Message, UrlFormat = ExperimentalApi.UrlFormat)]
+public sealed class KafkaRequest
 {
     internal KafkaRequest(RequestHeader header, string? clientId, ReadOnlySequence<byte> headerBytes, ReadOnlySequence<byte> body, bool expectsResponse, KafkaConnectionInfo connection)
     {
@@ -23,10 +25,13 @@ internal sealed class KafkaRequest
         Connection = connection;
     }
 
+    /// <summary>The request's api key (0 Produce, 1 Fetch, 3 Metadata, ...).</summary>
     public short ApiKey { get; }
 
+    /// <summary>The request's version.</summary>
     public short ApiVersion { get; }
 
+    /// <summary>The client's correlation id; the response carries the same.</summary>
     public int CorrelationId { get; }
 
     /// <summary>The client id of the request header (v1+), or null.</summary>
@@ -38,6 +43,7 @@ internal sealed class KafkaRequest
     /// <summary>The request body as it will be forwarded: the client's, or the one a filter gave to <see cref="Forward"/>.</summary>
     public ReadOnlySequence<byte> Body { get; private set; }
 
+    /// <summary>The connection the request came on.</summary>
     public KafkaConnectionInfo Connection { get; }
 
     /// <summary>What happens to the request so far.</summary>
@@ -65,6 +71,7 @@ internal sealed class KafkaRequest
     internal string? CurrentFilter { get; set; }
 
     /// <summary>Forwards the request with <paramref name="body"/> instead of its own body (the header stays the client's).</summary>
+    /// <param name="body">A request body of the same api key and version; the proxy keeps a reference until it is sent.</param>
     public void Forward(ReadOnlyMemory<byte> body)
     {
         Body = new ReadOnlySequence<byte>(body);
@@ -72,6 +79,7 @@ internal sealed class KafkaRequest
     }
 
     /// <summary>Answers the request with <paramref name="responseBody"/> (a response body of the request's api key and version); the broker never sees it.</summary>
+    /// <param name="responseBody">The response body, without the response header (the proxy writes the correlation id).</param>
     /// <exception cref="InvalidOperationException">The request has no response (Produce with acks=0): drop it or close the connection.</exception>
     public void Respond(ReadOnlyMemory<byte> responseBody)
     {
@@ -89,6 +97,8 @@ internal sealed class KafkaRequest
     /// breaks a rule: counted as refused (<c>proxy_requests_refused_total</c> with the filter's name as reason) and
     /// logged at Debug with <paramref name="reason"/>.
     /// </summary>
+    /// <param name="responseBody">The error response body, without the response header.</param>
+    /// <param name="reason">Why, for the log.</param>
     /// <exception cref="InvalidOperationException">The request has no response: close the connection instead.</exception>
     public void Refuse(ReadOnlyMemory<byte> responseBody, string reason)
     {
@@ -109,6 +119,7 @@ internal sealed class KafkaRequest
     }
 
     /// <summary>Closes the connection; <paramref name="reason"/> is logged.</summary>
+    /// <param name="reason">Why, for the log (event 1005).</param>
     public void Close(string reason)
     {
         Decide(RequestDecision.Close);

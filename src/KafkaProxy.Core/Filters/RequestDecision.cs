@@ -1,7 +1,10 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace KafkaProxy.Core.Filters;
 
 /// <summary>What the filters decided for a request.</summary>
-internal enum RequestDecision
+[Experimental(ExperimentalApi.FilterApi, Message = ExperimentalApi.Message, UrlFormat = ExperimentalApi.UrlFormat)]
+public enum RequestDecision
 {
     /// <summary>Sent to the broker, with the filters' body if one replaced it.</summary>
     Forward,

@@ -37,6 +37,8 @@ internal sealed class ProxyConnection
     private readonly KafkaConnectionInfo _info;
     // A request some filter wants, whole in the buffer, that the request pump hands to the filters next.
     private (RequestHeader Header, int Size, bool ExpectsResponse)? _toFilter;
+    // A response some filter wants, whole (rewritten when it names brokers), that the response pump hands over next.
+    private ResponseToFilter? _responseToFilter;
     private volatile bool _draining;
     private long _lastActivity;
     private long _lastUpstreamActivity;
@@ -68,9 +70,6 @@ internal sealed class ProxyConnection
     public BrokerRoute Route { get; }
 
     private string Broker => Route.MetricName;
-
-    // How long the filters may take with one request before its connection closes.
-    private static TimeSpan FilterTimeout => TimeSpan.FromSeconds(10);
 
     /// <summary>Dials the broker and runs both pumps until either side closes, a frame is bad, or the connection is stopped.</summary>
     public async Task RunAsync()
@@ -244,7 +243,9 @@ internal sealed class ProxyConnection
 
         try
         {
-            return await tls.AuthenticateAsync(stream, _context.Settings.Current.ClientTlsHandshakeTimeout).ConfigureAwait(false);
+            var secured = await tls.AuthenticateAsync(stream, _context.Settings.Current.ClientTlsHandshakeTimeout).ConfigureAwait(false);
+            _info.ServerName = string.IsNullOrEmpty(secured.TargetHostName) ? null : secured.TargetHostName;
+            return secured;
         }
         catch (HandshakeFailedException ex)
         {
@@ -386,7 +387,7 @@ internal sealed class ProxyConnection
                 expectsResponse = acks != 0;
             }
 
-            if (_context.RequestFilters.Wants(header.ApiKey, header.ApiVersion))
+            if (_context.Filters.Requests.Wants(header.ApiKey, header.ApiVersion))
             {
                 // Read whole before the filters see it; and room first, since a filter may answer it itself.
                 if (payload.Length < size)
@@ -434,7 +435,7 @@ internal sealed class ProxyConnection
         string? clientId = header.ReadClientId(ref reader);
         long headerLength = reader.Consumed;
         var request = new KafkaRequest(header, clientId, payload.Slice(0, headerLength), payload.Slice(headerLength), expectsResponse, _info);
-        await _context.RequestFilters.RunAsync(request, FilterTimeout, _clock.Provider).ConfigureAwait(false);
+        await _context.Filters.RunAsync(request, _context.Settings.Current.FilterTimeout, _clock.Provider).ConfigureAwait(false);
         _context.Metrics.Request(Broker, header.ApiKey, header.ApiVersion, frame.Length);
         switch (request.Decision)
         {
@@ -499,6 +500,21 @@ internal sealed class ProxyConnection
             var result = await upstream.ReadAsync().ConfigureAwait(false);
             var buffer = result.Buffer;
             bool wrote = ForwardResponses(ref buffer, ref remaining, client, out var undiscovered);
+            while (_responseToFilter is { } wanted)
+            {
+                // A response some filter wants, whole: earlier responses go out first, then the filters see this one.
+                _responseToFilter = null;
+                if (wrote)
+                {
+                    await FlushAsync(client, toClient: true).ConfigureAwait(false);
+                }
+
+                await FilterResponseAsync(wanted, client).ConfigureAwait(false);
+                buffer = buffer.Slice(wanted.Consumed);
+                wrote = true;
+                wrote |= ForwardResponses(ref buffer, ref remaining, client, out undiscovered);
+            }
+
             // Stopped before a response that names a broker without a listener: the rest is not examined, so the next
             // read returns it at once, to be rewritten again once the listener runs.
             upstream.AdvanceTo(buffer.Start, undiscovered is null ? buffer.End : buffer.Start);
@@ -548,6 +564,12 @@ internal sealed class ProxyConnection
             // Answers the proxy gave itself go out in their turn, between the broker's.
             while (_inFlight.TryPeek(out var head) && head.LocalResponse is { } local)
             {
+                if (_context.Filters.Responses.Wants(head.ApiKey, head.ApiVersion))
+                {
+                    _responseToFilter = new ResponseToFilter(head, new ReadOnlySequence<byte>(local), Consumed: 0, AnsweredByProxy: true);
+                    return wrote;
+                }
+
                 _inFlight.RemoveFirst();
                 client.Write(local);
                 _context.Metrics.Response(Broker, head.ApiKey, local.Length, head.StartTimestamp);
@@ -594,6 +616,17 @@ internal sealed class ProxyConnection
                 continue;
             }
 
+            if (_context.Filters.Responses.Wants(request.ApiKey, request.ApiVersion))
+            {
+                if (payload.Length < size)
+                {
+                    return wrote;
+                }
+
+                undiscovered = PrepareFilteredResponse(request, buffer.Slice(0, KafkaFrame.SizePrefixLength + (long)size));
+                return wrote;
+            }
+
             if (ResponseRewriter.MustRewrite(request.ApiKey, request.ApiVersion))
             {
                 if (payload.Length < size)
@@ -625,6 +658,64 @@ internal sealed class ProxyConnection
             _context.Metrics.Response(Broker, request.ApiKey, KafkaFrame.SizePrefixLength + (long)size, request.StartTimestamp);
             wrote = true;
         }
+    }
+
+    // A whole broker response that filters want: rewritten first when it names brokers (the filters see what the client
+    // will get), then left in _responseToFilter. Returns the broker that must be listened for first, if any; nothing was
+    // handed over then, and the same response is read again once the listener runs.
+    private UndiscoveredBrokerException? PrepareFilteredResponse(in InFlightRequests.Entry request, ReadOnlySequence<byte> frame)
+    {
+        var toFilter = frame;
+        if (ResponseRewriter.MustRewrite(request.ApiKey, request.ApiVersion))
+        {
+            var rewritten = new ArrayBufferWriter<byte>((int)frame.Length + 256);
+            try
+            {
+                _rewriter.Rewrite(request.ApiKey, request.ApiVersion, frame.Slice(KafkaFrame.SizePrefixLength), rewritten);
+            }
+            catch (UndiscoveredBrokerException ex)
+            {
+                return ex;
+            }
+
+            toFilter = new ReadOnlySequence<byte>(rewritten.WrittenMemory);
+        }
+
+        _responseToFilter = new ResponseToFilter(request, toFilter, frame.Length, AnsweredByProxy: false);
+        return null;
+    }
+
+    // Runs the response filters on one whole response and sends what they leave; the head of the in-flight ring is its request.
+    private async ValueTask FilterResponseAsync(ResponseToFilter wanted, PipeWriter client)
+    {
+        var entry = wanted.Request;
+        var payload = wanted.Frame.Slice(KafkaFrame.SizePrefixLength);
+        var reader = new KafkaReader(payload, entry.ApiKey, entry.ApiVersion);
+        ResponseHeader.Skip(ref reader, entry.ApiKey, entry.ApiVersion);
+        long headerLength = reader.Consumed;
+        var response = new KafkaResponse(entry.ApiKey, entry.ApiVersion, entry.CorrelationId, payload.Slice(0, headerLength), payload.Slice(headerLength), wanted.AnsweredByProxy, _info);
+        await _context.Filters.RunAsync(response, _context.Settings.Current.FilterTimeout, _clock.Provider).ConfigureAwait(false);
+        if (response.CloseReason is { } reason)
+        {
+            _context.Metrics.RequestRefused(entry.ApiKey, "filter");
+            throw new ProxyLimitException($"filter '{response.ClosedBy}' closed the connection instead of sending the response to api key {entry.ApiKey} v{entry.ApiVersion} (correlation id {entry.CorrelationId}): {reason}");
+        }
+
+        _inFlight.RemoveFirst();
+        long length = wanted.Frame.Length;
+        if (response.BodyReplaced)
+        {
+            length = KafkaFrame.SizePrefixLength + headerLength + response.Body.Length;
+            KafkaFrame.WriteSize(client, checked((int)(headerLength + response.Body.Length)));
+            client.Write(response.HeaderBytes);
+            client.Write(response.Body);
+        }
+        else
+        {
+            client.Write(wanted.Frame);
+        }
+
+        _context.Metrics.Response(Broker, entry.ApiKey, length, entry.StartTimestamp);
     }
 
     // Copies what has arrived of a pass-through frame; false when nothing has arrived yet.

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Net.Sockets;
@@ -45,8 +46,8 @@ public sealed class ProxyEngine : IAsyncDisposable
     /// <param name="loggerFactory">Logging; none when null.</param>
     /// <param name="meterFactory">Metrics (meter <c>KafkaProxy.Proxy</c>); a private factory when null.</param>
     /// <param name="timeProvider">The clock of deadlines, timeouts and re-authentication; the system clock when null.</param>
-    /// <param name="requestFilters">The request filters, in the order they run; none when null.</param>
-    internal ProxyEngine(IOptions<KafkaProxyOptions> options, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null, TimeProvider? timeProvider = null, IEnumerable<IKafkaRequestFilter>? requestFilters = null)
+    /// <param name="filters">The user's filters, in the order they run (after the built-in ones); none when null.</param>
+    internal ProxyEngine(IOptions<KafkaProxyOptions> options, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null, TimeProvider? timeProvider = null, IEnumerable<IKafkaFilter>? filters = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
@@ -75,7 +76,7 @@ public sealed class ProxyEngine : IAsyncDisposable
         var clientTls = _options.ClientTls.Enabled ? new ClientTls(_options.ClientTls, _clock.Provider) : null;
         var clientAuth = _options.ClientAuth.Enabled ? ClientAuthenticator.Create(_options, _settings, _loggers.ClientAuth, _metrics, _clock) : null;
         _context = new ConnectionContext(_options, _addressBook, _dynamicListeners, _metrics, _clock, _loggers, security, _settings, clientTls, clientAuth,
-            RequestFilterChain.Create(BuiltInFilters(_options).Concat(requestFilters ?? [])));
+            FilterChains.Create(BuiltInFilters(_options).Concat(filters ?? [])));
     }
 
     /// <summary>Creates an engine without DI.</summary>
@@ -88,8 +89,20 @@ public sealed class ProxyEngine : IAsyncDisposable
     {
     }
 
+    /// <summary>Creates an engine without DI, with filters of the user's.</summary>
+    /// <param name="options">The settings; validated here.</param>
+    /// <param name="filters">The user's filters, in the order they run (after the proxy's own policies).</param>
+    /// <param name="loggerFactory">Logging; none when null.</param>
+    /// <param name="meterFactory">Metrics (meter <c>KafkaProxy.Proxy</c>); a private factory when null.</param>
+    /// <param name="timeProvider">The clock of deadlines, timeouts and re-authentication; the system clock when null.</param>
+    [Experimental(ExperimentalApi.FilterApi, Message = ExperimentalApi.Message, UrlFormat = ExperimentalApi.UrlFormat)]
+    public ProxyEngine(KafkaProxyOptions options, IEnumerable<IKafkaFilter> filters, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null, TimeProvider? timeProvider = null)
+        : this(Options.Create(options ?? throw new ArgumentNullException(nameof(options))), loggerFactory, meterFactory, timeProvider, filters ?? throw new ArgumentNullException(nameof(filters)))
+    {
+    }
+
     // The proxy's own filters, which run before the user's.
-    private static IEnumerable<IKafkaRequestFilter> BuiltInFilters(KafkaProxyOptions options)
+    private static IEnumerable<IKafkaFilter> BuiltInFilters(KafkaProxyOptions options)
     {
         if (options.Policies.ChecksProduce || options.Policies.ChecksCreateTopics)
         {

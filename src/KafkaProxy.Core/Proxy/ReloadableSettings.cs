@@ -5,7 +5,7 @@ namespace KafkaProxy.Core.Proxy;
 
 /// <summary>
 /// The settings a running engine changes without a restart (<see cref="ProxyEngine.Reconfigure"/>): the api-key gate,
-/// the timeouts and deadlines, and the path of the client credentials file. New and existing connections read them
+/// the timeouts (filters' included) and deadlines, and the path of the client credentials file. New and existing connections read them
 /// from here. Immutable: a change swaps the whole snapshot (<see cref="LiveSettings"/>).
 /// </summary>
 internal sealed record ReloadableSettings(
@@ -19,6 +19,7 @@ internal sealed record ReloadableSettings(
     TimeSpan ClientTlsHandshakeTimeout,
     TimeSpan UpstreamTlsHandshakeTimeout,
     TimeSpan UpstreamSaslTimeout,
+    TimeSpan FilterTimeout,
     string? CredentialsFile)
 {
     /// <summary>
@@ -36,5 +37,6 @@ internal sealed record ReloadableSettings(
         next.ClientTls.HandshakeTimeout,
         next.UpstreamTls.HandshakeTimeout,
         next.UpstreamSasl.Timeout,
+        next.FilterTimeout,
         next.ClientAuth.CredentialsFile);
 }

@@ -18,6 +18,7 @@ internal static class SettingsComparison
         new("UpstreamReadTimeout", o => Text(o.UpstreamReadTimeout)),
         new("WriteTimeout", o => Text(o.WriteTimeout)),
         new("DialTimeout", o => Text(o.DialTimeout)),
+        new("FilterTimeout", o => Text(o.FilterTimeout)),
         new("DrainTimeout", o => Text(o.DrainTimeout)),
         new("ClientAuth:Timeout", o => Text(o.ClientAuth.Timeout)),
         new("ClientAuth:CredentialsFile", o => o.ClientAuth.CredentialsFile),

@@ -30,13 +30,13 @@ internal sealed class ProxiedCluster : IAsyncDisposable
     /// Starts the cluster and the proxy; <paramref name="time"/> is the engine's clock (a test's fake one), the system
     /// clock when null; <paramref name="filters"/> the engine's request filters.
     /// </summary>
-    public static async Task<ProxiedCluster> StartAsync(int brokers = 3, Action<KafkaProxyOptions>? configure = null, TimeProvider? time = null, IEnumerable<IKafkaRequestFilter>? filters = null)
+    public static async Task<ProxiedCluster> StartAsync(int brokers = 3, Action<KafkaProxyOptions>? configure = null, TimeProvider? time = null, IEnumerable<IKafkaFilter>? filters = null)
     {
         var cluster = await KafkaTestCluster.StartAsync(brokers);
         var options = Options(cluster, configure);
         var logs = new CapturingLoggerProvider();
         var loggerFactory = new LoggerFactory([logs]);
-        var engine = new ProxyEngine(Microsoft.Extensions.Options.Options.Create(options), loggerFactory, timeProvider: time, requestFilters: filters);
+        var engine = new ProxyEngine(Microsoft.Extensions.Options.Options.Create(options), loggerFactory, timeProvider: time, filters: filters);
         await engine.StartAsync();
         return new ProxiedCluster(cluster, engine, configure) { Logs = logs };
     }

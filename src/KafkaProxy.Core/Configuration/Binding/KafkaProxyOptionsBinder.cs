@@ -10,8 +10,11 @@ namespace KafkaProxy.Core.Configuration.Binding;
 /// </summary>
 internal static class KafkaProxyOptionsBinder
 {
-    /// <summary>Sections under the proxy's that other components read; they are not the proxy's unknown keys.</summary>
-    public static readonly string[] OtherComponents = ["Flusher", "HttpPush", "Http"];
+    /// <summary>
+    /// Sections under the proxy's that other components read; they are not the proxy's unknown keys. <c>Filters</c> holds
+    /// the options of the user's filters, each bound by its own registration.
+    /// </summary>
+    public static readonly string[] OtherComponents = ["Flusher", "HttpPush", "Http", "Filters"];
 
     /// <summary>Binds <paramref name="section"/> onto <paramref name="options"/>; settings absent from it keep their values.</summary>
     public static void Bind(IConfiguration section, KafkaProxyOptions options)
@@ -57,6 +60,7 @@ internal static class KafkaProxyOptionsBinder
         Set(r.Int("MaxInFlightRequests"), v => o.MaxInFlightRequests = v);
         Set(r.Int("MaxConnections"), v => o.MaxConnections = v);
         Set(r.Duration("DialTimeout"), v => o.DialTimeout = v);
+        Set(r.Duration("FilterTimeout"), v => o.FilterTimeout = v);
         Set(r.Duration("UpstreamReadTimeout"), v => o.UpstreamReadTimeout = v);
         Set(r.Duration("WriteTimeout"), v => o.WriteTimeout = v);
         Set(r.Duration("IdleTimeout"), v => o.IdleTimeout = v);

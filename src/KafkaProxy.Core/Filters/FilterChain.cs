@@ -1,0 +1,88 @@
+namespace KafkaProxy.Core.Filters;
+
+/// <summary>
+/// The filters of one direction, in their order, with the table that says per api key and version whether any wants a
+/// frame: built once at start, so that a frame no filter wants costs one array lookup. Versions from 63 up share the
+/// last bit, so a filter that wants every version also sees versions newer than this proxy knows.
+/// </summary>
+/// <typeparam name="TFilter">Request or response filters.</typeparam>
+internal sealed class FilterChain<TFilter>
+    where TFilter : class, IKafkaFilter
+{
+    // Api keys this table covers; a frame with a larger key is not one a filter can know, and passes through.
+    private const int ApiKeys = 128;
+    private const int LastVersionBit = 63;
+
+    private readonly TFilter[] _filters;
+    private readonly ulong[][] _wantedBy; // per filter: per api key, a bit per version
+    private readonly ulong[] _wanted;     // any filter
+
+    public FilterChain(IEnumerable<TFilter> filters, Func<TFilter, short, short, bool> wants)
+    {
+        _filters = [.. filters];
+        _wantedBy = new ulong[_filters.Length][];
+        _wanted = _filters.Length == 0 ? [] : new ulong[ApiKeys];
+        for (int f = 0; f < _filters.Length; f++)
+        {
+            _wantedBy[f] = new ulong[ApiKeys];
+            for (short key = 0; key < ApiKeys; key++)
+            {
+                for (short version = 0; version <= LastVersionBit; version++)
+                {
+                    // The last bit asks about the newest version there can be.
+                    if (wants(_filters[f], key, version == LastVersionBit ? short.MaxValue : version))
+                    {
+                        _wantedBy[f][key] |= 1UL << version;
+                    }
+                }
+
+                _wanted[key] |= _wantedBy[f][key];
+            }
+        }
+    }
+
+    public bool IsEmpty => _filters.Length == 0;
+
+    /// <summary>Whether some filter wants frames of this api key and version: one lookup.</summary>
+    public bool Wants(short apiKey, short apiVersion) =>
+        (uint)apiKey < (uint)_wanted.Length && apiVersion >= 0 && (_wanted[apiKey] & Bit(apiVersion)) != 0;
+
+    /// <summary>
+    /// Calls <paramref name="call"/> for each filter that wants the frame, in order, each within <paramref name="timeout"/>,
+    /// until <paramref name="decided"/> says the chain ends.
+    /// </summary>
+    /// <exception cref="FilterFailedException">A filter threw or ran past the timeout.</exception>
+    public async ValueTask RunAsync<TMessage>(TMessage message, FrameIdentity frame, Func<TFilter, TMessage, CancellationToken, ValueTask> call, Func<TMessage, TFilter, bool> decided, TimeSpan timeout, TimeProvider time)
+    {
+        ulong bit = Bit(frame.ApiVersion);
+        for (int f = 0; f < _filters.Length; f++)
+        {
+            if ((_wantedBy[f][frame.ApiKey] & bit) == 0)
+            {
+                continue;
+            }
+
+            var filter = _filters[f];
+            using var deadline = new CancellationTokenSource(timeout, time);
+            try
+            {
+                await call(filter, message, deadline.Token).AsTask().WaitAsync(deadline.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+            {
+                throw new FilterFailedException(filter.Name, frame, $"it did not finish within {timeout} (KafkaProxy:FilterTimeout)", inner: null);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                throw new FilterFailedException(filter.Name, frame, $"it threw {ex.GetType().Name}: {ex.Message}", ex);
+            }
+
+            if (decided(message, filter))
+            {
+                return;
+            }
+        }
+    }
+
+    private static ulong Bit(short apiVersion) => 1UL << Math.Min((int)apiVersion, LastVersionBit);
+}

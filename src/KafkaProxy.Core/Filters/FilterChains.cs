@@ -1,0 +1,55 @@
+namespace KafkaProxy.Core.Filters;
+
+/// <summary>An engine's filters: the request chain and the response chain, each in registration order.</summary>
+internal sealed class FilterChains
+{
+    private FilterChains(IKafkaFilter[] filters)
+    {
+        foreach (var filter in filters)
+        {
+            if (filter is not (IKafkaRequestFilter or IKafkaResponseFilter))
+            {
+                throw new ArgumentException($"filter '{filter.Name}' ({filter.GetType().FullName}) is neither an {nameof(IKafkaRequestFilter)} nor an {nameof(IKafkaResponseFilter)}: it would never run.", nameof(filters));
+            }
+        }
+
+        Requests = new(filters.OfType<IKafkaRequestFilter>(), static (f, key, version) => f.WantsRequest(key, version));
+        Responses = new(filters.OfType<IKafkaResponseFilter>(), static (f, key, version) => f.WantsResponse(key, version));
+    }
+
+    public static FilterChains Empty { get; } = new([]);
+
+    public FilterChain<IKafkaRequestFilter> Requests { get; }
+
+    public FilterChain<IKafkaResponseFilter> Responses { get; }
+
+    public static FilterChains Create(IEnumerable<IKafkaFilter> filters) => new([.. filters]);
+
+    /// <summary>Runs the request filters that want <paramref name="request"/> until one answers, drops or closes it.</summary>
+    /// <exception cref="FilterFailedException">A filter threw or ran past <paramref name="timeout"/>.</exception>
+    public ValueTask RunAsync(KafkaRequest request, TimeSpan timeout, TimeProvider time) => Requests.RunAsync(
+        request,
+        new FrameIdentity(request.ApiKey, request.ApiVersion, request.CorrelationId, IsResponse: false),
+        static (filter, r, token) =>
+        {
+            r.CurrentFilter = filter.Name;
+            return filter.OnRequestAsync(r, token);
+        },
+        static (r, _) => r.Decision != RequestDecision.Forward,
+        timeout,
+        time);
+
+    /// <summary>Runs the response filters that want <paramref name="response"/> until one closes the connection.</summary>
+    /// <exception cref="FilterFailedException">A filter threw or ran past <paramref name="timeout"/>.</exception>
+    public ValueTask RunAsync(KafkaResponse response, TimeSpan timeout, TimeProvider time) => Responses.RunAsync(
+        response,
+        new FrameIdentity(response.ApiKey, response.ApiVersion, response.CorrelationId, IsResponse: true),
+        static (filter, r, token) =>
+        {
+            r.CurrentFilter = filter.Name;
+            return filter.OnResponseAsync(r, token);
+        },
+        static (r, _) => r.CloseReason is not null,
+        timeout,
+        time);
+}
