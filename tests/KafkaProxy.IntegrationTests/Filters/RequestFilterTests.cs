@@ -60,13 +60,13 @@ public sealed class RequestFilterTests
         await socket.ConnectAsync(listener.Host, listener.Port);
         var stream = socket.GetStream();
 
-        await stream.WriteAsync(Frame(Metadata, 1, correlationId: 1, w => KafkaWriter.WriteInt32(w, -1)));
-        await stream.WriteAsync(Frame(ApiVersions, 0, correlationId: 2, _ => { }));
-        await stream.WriteAsync(Frame(Metadata, 1, correlationId: 3, w => KafkaWriter.WriteInt32(w, -1)));
+        await stream.WriteAsync(RawFrames.Request(Metadata, 1, correlationId: 1, w => KafkaWriter.WriteInt32(w, -1)));
+        await stream.WriteAsync(RawFrames.Request(ApiVersions, 0, correlationId: 2, _ => { }));
+        await stream.WriteAsync(RawFrames.Request(Metadata, 1, correlationId: 3, w => KafkaWriter.WriteInt32(w, -1)));
         var responses = new List<(int CorrelationId, byte[] Body)>();
         for (int i = 0; i < 3; i++)
         {
-            responses.Add(await ReadResponseAsync(stream));
+            responses.Add(await RawFrames.ReadResponseAsync(stream));
         }
 
         Assert.Equal([1, 2, 3], responses.Select(r => r.CorrelationId));
@@ -188,29 +188,5 @@ public sealed class RequestFilterTests
 
         Assert.True(refused is EndOfStreamException or IOException, $"expected a closed connection, got {refused}");
         await proxied.Logs.WaitForLineAsync("filter 'stall' failed on api key 3 v1 (correlation id 1): it did not finish within 00:00:10");
-    }
-
-    // A request frame with header v1 (client id "order-test").
-    private static byte[] Frame(short apiKey, short version, int correlationId, Action<ArrayBufferWriter<byte>> body)
-    {
-        var payload = new ArrayBufferWriter<byte>();
-        payload.WriteInt16(apiKey);
-        payload.WriteInt16(version);
-        payload.WriteInt32(correlationId);
-        payload.WriteString("order-test", compact: false);
-        body(payload);
-        var frame = new byte[4 + payload.WrittenCount];
-        BinaryPrimitives.WriteInt32BigEndian(frame, payload.WrittenCount);
-        payload.WrittenSpan.CopyTo(frame.AsSpan(4));
-        return frame;
-    }
-
-    private static async Task<(int CorrelationId, byte[] Body)> ReadResponseAsync(Stream stream)
-    {
-        var size = new byte[4];
-        await stream.ReadExactlyAsync(size).AsTask().WaitAsync(Clients.Patience);
-        var response = new byte[BinaryPrimitives.ReadInt32BigEndian(size)];
-        await stream.ReadExactlyAsync(response).AsTask().WaitAsync(Clients.Patience);
-        return (BinaryPrimitives.ReadInt32BigEndian(response), response[4..]);
     }
 }
