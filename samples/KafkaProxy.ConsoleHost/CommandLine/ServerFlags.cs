@@ -109,6 +109,8 @@ internal static class ServerFlags
             "Not supported: the Go proxy's authentication plugins. Use --auth-local-credentials-file."),
         ServerFlag.List("forbidden-api-keys", "keys", "KafkaProxy:ForbiddenApiKeys", ',',
             "Api keys clients may not send, comma-separated (e.g. 19,20 for CreateTopics and DeleteTopics); such a request closes its connection. Repeatable."),
+        ServerFlag.Value("filter-timeout", "duration", "KafkaProxy:FilterTimeout",
+            "How long one filter may take with one request or response before its connection closes (default 10s)."),
         ServerFlag.Value("policy-require-acks", "all|leader", "KafkaProxy:Policies:RequireAcks",
             "A Produce asking for fewer acknowledgements is refused with POLICY_VIOLATION (44): all (acks=-1) or leader (acks=1 or all)."),
         ServerFlag.Value("policy-max-record-batch-bytes", "bytes", "KafkaProxy:Policies:MaxRecordBatchBytes",
