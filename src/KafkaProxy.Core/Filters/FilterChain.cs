@@ -1,3 +1,5 @@
+using KafkaProxy.Protocol.Primitives;
+
 namespace KafkaProxy.Core.Filters;
 
 /// <summary>
@@ -71,6 +73,11 @@ internal sealed class FilterChain<TFilter>
             catch (OperationCanceledException) when (deadline.IsCancellationRequested)
             {
                 throw new FilterFailedException(filter.Name, frame, $"it did not finish within {timeout} (KafkaProxy:FilterTimeout)", inner: null);
+            }
+            catch (KafkaProtocolException)
+            {
+                // The client's bytes are malformed (a filter read them with ReadProduce, say): closed as a bad message.
+                throw;
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using KafkaProxy.Protocol.Headers;
+using KafkaProxy.Protocol.Primitives;
 
 namespace KafkaProxy.Core.Filters;
 
@@ -13,6 +14,12 @@ namespace KafkaProxy.Core.Filters;
 [Experimental(ExperimentalApi.FilterApi, Message = ExperimentalApi.Message, UrlFormat = ExperimentalApi.UrlFormat)]
 public sealed class KafkaRequest
 {
+    private const short ProduceKey = 0;
+    private const short CreateTopicsKey = 19;
+
+    // The decoded view of the body, read once for all filters; a new body (Forward) drops it.
+    private object? _view;
+
     internal KafkaRequest(RequestHeader header, string? clientId, ReadOnlySequence<byte> headerBytes, ReadOnlySequence<byte> body, bool expectsResponse, KafkaConnectionInfo connection)
     {
         ApiKey = header.ApiKey;
@@ -76,6 +83,35 @@ public sealed class KafkaRequest
     {
         Body = new ReadOnlySequence<byte>(body);
         BodyReplaced = true;
+        _view = null;
+    }
+
+    /// <summary>
+    /// Reads the request as a Produce (its <see cref="Body"/>, as forwarded so far): acknowledgements, transactional id,
+    /// topics and partitions with the headers of their record batches. Read once and shared by the filters that ask.
+    /// </summary>
+    /// <returns>A copy, valid after the filter returns.</returns>
+    /// <exception cref="InvalidOperationException">The request is not a Produce.</exception>
+    /// <exception cref="NotSupportedException">The version is newer than the proxy decodes (Produce 0-13).</exception>
+    /// <exception cref="KafkaProtocolException">
+    /// The body is malformed: let it propagate. The connection closes as for any malformed frame from the client
+    /// (counted as <c>bad_message</c>), not as a failure of the filter.
+    /// </exception>
+    public ProduceRequestView ReadProduce()
+    {
+        Expect(ProduceKey, "ReadProduce", "Produce");
+        return (_view as ProduceRequestView) ?? (ProduceRequestView)(_view = DecodedRequests.ReadProduce(Body, ApiVersion));
+    }
+
+    /// <summary>Reads the request as a CreateTopics (its <see cref="Body"/>, as forwarded so far): the topics asked for. Read once and shared by the filters that ask.</summary>
+    /// <returns>A copy, valid after the filter returns.</returns>
+    /// <exception cref="InvalidOperationException">The request is not a CreateTopics.</exception>
+    /// <exception cref="NotSupportedException">The version is newer than the proxy decodes (CreateTopics 0-7).</exception>
+    /// <exception cref="KafkaProtocolException">The body is malformed: as for <see cref="ReadProduce"/>, the connection closes as for a malformed frame.</exception>
+    public CreateTopicsRequestView ReadCreateTopics()
+    {
+        Expect(CreateTopicsKey, "ReadCreateTopics", "CreateTopics");
+        return (_view as CreateTopicsRequestView) ?? (CreateTopicsRequestView)(_view = DecodedRequests.ReadCreateTopics(Body, ApiVersion));
     }
 
     /// <summary>Answers the request with <paramref name="responseBody"/> (a response body of the request's api key and version); the broker never sees it.</summary>
@@ -106,6 +142,51 @@ public sealed class KafkaRequest
         RefusalReason = reason;
     }
 
+    /// <summary>
+    /// Refuses the request with <paramref name="errorCode"/>: the proxy answers in the request's own response layout
+    /// with the code on every topic and partition it names, and <paramref name="reason"/> as the error message where the
+    /// version has one (Produce v8+, CreateTopics v1+). The broker never sees the request; it is counted as refused and
+    /// logged as <see cref="Refuse"/> does. A request without a response (Produce with acks=0) cannot carry an error:
+    /// the connection closes instead, with <paramref name="reason"/> logged.
+    /// </summary>
+    /// <param name="errorCode">A Kafka error code, for example 29 (TOPIC_AUTHORIZATION_FAILED) or 44 (POLICY_VIOLATION).</param>
+    /// <param name="reason">Why, for the client and the log.</param>
+    /// <exception cref="NotSupportedException">The api key is not Produce (0) or CreateTopics (19), or its version is newer than the proxy decodes.</exception>
+    /// <exception cref="KafkaProtocolException">The body is malformed (see <see cref="ReadProduce"/>).</exception>
+    public void RefuseWithError(short errorCode, string reason) => RefuseWithError(errorCode, reason, _ => null);
+
+    /// <summary>
+    /// Refuses the request with <paramref name="errorCode"/> as <see cref="RefuseWithError(short, string)"/> does, with an
+    /// error message per topic: one request is forwarded whole or not at all, so topics that broke no rule are refused
+    /// too and may say why.
+    /// </summary>
+    /// <param name="errorCode">A Kafka error code.</param>
+    /// <param name="reason">Why, for the log, and the message of the topics <paramref name="topicMessage"/> gives none.</param>
+    /// <param name="topicMessage">
+    /// Given the index of a topic in the request (as <see cref="ProduceRequestView.Topics"/> and
+    /// <see cref="CreateTopicsRequestView.Topics"/> list them), its error message, or null for <paramref name="reason"/>.
+    /// </param>
+    /// <exception cref="NotSupportedException">The api key is not Produce (0) or CreateTopics (19), or its version is newer than the proxy decodes.</exception>
+    /// <exception cref="KafkaProtocolException">The body is malformed (see <see cref="ReadProduce"/>).</exception>
+    public void RefuseWithError(short errorCode, string reason, Func<int, string?> topicMessage)
+    {
+        ArgumentNullException.ThrowIfNull(reason);
+        ArgumentNullException.ThrowIfNull(topicMessage);
+        if (!ErrorResponses.Supports(ApiKey))
+        {
+            throw new NotSupportedException($"RefuseWithError builds error responses for Produce (api key 0) and CreateTopics (19), not for api key {ApiKey}: build the response body and call Refuse, or close the connection.");
+        }
+
+        if (!ExpectsResponse)
+        {
+            // acks=0: the client waits for no answer, so the only refusal it can notice is the closed connection.
+            Close($"{reason} (error {errorCode}; a Produce with acks=0 has no response to carry it)");
+            return;
+        }
+
+        Refuse(ErrorResponses.Build(ApiKey, ApiVersion, Body, errorCode, t => topicMessage(t) ?? reason), reason);
+    }
+
     /// <summary>Neither forwards nor answers the request.</summary>
     /// <exception cref="InvalidOperationException">The client waits for a response to this request: answer it or close the connection.</exception>
     public void Drop()
@@ -124,6 +205,14 @@ public sealed class KafkaRequest
     {
         Decide(RequestDecision.Close);
         CloseReason = reason;
+    }
+
+    private void Expect(short apiKey, string method, string api)
+    {
+        if (ApiKey != apiKey)
+        {
+            throw new InvalidOperationException($"{method} reads a {api} request (api key {apiKey}), but this request has api key {ApiKey}: check ApiKey first.");
+        }
     }
 
     private void Decide(RequestDecision decision)

@@ -1,0 +1,81 @@
+using System.Buffers;
+using KafkaProxy.Protocol.Messages.CreateTopics;
+using KafkaProxy.Protocol.Messages.Produce;
+using KafkaProxy.Protocol.Messages.Records;
+using KafkaProxy.Protocol.Primitives;
+
+namespace KafkaProxy.Core.Filters;
+
+/// <summary>Reads request bodies into the public views, from the generated models, copying what the views keep.</summary>
+internal static class DecodedRequests
+{
+    /// <exception cref="KafkaProtocolException">The body is malformed, or its records end inside a batch.</exception>
+    public static ProduceRequestView ReadProduce(in ReadOnlySequence<byte> body, short version)
+    {
+        CheckVersion("Produce", ProduceRequest.MessageApiKey, version, ProduceRequest.LowestSupportedVersion, ProduceRequest.HighestSupportedVersion);
+        var reader = new KafkaReader(body, ProduceRequest.MessageApiKey, version);
+        var produce = ProduceRequest.Read(ref reader, version);
+        var topics = new ProduceTopicView[produce.TopicData.Count];
+        for (int t = 0; t < topics.Length; t++)
+        {
+            var topic = produce.TopicData[t];
+            var partitions = new ProducePartitionView[topic.PartitionData.Count];
+            for (int p = 0; p < partitions.Length; p++)
+            {
+                var partition = topic.PartitionData[p];
+                partitions[p] = new ProducePartitionView(partition.Index, ReadBatches(partition.Records, version));
+            }
+
+            // v13 names topics by id only (KIP-516).
+            topics[t] = version >= 13 ? new ProduceTopicView(null, topic.TopicId, partitions) : new ProduceTopicView(topic.Name, null, partitions);
+        }
+
+        return new ProduceRequestView(produce.Acks, produce.TimeoutMs, produce.TransactionalId, topics);
+    }
+
+    /// <exception cref="KafkaProtocolException">The body is malformed.</exception>
+    public static CreateTopicsRequestView ReadCreateTopics(in ReadOnlySequence<byte> body, short version)
+    {
+        CheckVersion("CreateTopics", CreateTopicsRequest.MessageApiKey, version, CreateTopicsRequest.LowestSupportedVersion, CreateTopicsRequest.HighestSupportedVersion);
+        var reader = new KafkaReader(body, CreateTopicsRequest.MessageApiKey, version);
+        var create = CreateTopicsRequest.Read(ref reader, version);
+        var topics = create.Topics
+            .Select(t => new CreateTopicView(
+                t.Name,
+                t.NumPartitions,
+                t.ReplicationFactor,
+                [.. t.Assignments.Select(a => new ReplicaAssignmentView(a.PartitionIndex, [.. a.BrokerIds]))],
+                [.. t.Configs.Select(c => KeyValuePair.Create(c.Name, c.Value))]))
+            .ToArray();
+        return new CreateTopicsRequestView(topics, create.TimeoutMs, create.ValidateOnly);
+    }
+
+    /// <summary>Throws when the proxy's codecs do not know <paramref name="version"/>: that is the filter's choice of versions, not a malformed frame.</summary>
+    internal static void CheckVersion(string api, short apiKey, short version, short lowest, short highest)
+    {
+        if (version < lowest || version > highest)
+        {
+            throw new NotSupportedException($"{api} (api key {apiKey}) v{version} is outside the versions the proxy decodes ({lowest}-{highest}): want only those in WantsRequest, or read the request's Body.");
+        }
+    }
+
+    private static RecordBatchView[] ReadBatches(ReadOnlySequence<byte>? records, short version)
+    {
+        if (records is not { IsEmpty: false } bytes)
+        {
+            return [];
+        }
+
+        var batches = new List<RecordBatchView>();
+        var walk = new RecordBatchReader(bytes, ProduceRequest.MessageApiKey, version);
+        while (walk.TryReadNext(out var header))
+        {
+            batches.Add(new RecordBatchView(header));
+        }
+
+        // A Fetch may end inside a batch; a Produce may not.
+        return walk.EndsWithPartialBatch
+            ? throw new KafkaProtocolException("a Produce request's records end inside a record batch", ProduceRequest.MessageApiKey, version, walk.Consumed)
+            : [.. batches];
+    }
+}
