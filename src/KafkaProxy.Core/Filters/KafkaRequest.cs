@@ -77,6 +77,28 @@ public sealed class KafkaRequest
     /// <summary>The filter now running, named in decisions.</summary>
     internal string? CurrentFilter { get; set; }
 
+    /// <summary>Sends a request of the proxy's own on this connection; set while the filters run, null after.</summary>
+    internal Func<short, short, ReadOnlyMemory<byte>, CancellationToken, Task<ReadOnlyMemory<byte>>>? BrokerSender { get; set; }
+
+    /// <summary>
+    /// Sends a request of the filter's own to this connection's broker, before this request goes on, and returns the
+    /// broker's answer: the response body, after its header. The client never sees either. The proxy writes the request
+    /// header (a correlation id of its own, client id <c>kafka-proxy</c>); one such request at a time, awaited, and only
+    /// while this filter runs (the connection's requests wait meanwhile; the filter timeout bounds the wait).
+    /// </summary>
+    /// <param name="apiKey">The api key of the request to send.</param>
+    /// <param name="apiVersion">Its version, one the broker supports.</param>
+    /// <param name="body">The request body, after the header.</param>
+    /// <param name="cancellationToken">Ends the wait; pass the one the filter was given.</param>
+    /// <returns>The response body.</returns>
+    /// <exception cref="InvalidOperationException">The filter already returned, or another such request awaits its answer.</exception>
+    /// <exception cref="IOException">The connection closed before the broker answered.</exception>
+    public Task<ReadOnlyMemory<byte>> SendToBrokerAsync(short apiKey, short apiVersion, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    {
+        var sender = BrokerSender ?? throw new InvalidOperationException($"SendToBrokerAsync is for the filter handling api key {ApiKey} with correlation id {CorrelationId}, while it runs.");
+        return sender(apiKey, apiVersion, body, cancellationToken);
+    }
+
     /// <summary>Forwards the request with <paramref name="body"/> instead of its own body (the header stays the client's).</summary>
     /// <param name="body">A request body of the same api key and version; the proxy keeps a reference until it is sent.</param>
     public void Forward(ReadOnlyMemory<byte> body)

@@ -30,6 +30,7 @@ internal sealed class ProxyConnection
     private readonly InFlightRequests _inFlight;
     private readonly ResponseRewriter _rewriter;
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly OwnRequests _ownRequests;
     private readonly UpstreamReauthentication? _reauthentication;
     private Socket? _upstream;
     private PipeReader? _clientReader;
@@ -39,6 +40,9 @@ internal sealed class ProxyConnection
     private (RequestHeader Header, int Size, bool ExpectsResponse)? _toFilter;
     // A response some filter wants, whole (rewritten when it names brokers), that the response pump hands over next.
     private ResponseToFilter? _responseToFilter;
+    // The writer toward the broker while the request filters run, and the sender their requests use (made once).
+    private PipeWriter? _filterUpstream;
+    private Func<short, short, ReadOnlyMemory<byte>, CancellationToken, Task<ReadOnlyMemory<byte>>>? _sendOwnRequest;
     private volatile bool _draining;
     private long _lastActivity;
     private long _lastUpstreamActivity;
@@ -55,10 +59,13 @@ internal sealed class ProxyConnection
         _clock = context.Clock;
         _lastActivity = _lastUpstreamActivity = _clock.NowMs;
         var sasl = context.UpstreamSecurity?.Sasl;
-        _inFlight = new InFlightRequests(context.Options.MaxInFlightRequests, reserved: sasl is null ? 0 : 1);
+        // One place beyond the client's limit for the proxy's own request (re-authentication or a filter's; never both
+        // at once, since both run in the request pump's turn), so that a client at its limit does not block it.
+        _inFlight = new InFlightRequests(context.Options.MaxInFlightRequests, reserved: 1);
+        _ownRequests = new OwnRequests(_inFlight);
         if (sasl is not null)
         {
-            _reauthentication = new UpstreamReauthentication(sasl, _inFlight, context.Options.UpstreamSasl.ReauthenticateAt, context.Clock);
+            _reauthentication = new UpstreamReauthentication(sasl, _ownRequests, context.Options.UpstreamSasl.ReauthenticateAt, context.Clock);
         }
 
         _rewriter = new ResponseRewriter(context.AddressBook);
@@ -122,10 +129,10 @@ internal sealed class ProxyConnection
                 await Task.WhenAny(responses, _drained.Task).ConfigureAwait(false);
             }
 
-            if (first == responses && _reauthentication is { InProgress: true } reauthentication)
+            if (first == responses && _reauthentication is { InProgress: true })
             {
                 // The broker closed during re-authentication: the request pump holds the reason (its refusal).
-                reauthentication.Abort();
+                _ownRequests.Abort();
                 await Task.WhenAny(requests, Task.Delay(_context.Settings.Current.UpstreamSaslTimeout, _clock.Provider)).ConfigureAwait(false);
                 first = requests.IsCompleted ? requests : first;
             }
@@ -167,7 +174,7 @@ internal sealed class ProxyConnection
     {
         _client.Dispose();
         _upstream?.Dispose();
-        _reauthentication?.Abort();
+        _ownRequests.Abort();
         _drained.TrySetResult();
     }
 
@@ -435,7 +442,17 @@ internal sealed class ProxyConnection
         string? clientId = header.ReadClientId(ref reader);
         long headerLength = reader.Consumed;
         var request = new KafkaRequest(header, clientId, payload.Slice(0, headerLength), payload.Slice(headerLength), expectsResponse, _info);
-        await _context.Filters.RunAsync(request, _context.Settings.Current.FilterTimeout, _clock.Provider).ConfigureAwait(false);
+        _filterUpstream = upstream;
+        request.BrokerSender = _sendOwnRequest ??= SendOwnRequestAsync;
+        try
+        {
+            await _context.Filters.RunAsync(request, _context.Settings.Current.FilterTimeout, _clock.Provider).ConfigureAwait(false);
+        }
+        finally
+        {
+            request.BrokerSender = null; // the request pump's turn ends with the filters
+        }
+
         _context.Metrics.Request(Broker, header.ApiKey, header.ApiVersion, frame.Length);
         switch (request.Decision)
         {
@@ -470,6 +487,21 @@ internal sealed class ProxyConnection
                 _context.Metrics.RequestRefused(header.ApiKey, "filter");
                 throw new ProxyLimitException($"filter '{request.DecidedBy}' closed the connection: {request.CloseReason}");
         }
+    }
+
+    // A filter's own request to the broker, sent in the request pump's turn; returns the response body after its header.
+    private async Task<ReadOnlyMemory<byte>> SendOwnRequestAsync(short apiKey, short apiVersion, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    {
+        var upstream = _filterUpstream ?? throw new InvalidOperationException("The request pump sets the upstream writer before the filters run.");
+        byte[] answer = await _ownRequests.SendAsync(upstream, (ApiKey)apiKey, apiVersion, w => w.Write(body.Span), cancellationToken).ConfigureAwait(false);
+        if (KafkaApis.ResponseHeaderVersion(apiKey, apiVersion) == 0)
+        {
+            return answer;
+        }
+
+        var reader = new KafkaReader(new ReadOnlySequence<byte>(answer), apiKey, apiVersion);
+        reader.SkipTaggedFields();
+        return answer.AsMemory((int)reader.Consumed);
     }
 
     // A request now awaiting its response: from the broker, or (localResponse) from the proxy, in its turn.
@@ -604,14 +636,14 @@ internal sealed class ProxyConnection
 
             if (request.Internal)
             {
-                // The answer to the proxy's own re-authentication request: it never reaches the client.
+                // The answer to the proxy's own request (re-authentication, a filter's): it never reaches the client.
                 if (payload.Length < size)
                 {
                     return wrote;
                 }
 
                 _inFlight.RemoveFirst();
-                _reauthentication!.OnResponse(payload.Slice(0, size));
+                _ownRequests.OnResponse(payload.Slice(0, size));
                 buffer = buffer.Slice(KafkaFrame.SizePrefixLength + (long)size);
                 continue;
             }

@@ -1,3 +1,4 @@
+using KafkaProxy.Core.Proxy;
 using System.Buffers;
 using System.Buffers.Binary;
 using KafkaProxy.Protocol.Frames;
@@ -13,7 +14,7 @@ internal sealed class StreamSaslTransport(Stream stream, int maxFrameSize, Cance
     public async Task<byte[]> RequestAsync(ApiKey apiKey, short version, Action<IBufferWriter<byte>> body)
     {
         int correlationId = ++_correlationId;
-        await stream.WriteAsync(SaslFrames.Request(apiKey, version, correlationId, body), cancellationToken).ConfigureAwait(false);
+        await stream.WriteAsync(ProxyFrames.Request(apiKey, version, correlationId, body), cancellationToken).ConfigureAwait(false);
         await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
         byte[] response = await ReadFrameAsync().ConfigureAwait(false);
         if (response.Length < ResponseHeader.CorrelationIdLength || BinaryPrimitives.ReadInt32BigEndian(response) != correlationId)
@@ -26,7 +27,7 @@ internal sealed class StreamSaslTransport(Stream stream, int maxFrameSize, Cance
 
     public async Task<byte[]> RawTokenAsync(byte[] token)
     {
-        await stream.WriteAsync(SaslFrames.Frame(token), cancellationToken).ConfigureAwait(false);
+        await stream.WriteAsync(ProxyFrames.Frame(token), cancellationToken).ConfigureAwait(false);
         await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
         return await ReadFrameAsync().ConfigureAwait(false);
     }

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Diagnostics;
 using System.IO.Pipelines;
 using KafkaProxy.Core.Proxy;
 using KafkaProxy.Protocol.Headers;
@@ -9,32 +8,28 @@ namespace KafkaProxy.Core.Security;
 /// <summary>
 /// Re-authentication on a busy connection (KIP-368): before the session the broker granted runs out, the request pump
 /// stops at a frame boundary and sends the proxy's own SaslHandshake and SaslAuthenticate requests between the
-/// client's. They carry correlation ids no client request in flight uses, and sit in the in-flight ring marked as
-/// internal, so the response pump hands their responses here instead of to the client; responses to the client's
-/// earlier requests keep flowing meanwhile (a broker answers in order). The client's next requests wait in the
-/// pipe until the exchange is over, as the Java client holds its sends while re-authenticating.
+/// client's (<see cref="OwnRequests"/>); responses to the client's earlier requests keep flowing meanwhile. The
+/// client's next requests wait in the pipe until the exchange is over, as the Java client holds its sends while
+/// re-authenticating.
 /// </summary>
 internal sealed class UpstreamReauthentication : ISaslTransport
 {
     private readonly UpstreamSaslAuthenticator _sasl;
-    private readonly InFlightRequests _inFlight;
+    private readonly OwnRequests _own;
     private readonly double _fraction;
     private readonly ProxyClock _clock;
     private PipeWriter? _upstream;
     private TimeSpan _timeout;
-    private TaskCompletionSource<byte[]>? _pending;
     private long _dueAt;
     private bool _inProgress;
-    private int _nextCorrelationId = int.MinValue;
 
-    public UpstreamReauthentication(UpstreamSaslAuthenticator sasl, InFlightRequests inFlight, double fraction, ProxyClock clock)
+    public UpstreamReauthentication(UpstreamSaslAuthenticator sasl, OwnRequests own, double fraction, ProxyClock clock)
     {
         _sasl = sasl;
-        _inFlight = inFlight;
+        _own = own;
         _fraction = fraction;
         _clock = clock;
     }
-
     /// <summary>True once the scheduled time has come; cheap enough to ask for every frame.</summary>
     public bool IsDue
     {
@@ -77,39 +72,25 @@ internal sealed class UpstreamReauthentication : ISaslTransport
     /// </summary>
     public bool InProgress => Volatile.Read(ref _inProgress);
 
-    /// <summary>The response to the proxy's own request at the head of the ring (the payload after the size prefix).</summary>
-    public void OnResponse(in ReadOnlySequence<byte> payload) =>
-        _pending?.TrySetResult(payload.Slice(ResponseHeader.CorrelationIdLength).ToArray());
-
-    /// <summary>The connection is closing: a pending exchange ends at once.</summary>
-    public void Abort() => _pending?.TrySetException(new HandshakeFailedException("reauth", "the connection closed during re-authentication"));
-
     async Task<byte[]> ISaslTransport.RequestAsync(ApiKey apiKey, short version, Action<IBufferWriter<byte>> body)
     {
-        int correlationId;
-        do
-        {
-            correlationId = _nextCorrelationId++;
-        }
-        while (_inFlight.ContainsCorrelationId(correlationId));
-
-        var pending = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _pending = pending;
-        if (!_inFlight.TryAdd(new InFlightRequests.Entry((short)apiKey, version, correlationId, Stopwatch.GetTimestamp(), Internal: true)))
-        {
-            throw new HandshakeFailedException("reauth", "no room in the in-flight ring for the re-authentication request");
-        }
-
         var upstream = _upstream ?? throw new InvalidOperationException("RunAsync sets the upstream writer first.");
-        upstream.Write(SaslFrames.Request(apiKey, version, correlationId, body));
-        await upstream.FlushAsync().ConfigureAwait(false);
+        using var deadline = new CancellationTokenSource(_timeout, _clock.Provider);
         try
         {
-            return await pending.Task.WaitAsync(_timeout, _clock.Provider).ConfigureAwait(false);
+            return await _own.SendAsync(upstream, apiKey, version, body, deadline.Token).ConfigureAwait(false);
         }
-        catch (TimeoutException ex)
+        catch (OperationCanceledException ex) when (deadline.IsCancellationRequested)
         {
             throw new HandshakeFailedException("reauth", $"no answer to the re-authentication {apiKey} within {_timeout}", ex);
+        }
+        catch (IOException ex)
+        {
+            throw new HandshakeFailedException("reauth", "the connection closed during re-authentication", ex);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new HandshakeFailedException("reauth", ex.Message, ex);
         }
     }
 

@@ -1,3 +1,4 @@
+using KafkaProxy.Core.Proxy;
 using System.Buffers;
 using System.Buffers.Binary;
 using KafkaProxy.Protocol.Frames;
@@ -68,7 +69,7 @@ internal sealed class ClientAuthExchange
             {
                 // After SaslHandshake v0 the tokens travel bare, and a refusal can only be told by closing.
                 byte[] answer = _mechanism!.Evaluate(payload);
-                await WriteAsync(_client, SaslFrames.Frame(answer)).ConfigureAwait(false);
+                await WriteAsync(_client, ProxyFrames.Frame(answer)).ConfigureAwait(false);
             }
             else
             {
@@ -143,7 +144,7 @@ internal sealed class ClientAuthExchange
     // itself answers. An error answer (35, a version the broker lacks) passes as the broker sent it, for the client's retry.
     private async Task ForwardApiVersionsAsync(byte[] request, RequestHeader header)
     {
-        await WriteAsync(_upstream, SaslFrames.Frame(request)).ConfigureAwait(false);
+        await WriteAsync(_upstream, ProxyFrames.Frame(request)).ConfigureAwait(false);
         byte[] payload = await ReadFrameAsync(_upstream, ResponseHeader.CorrelationIdLength, _maxUpstreamFrameSize, "broker").ConfigureAwait(false);
         if (BinaryPrimitives.ReadInt32BigEndian(payload) != header.CorrelationId)
         {
@@ -185,7 +186,7 @@ internal sealed class ClientAuthExchange
         }
 
         body(payload);
-        return WriteAsync(_client, SaslFrames.Frame(payload.WrittenSpan));
+        return WriteAsync(_client, ProxyFrames.Frame(payload.WrittenSpan));
     }
 
     private async Task WriteAsync(Stream stream, ReadOnlyMemory<byte> frame)

@@ -3,14 +3,14 @@ using KafkaProxy.Protocol.Frames;
 using KafkaProxy.Protocol.Headers;
 using KafkaProxy.Protocol.Primitives;
 
-namespace KafkaProxy.Core.Security;
+namespace KafkaProxy.Core.Proxy;
 
-/// <summary>Builds the proxy's own request frames (request header v1: the SASL requests it sends are never flexible).</summary>
-internal static class SaslFrames
+/// <summary>Builds the request frames the proxy sends in its own name: SASL, re-authentication, filters' requests.</summary>
+internal static class ProxyFrames
 {
     public const string ClientId = "kafka-proxy";
 
-    /// <summary>A whole frame: size, header v1, body.</summary>
+    /// <summary>A whole frame: size, the request header the api key and version call for (client id "kafka-proxy"), body.</summary>
     public static byte[] Request(ApiKey apiKey, short version, int correlationId, Action<IBufferWriter<byte>> body)
     {
         var payload = new ArrayBufferWriter<byte>(256);
@@ -18,6 +18,11 @@ internal static class SaslFrames
         payload.WriteInt16(version);
         payload.WriteInt32(correlationId);
         payload.WriteString(ClientId, compact: false);
+        if (KafkaApis.RequestHeaderVersion((short)apiKey, version) >= 2)
+        {
+            payload.WriteUnsignedVarInt(0); // no tagged fields
+        }
+
         body(payload);
         return Frame(payload.WrittenSpan);
     }
