@@ -26,7 +26,8 @@ public sealed class AuditTests : IDisposable
         await using var proxied = await ProxiedCluster.StartAsync(brokers: 1, configure: o =>
         {
             o.Audit.Path = _path;
-            o.Audit.ApiKeys.Add(1); // Fetch, besides the default Produce and CreateTopics
+            o.Audit.ApiKeys.Add(1); // Fetch and Metadata, besides the default Produce and CreateTopics
+            o.Audit.ApiKeys.Add(3);
         });
         proxied.Cluster.CreateTopic("orders", partitions: 3);
         var delivered = new List<DeliveryResult<string, string>>();
@@ -65,10 +66,21 @@ public sealed class AuditTests : IDisposable
             Assert.True(line.GetProperty("response_bytes").GetInt64() > 8);
         });
 
-        // Fetches name what they fetched, from the response (a fetch session's requests may list nothing).
-        var fetches = Lines().Where(l => l.GetProperty("api_name").GetString() == "Fetch").ToList();
-        Assert.Contains(fetches, l => l.GetProperty("topics").EnumerateArray().Any(t => t.GetProperty("name").GetString() == "orders") && l.GetProperty("result").GetInt32() == 0);
-        Assert.DoesNotContain(Lines(), l => l.GetProperty("api_name").GetString() is not ("Produce" or "Fetch"));
+        // Fetches name what they fetched, from the response (a fetch session's requests may list nothing); from v13 by
+        // topic id, which Metadata responses (v10+) give beside the name.
+        var all = Lines();
+        var fetches = all.Where(l => l.GetProperty("api_name").GetString() == "Fetch").ToList();
+        var ordersFetched = fetches.SelectMany(l => l.GetProperty("topics").EnumerateArray()).Where(t => t.GetProperty("partitions").GetArrayLength() > 0).ToList();
+        Assert.NotEmpty(ordersFetched);
+        Assert.All(fetches, l => Assert.Equal(0, l.GetProperty("result").GetInt32()));
+        var metadataTopic = all.Where(l => l.GetProperty("api_name").GetString() == "Metadata")
+            .SelectMany(l => l.GetProperty("topics").EnumerateArray())
+            .First(t => t.GetProperty("name").GetString() == "orders");
+        Assert.Equal(3, metadataTopic.GetProperty("partitions").GetArrayLength());
+        Assert.All(ordersFetched, t => Assert.Equal(
+            t.TryGetProperty("topic_id", out var id) ? metadataTopic.GetProperty("topic_id").GetString() : "orders",
+            t.TryGetProperty("topic_id", out id) ? id.GetString() : t.GetProperty("name").GetString()));
+        Assert.DoesNotContain(all, l => l.GetProperty("api_name").GetString() is not ("Produce" or "Fetch" or "Metadata"));
     }
 
     [Fact]
