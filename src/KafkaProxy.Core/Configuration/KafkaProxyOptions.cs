@@ -83,6 +83,9 @@ public sealed class KafkaProxyOptions
     /// <summary>Rules requests must follow before they reach a broker (<c>KafkaProxy:Policies</c>); configuration only for now.</summary>
     internal Filters.Policies.PolicyOptions Policies { get; } = new();
 
+    /// <summary>The audit trail of requests (<c>KafkaProxy:Audit</c>); configuration only for now.</summary>
+    internal Filters.Audit.AuditOptions Audit { get; } = new();
+
     /// <summary>The configuration section these options were bound from, for messages (null when set in code).</summary>
     internal string? ConfigurationPath { get; set; }
 

@@ -104,6 +104,7 @@ internal sealed class KafkaProxyOptionsValidator : IValidateOptions<KafkaProxyOp
         UpstreamTls(errors, key, options.UpstreamTls);
         UpstreamSasl(errors, key, options.UpstreamSasl);
         Policies(errors, key, options.Policies);
+        Audit(errors, key, options.Audit);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
@@ -261,6 +262,19 @@ internal sealed class KafkaProxyOptionsValidator : IValidateOptions<KafkaProxyOp
             {
                 errors.Add($"{key["Policies:TopicNamePattern"]} '{pattern}' is not a regular expression: {ex.Message}");
             }
+        }
+    }
+
+    private static void Audit(List<string> errors, SettingKey key, Filters.Audit.AuditOptions audit)
+    {
+        if (audit.Capacity < 1)
+        {
+            errors.Add($"{key["Audit:Capacity"]} is {audit.Capacity}; it is how many audit lines may wait for the writer and must be at least 1, for example 10000.");
+        }
+
+        if (audit.Enabled && audit.ApiKeys.Count == 0)
+        {
+            errors.Add($"{key["Audit:ApiKeys"]} is empty, so nothing would be audited: name api keys such as Produce, CreateTopics, or turn auditing off ({key["Audit:Path"]} and {key["Audit:Logger"]} unset).");
         }
     }
 

@@ -29,8 +29,12 @@ internal sealed class ProxyLoggers
     /// <summary>The gateway's batching flusher.</summary>
     public const string FlushingCategory = "KafkaProxy.Flushing";
 
+    /// <summary>The audit lines themselves (KafkaProxy:Audit:Logger), apart from everything else.</summary>
+    public const string AuditCategory = "KafkaProxy.Audit";
+
     public ProxyLoggers(ILoggerFactory factory)
     {
+        Audit = factory.CreateLogger(AuditCategory);
         Engine = factory.CreateLogger(EngineCategory);
         Listeners = factory.CreateLogger(ListenersCategory);
         Connections = factory.CreateLogger(ConnectionsCategory);
@@ -50,4 +54,6 @@ internal sealed class ProxyLoggers
     public ILogger ClientTls { get; }
 
     public ILogger ClientAuth { get; }
+
+    public ILogger Audit { get; }
 }

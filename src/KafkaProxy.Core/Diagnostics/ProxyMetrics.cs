@@ -34,6 +34,7 @@ internal sealed class ProxyMetrics
     private readonly Counter<long> _requestsRefused;
     private readonly Counter<long> _clientSecurityFailures;
     private readonly Counter<long> _clientAuthentications;
+    private readonly Counter<long> _auditDropped;
 
     public ProxyMetrics(IMeterFactory meterFactory)
     {
@@ -53,6 +54,7 @@ internal sealed class ProxyMetrics
         _clientSecurityFailures = meter.CreateCounter<long>("proxy_client_security_failures_total", "{failure}", "Client connections closed because their TLS handshake or authentication at the proxy failed, by stage (client_tls, client_auth).");
         _clientAuthentications = meter.CreateCounter<long>("proxy_client_authentications_total", "{authentication}", "Clients that authenticated at the proxy (KafkaProxy:ClientAuth:Enabled), by mechanism.");
         _upstreamSecurityFailures = meter.CreateCounter<long>("proxy_upstream_security_failures_total", "{failure}", "Broker connections closed because TLS or SASL failed, by broker and stage (tls, sasl, reauth).");
+        _auditDropped = meter.CreateCounter<long>("proxy_audit_dropped_total", "{line}", "Audit lines lost (KafkaProxy:Audit), by reason (queue_full: the writer fell behind; write_failed: the file could not be written).");
     }
 
     public void ConnectionOpened(string broker)
@@ -109,6 +111,9 @@ internal sealed class ProxyMetrics
     /// <summary>A TLS or SASL failure toward a broker; <paramref name="stage"/> is one of a few fixed words.</summary>
     public void UpstreamSecurityFailed(string broker, string stage) =>
         _upstreamSecurityFailures.Add(1, new KeyValuePair<string, object?>("broker", broker), new KeyValuePair<string, object?>("stage", stage));
+
+    /// <summary>Audit lines lost; <paramref name="reason"/> is one of a few fixed words.</summary>
+    public void AuditDropped(long count, string reason) => _auditDropped.Add(count, new KeyValuePair<string, object?>("reason", reason));
 
     private static object ApiKeyLabel(short apiKey) => apiKey >= 0 && apiKey < ApiKeyLabels.Length ? ApiKeyLabels[apiKey] : OtherLabel;
 

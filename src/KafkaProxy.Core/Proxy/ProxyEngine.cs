@@ -31,6 +31,7 @@ public sealed class ProxyEngine : IAsyncDisposable
     private readonly ConnectionContext _context;
     private readonly BrokerAddressBook _addressBook;
     private readonly DynamicListeners? _dynamicListeners;
+    private readonly Filters.Audit.AuditSink? _audit;
     private readonly ConcurrentDictionary<long, (ProxyConnection Connection, Task Run)> _connections = new();
     private readonly ConcurrentBag<(BrokerListener Listener, Task Accepting)> _listeners = [];
     private ITimer? _deadlineTimer;
@@ -75,8 +76,9 @@ public sealed class ProxyEngine : IAsyncDisposable
         var security = _options.UpstreamTls.Enabled || _options.UpstreamSasl.Enabled ? UpstreamSecurity.Create(_options, _loggers.UpstreamSecurity, _clock.Provider) : null;
         var clientTls = _options.ClientTls.Enabled ? new ClientTls(_options.ClientTls, _clock.Provider) : null;
         var clientAuth = _options.ClientAuth.Enabled ? ClientAuthenticator.Create(_options, _settings, _loggers.ClientAuth, _metrics, _clock) : null;
+        _audit = _options.Audit.Enabled ? new Filters.Audit.AuditSink(_options.Audit, new SettingKey(_options.ConfigurationPath)["Audit:Path"], new SettingKey(_options.ConfigurationPath)["Audit:Capacity"], _loggers.Audit, _loggers.Engine, _metrics, _clock.Provider) : null;
         _context = new ConnectionContext(_options, _addressBook, _dynamicListeners, _metrics, _clock, _loggers, security, _settings, clientTls, clientAuth,
-            FilterChains.Create(BuiltInFilters(_options).Concat(filters ?? [])));
+            FilterChains.Create(BuiltInFilters(_options, _audit).Concat(filters ?? [])));
     }
 
     /// <summary>Creates an engine without DI.</summary>
@@ -102,8 +104,14 @@ public sealed class ProxyEngine : IAsyncDisposable
     }
 
     // The proxy's own filters, which run before the user's.
-    private static IEnumerable<IKafkaFilter> BuiltInFilters(KafkaProxyOptions options)
+    private static IEnumerable<IKafkaFilter> BuiltInFilters(KafkaProxyOptions options, Filters.Audit.AuditSink? audit)
     {
+        if (audit is not null)
+        {
+            // First, so that it sees every request as the client sent it, the ones a policy refuses too.
+            yield return new Filters.Audit.AuditFilter(options.Audit, audit);
+        }
+
         if (options.Policies.ChecksProduce || options.Policies.ChecksCreateTopics)
         {
             yield return new Filters.Policies.PolicyFilter(options.Policies);
@@ -192,6 +200,7 @@ public sealed class ProxyEngine : IAsyncDisposable
         }
 
         FitConnectionLimit();
+        _audit?.Start();
         foreach (var broker in _options.Brokers)
         {
             var listener = BrokerListener.Bind(broker.Listen, RouteTo(broker.Upstream), broker.Advertised, isDynamic: false, _options.ListenerSockets);
@@ -244,6 +253,10 @@ public sealed class ProxyEngine : IAsyncDisposable
 
         await Task.WhenAll(_listeners.Select(l => l.Accepting)).ConfigureAwait(false);
         _deadlineTimer?.Dispose();
+        if (_audit is not null)
+        {
+            await _audit.DisposeAsync().ConfigureAwait(false); // every connection is closed: writes what is queued
+        }
     }
 
     /// <summary>
@@ -279,6 +292,11 @@ public sealed class ProxyEngine : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync().ConfigureAwait(false);
+        if (_audit is not null)
+        {
+            await _audit.DisposeAsync().ConfigureAwait(false); // an engine never started
+        }
+
         _ownedMeterFactory?.Dispose();
     }
 

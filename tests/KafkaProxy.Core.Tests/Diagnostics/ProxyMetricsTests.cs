@@ -207,6 +207,7 @@ public sealed class ProxyMetricsTests
     [InlineData("proxy_requests_refused_total", "{request}", typeof(Counter<long>))]
     [InlineData("proxy_client_security_failures_total", "{failure}", typeof(Counter<long>))]
     [InlineData("proxy_client_authentications_total", "{authentication}", typeof(Counter<long>))]
+    [InlineData("proxy_audit_dropped_total", "{line}", typeof(Counter<long>))]
     public void Constructor_Always_PublishesTheInstrumentWithItsUnitAndKind(string name, string unit, Type kind)
     {
         using var factory = new TestMeterFactory();
@@ -229,7 +230,7 @@ public sealed class ProxyMetricsTests
         Assert.Equal(unit, instrument.Unit);
         Assert.IsType(kind, instrument);
         Assert.False(string.IsNullOrWhiteSpace(instrument.Description));
-        Assert.Equal(15, published.Count);
+        Assert.Equal(16, published.Count);
     }
 
     private static IEnumerable<string> Labels(int max) => Enumerable.Range(0, max + 1).Select(i => i.ToString(CultureInfo.InvariantCulture));

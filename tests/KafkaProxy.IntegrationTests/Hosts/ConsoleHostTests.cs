@@ -97,6 +97,61 @@ public partial class ConsoleHostTests
     }
 
     [Fact]
+    public async Task AuditLogFlag_KcatProduces_TheFileHoldsALineNamingTheTopic()
+    {
+        await using var cluster = await KafkaTestCluster.StartAsync(brokers: 1);
+        cluster.CreateTopic("orders");
+        string directory = Directory.CreateTempSubdirectory("kafka-proxy-audit-").FullName;
+        string path = Path.Combine(directory, "audit.jsonl");
+        using var host = StartHost("server", "--http-disable", "--audit-log", path, "--bootstrap-server-mapping", $"{cluster.Brokers[0].Address},127.0.0.1:0");
+        try
+        {
+            string proxy = await ReadUntilAsync(host, ListeningLine());
+
+            var produce = await ExternalProcess.RunAsync("kcat", ["-P", "-b", proxy, "-t", "orders"], Clients.Patience, "first\nsecond\n");
+
+            Assert.True(produce.ExitCode == 0, produce.ToString());
+            string[] lines = [];
+            await Eventually.TrueAsync(() => (lines = ReadShared(path)).Length > 0, () => $"no audit line in {path}");
+            var line = System.Text.Json.JsonDocument.Parse(lines[0]).RootElement;
+            Assert.Equal("Produce", line.GetProperty("api_name").GetString());
+            Assert.Equal("orders", line.GetProperty("topics")[0].GetProperty("name").GetString());
+            Assert.Equal(0, line.GetProperty("result").GetInt32());
+            Assert.Equal(proxy, line.GetProperty("listener").GetString());
+        }
+        finally
+        {
+            host.Kill(entireProcessTree: true);
+            await host.WaitForExitAsync();
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task AuditLogFlag_DirectoryMissing_StartFailsNamingTheSetting()
+    {
+        string path = $"/kafka-proxy-no-such-directory-{Guid.NewGuid():N}/audit.jsonl";
+
+        var result = await Command.RunAsync(["server", "--http-disable", "--audit-log", path, "--bootstrap-server-mapping", "127.0.0.1:1,127.0.0.1:0"], Clients.Patience);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains($"KafkaProxy:Audit:Path '{path}' cannot be opened for appending audit lines", result.StandardError, StringComparison.Ordinal);
+    }
+
+    // The lines of a file another process may still be appending to.
+    private static string[] ReadShared(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return [];
+        }
+
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+    }
+
+    [Fact]
     public async Task Server_MappingToATestCluster_KcatProducesAndConsumesThroughTheProxy()
     {
         await using var cluster = await KafkaTestCluster.StartAsync(brokers: 3);

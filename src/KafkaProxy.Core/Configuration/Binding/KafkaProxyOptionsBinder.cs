@@ -145,6 +145,27 @@ internal static class KafkaProxyOptionsBinder
         Set(policies.Short("CreateTopicsMinReplicationFactor"), v => o.Policies.CreateTopicsMinReplicationFactor = v);
         Set(policies.Int("CreateTopicsMaxPartitions"), v => o.Policies.CreateTopicsMaxPartitions = v);
         SetText(policies.Text("TopicNamePattern"), v => o.Policies.TopicNamePattern = v);
+
+        var audit = r.Child("Audit");
+        SetText(audit.Text("Path"), v => o.Audit.Path = v);
+        Set(audit.Bool("Logger"), v => o.Audit.Logger = v);
+        if (audit.List("ApiKeys", ',') is { } audited)
+        {
+            o.Audit.ApiKeys.Clear();
+            foreach (string key in audited)
+            {
+                if (ApiKeyOf(key) is { } parsed)
+                {
+                    o.Audit.ApiKeys.Add(parsed);
+                }
+                else
+                {
+                    audit.Error("ApiKeys", $"'{key}' is not an api key: give numbers from 0 to 32767 or names such as Produce, for example [Produce, Fetch, 19].");
+                }
+            }
+        }
+
+        Set(audit.Int("Capacity"), v => o.Audit.Capacity = v);
     }
 
     private static T? Refuse<T>(SectionReader reader, string name, string message)
