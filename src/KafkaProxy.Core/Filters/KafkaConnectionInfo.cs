@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using KafkaProxy.Core.Configuration;
@@ -8,7 +9,7 @@ namespace KafkaProxy.Core.Filters;
 [Experimental(ExperimentalApi.FilterApi, Message = ExperimentalApi.Message, UrlFormat = ExperimentalApi.UrlFormat)]
 public sealed class KafkaConnectionInfo
 {
-    private Dictionary<string, object?>? _items;
+    private ConcurrentDictionary<string, object?>? _items;
 
     internal KafkaConnectionInfo(long id, EndPoint? clientAddress, HostPort broker, EndPoint? listener)
     {
@@ -38,8 +39,8 @@ public sealed class KafkaConnectionInfo
 
     /// <summary>
     /// State filters keep for this connection (for example counters), under keys of their own; lives as long as the
-    /// connection. Requests of one connection reach a filter one at a time, and so do its responses, but the two
-    /// directions run at once: state both sides touch needs a lock.
+    /// connection. A thread-safe dictionary: requests of one connection reach the filters one at a time, and so do its
+    /// responses, but the two directions run at once. An object stored here and changed from both sides needs its own lock.
     /// </summary>
-    public IDictionary<string, object?> Items => LazyInitializer.EnsureInitialized(ref _items, () => new Dictionary<string, object?>(StringComparer.Ordinal));
+    public IDictionary<string, object?> Items => LazyInitializer.EnsureInitialized(ref _items, () => new ConcurrentDictionary<string, object?>(StringComparer.Ordinal));
 }
