@@ -77,6 +77,9 @@ public sealed class KafkaRequest
     /// <summary>The filter now running, named in decisions.</summary>
     internal string? CurrentFilter { get; set; }
 
+    /// <summary>For a close by one of the proxy's own filters: the refusal's metric label, and its reason is logged as it is.</summary>
+    internal string? BuiltInRefusal { get; private set; }
+
     /// <summary>Sends a request of the proxy's own on this connection; set while the filters run, null after.</summary>
     internal Func<short, short, ReadOnlyMemory<byte>, CancellationToken, Task<ReadOnlyMemory<byte>>>? BrokerSender { get; set; }
 
@@ -235,6 +238,13 @@ public sealed class KafkaRequest
         {
             throw new InvalidOperationException($"{method} reads a {api} request (api key {apiKey}), but this request has api key {ApiKey}: check ApiKey first.");
         }
+    }
+
+    /// <summary>Closes the connection as a refusal of the proxy's own, counted under <paramref name="metricReason"/>.</summary>
+    internal void CloseRefused(string reason, string metricReason)
+    {
+        Close(reason);
+        BuiltInRefusal = metricReason;
     }
 
     private void Decide(RequestDecision decision)

@@ -37,7 +37,7 @@ internal sealed class ProxyConnection
     private PipeReader? _upstreamReader;
     private readonly KafkaConnectionInfo _info;
     // A request some filter wants, whole in the buffer, that the request pump hands to the filters next.
-    private (RequestHeader Header, int Size, bool ExpectsResponse)? _toFilter;
+    private (RequestHeader Header, int Size, bool ExpectsResponse, FilterChains Filters)? _toFilter;
     // A response some filter wants, whole (rewritten when it names brokers), that the response pump hands over next.
     private ResponseToFilter? _responseToFilter;
     // The writer toward the broker while the request filters run, and the sender their requests use (made once).
@@ -308,7 +308,7 @@ internal sealed class ProxyConnection
                 }
 
                 var frame = buffer.Slice(0, KafkaFrame.SizePrefixLength + (long)wanted.Size);
-                wrote = await FilterRequestAsync(frame, wanted.Header, wanted.ExpectsResponse, upstream).ConfigureAwait(false);
+                wrote = await FilterRequestAsync(frame, wanted.Header, wanted.ExpectsResponse, wanted.Filters, upstream).ConfigureAwait(false);
                 buffer = buffer.Slice(frame.End);
                 wrote |= ForwardRequests(ref buffer, ref remaining, upstream, out blocked);
             }
@@ -344,7 +344,7 @@ internal sealed class ProxyConnection
     private bool ForwardRequests(ref ReadOnlySequence<byte> buffer, ref long remaining, PipeWriter upstream, out bool blocked)
     {
         var options = _context.Options;
-        var gate = _context.Settings.Current.Gate; // once per buffer: a reconfiguration applies from the next one
+        var filters = _context.Settings.Current.Filters; // once per buffer: a reconfiguration applies from the next one
         bool wrote = false;
         blocked = false;
         while (true)
@@ -376,12 +376,6 @@ internal sealed class ProxyConnection
                 return wrote;
             }
 
-            if (gate.Check(header.ApiKey) is { } refusal)
-            {
-                _context.Metrics.RequestRefused(header.ApiKey, refusal.Reason);
-                throw new ProxyLimitException(refusal.Message);
-            }
-
             bool expectsResponse = true;
             if (header.ApiKey == (short)ApiKey.Produce)
             {
@@ -394,7 +388,7 @@ internal sealed class ProxyConnection
                 expectsResponse = acks != 0;
             }
 
-            if (_context.Filters.Requests.Wants(header.ApiKey, header.ApiVersion))
+            if (filters.Requests.Wants(header.ApiKey, header.ApiVersion))
             {
                 // Read whole before the filters see it; and room first, since a filter may answer it itself.
                 if (payload.Length < size)
@@ -408,7 +402,7 @@ internal sealed class ProxyConnection
                     return wrote;
                 }
 
-                _toFilter = (header, size, expectsResponse);
+                _toFilter = (header, size, expectsResponse, filters);
                 return wrote;
             }
 
@@ -435,7 +429,7 @@ internal sealed class ProxyConnection
     }
 
     // Runs the filters on one whole request and carries out their decision; true when bytes went to the broker.
-    private async ValueTask<bool> FilterRequestAsync(ReadOnlySequence<byte> frame, RequestHeader header, bool expectsResponse, PipeWriter upstream)
+    private async ValueTask<bool> FilterRequestAsync(ReadOnlySequence<byte> frame, RequestHeader header, bool expectsResponse, FilterChains filters, PipeWriter upstream)
     {
         var payload = frame.Slice(KafkaFrame.SizePrefixLength);
         var reader = new KafkaReader(payload, header.ApiKey, header.ApiVersion);
@@ -446,7 +440,7 @@ internal sealed class ProxyConnection
         request.BrokerSender = _sendOwnRequest ??= SendOwnRequestAsync;
         try
         {
-            await _context.Filters.RunAsync(request, _context.Settings.Current.FilterTimeout, _clock.Provider).ConfigureAwait(false);
+            await filters.RunAsync(request, _context.Settings.Current.FilterTimeout, _clock.Provider).ConfigureAwait(false);
         }
         finally
         {
@@ -484,6 +478,13 @@ internal sealed class ProxyConnection
             case RequestDecision.Drop:
                 return false;
             default:
+                if (request.BuiltInRefusal is { } builtIn)
+                {
+                    // The proxy's own refusal (the api-key gate): its reason is the whole message.
+                    _context.Metrics.RequestRefused(header.ApiKey, builtIn);
+                    throw new ProxyLimitException(request.CloseReason!);
+                }
+
                 _context.Metrics.RequestRefused(header.ApiKey, "filter");
                 throw new ProxyLimitException($"filter '{request.DecidedBy}' closed the connection: {request.CloseReason}");
         }
@@ -578,6 +579,7 @@ internal sealed class ProxyConnection
 
     private bool ForwardResponses(ref ReadOnlySequence<byte> buffer, ref long remaining, PipeWriter client, out UndiscoveredBrokerException? undiscovered)
     {
+        var filters = _context.Settings.Current.Filters;
         bool wrote = false;
         undiscovered = null;
         while (true)
@@ -596,9 +598,9 @@ internal sealed class ProxyConnection
             // Answers the proxy gave itself go out in their turn, between the broker's.
             while (_inFlight.TryPeek(out var head) && head.LocalResponse is { } local)
             {
-                if (_context.Filters.Responses.Wants(head.ApiKey, head.ApiVersion))
+                if (filters.Responses.Wants(head.ApiKey, head.ApiVersion))
                 {
-                    _responseToFilter = new ResponseToFilter(head, new ReadOnlySequence<byte>(local), Consumed: 0, AnsweredByProxy: true);
+                    _responseToFilter = new ResponseToFilter(head, new ReadOnlySequence<byte>(local), Consumed: 0, AnsweredByProxy: true, filters);
                     return wrote;
                 }
 
@@ -648,14 +650,14 @@ internal sealed class ProxyConnection
                 continue;
             }
 
-            if (_context.Filters.Responses.Wants(request.ApiKey, request.ApiVersion))
+            if (filters.Responses.Wants(request.ApiKey, request.ApiVersion))
             {
                 if (payload.Length < size)
                 {
                     return wrote;
                 }
 
-                undiscovered = PrepareFilteredResponse(request, buffer.Slice(0, KafkaFrame.SizePrefixLength + (long)size));
+                undiscovered = PrepareFilteredResponse(request, buffer.Slice(0, KafkaFrame.SizePrefixLength + (long)size), filters);
                 return wrote;
             }
 
@@ -695,7 +697,7 @@ internal sealed class ProxyConnection
     // A whole broker response that filters want: rewritten first when it names brokers (the filters see what the client
     // will get), then left in _responseToFilter. Returns the broker that must be listened for first, if any; nothing was
     // handed over then, and the same response is read again once the listener runs.
-    private UndiscoveredBrokerException? PrepareFilteredResponse(in InFlightRequests.Entry request, ReadOnlySequence<byte> frame)
+    private UndiscoveredBrokerException? PrepareFilteredResponse(in InFlightRequests.Entry request, ReadOnlySequence<byte> frame, FilterChains filters)
     {
         var toFilter = frame;
         if (ResponseRewriter.MustRewrite(request.ApiKey, request.ApiVersion))
@@ -713,7 +715,7 @@ internal sealed class ProxyConnection
             toFilter = new ReadOnlySequence<byte>(rewritten.WrittenMemory);
         }
 
-        _responseToFilter = new ResponseToFilter(request, toFilter, frame.Length, AnsweredByProxy: false);
+        _responseToFilter = new ResponseToFilter(request, toFilter, frame.Length, AnsweredByProxy: false, filters);
         return null;
     }
 
@@ -726,7 +728,7 @@ internal sealed class ProxyConnection
         ResponseHeader.Skip(ref reader, entry.ApiKey, entry.ApiVersion);
         long headerLength = reader.Consumed;
         var response = new KafkaResponse(entry.ApiKey, entry.ApiVersion, entry.CorrelationId, payload.Slice(0, headerLength), payload.Slice(headerLength), wanted.AnsweredByProxy, _info);
-        await _context.Filters.RunAsync(response, _context.Settings.Current.FilterTimeout, _clock.Provider).ConfigureAwait(false);
+        await wanted.Filters.RunAsync(response, _context.Settings.Current.FilterTimeout, _clock.Provider).ConfigureAwait(false);
         if (response.CloseReason is { } reason)
         {
             _context.Metrics.RequestRefused(entry.ApiKey, "filter");

@@ -39,6 +39,7 @@ public sealed class ProxyEngine : IAsyncDisposable
     private string?[] _applied; // the reloadable settings as last applied
     private long _nextConnectionId;
     private int _open; // client connections holding a slot of the limit
+    private readonly IKafkaFilter[] _filters; // after the api-key gate, which each settings snapshot builds anew
     private int _maxConnections; // MaxConnections, lowered at start to what the descriptor limit allows
     private int _state; // 0 new, 1 started, 2 stopped
 
@@ -68,17 +69,17 @@ public sealed class ProxyEngine : IAsyncDisposable
 
         _metrics = new ProxyMetrics(meterFactory);
         _maxConnections = _options.MaxConnections;
-        _settings = new LiveSettings(ReloadableSettings.From(_options, _options));
         _startedWith = SettingsComparison.Values(SettingsComparison.NeedRestart, _options);
         _applied = SettingsComparison.Values(SettingsComparison.Reloadable, _options);
         _addressBook = new BrokerAddressBook(_options.DynamicListeners.Enabled);
         _dynamicListeners = _options.DynamicListeners.Enabled ? new DynamicListeners(_options, _addressBook, RouteTo, Run, _metrics, _loggers.Listeners) : null;
         var security = _options.UpstreamTls.Enabled || _options.UpstreamSasl.Enabled ? UpstreamSecurity.Create(_options, _loggers.UpstreamSecurity, _clock.Provider) : null;
         var clientTls = _options.ClientTls.Enabled ? new ClientTls(_options.ClientTls, _clock.Provider) : null;
-        var clientAuth = _options.ClientAuth.Enabled ? ClientAuthenticator.Create(_options, _settings, _loggers.ClientAuth, _metrics, _clock) : null;
         _audit = _options.Audit.Enabled ? new Filters.Audit.AuditSink(_options.Audit, new SettingKey(_options.ConfigurationPath)["Audit:Path"], new SettingKey(_options.ConfigurationPath)["Audit:Capacity"], _loggers.Audit, _loggers.Engine, _metrics, _clock.Provider) : null;
-        _context = new ConnectionContext(_options, _addressBook, _dynamicListeners, _metrics, _clock, _loggers, security, _settings, clientTls, clientAuth,
-            FilterChains.Create(BuiltInFilters(_options, _audit).Concat(filters ?? [])));
+        _filters = [.. BuiltInFilters(_options, _audit), .. filters ?? []];
+        _settings = new LiveSettings(ReloadableSettings.From(_options, _options, _filters));
+        var clientAuth = _options.ClientAuth.Enabled ? ClientAuthenticator.Create(_options, _settings, _loggers.ClientAuth, _metrics, _clock) : null;
+        _context = new ConnectionContext(_options, _addressBook, _dynamicListeners, _metrics, _clock, _loggers, security, _settings, clientTls, clientAuth);
     }
 
     /// <summary>Creates an engine without DI.</summary>
@@ -103,7 +104,7 @@ public sealed class ProxyEngine : IAsyncDisposable
     {
     }
 
-    // The proxy's own filters, which run before the user's.
+    // The proxy's own filters, which run before the user's (after the api-key gate).
     private static IEnumerable<IKafkaFilter> BuiltInFilters(KafkaProxyOptions options, Filters.Audit.AuditSink? audit)
     {
         if (audit is not null)
@@ -271,7 +272,7 @@ public sealed class ProxyEngine : IAsyncDisposable
         lock (_reconfigureLock)
         {
             var applied = SettingsComparison.Changed(SettingsComparison.Reloadable, _applied, next);
-            _settings.Replace(ReloadableSettings.From(_options, next));
+            _settings.Replace(ReloadableSettings.From(_options, next, _filters));
             _applied = SettingsComparison.Values(SettingsComparison.Reloadable, next);
             var restart = SettingsComparison.Changed(SettingsComparison.NeedRestart, _startedWith, next);
             if (applied.Count > 0)

@@ -1,15 +1,17 @@
 using KafkaProxy.Core.Configuration;
+using KafkaProxy.Core.Filters;
+using KafkaProxy.Core.Filters.BuiltIn;
 using KafkaProxy.Core.Security;
 
 namespace KafkaProxy.Core.Proxy;
 
 /// <summary>
-/// The settings a running engine changes without a restart (<see cref="ProxyEngine.Reconfigure"/>): the api-key gate,
-/// the timeouts (filters' included) and deadlines, and the path of the client credentials file. New and existing connections read them
+/// The settings a running engine changes without a restart (<see cref="ProxyEngine.Reconfigure"/>): the filter chains
+/// (with the api-key gate), the timeouts (filters' included) and deadlines, and the path of the client credentials file. New and existing connections read them
 /// from here. Immutable: a change swaps the whole snapshot (<see cref="LiveSettings"/>).
 /// </summary>
 internal sealed record ReloadableSettings(
-    RequestGate Gate,
+    FilterChains Filters,
     TimeSpan IdleTimeout,
     TimeSpan UpstreamReadTimeout,
     TimeSpan WriteTimeout,
@@ -23,11 +25,13 @@ internal sealed record ReloadableSettings(
     string? CredentialsFile)
 {
     /// <summary>
-    /// The settings of <paramref name="next"/>; the gate keeps refusing the SASL requests that the features
-    /// <paramref name="running"/> started with make unusable (those features change only with a restart).
+    /// The settings of <paramref name="next"/>, with the filter chains: the api-key gate of <paramref name="next"/>'s
+    /// forbidden keys first, then <paramref name="filters"/> (the proxy's other filters and the user's). The gate keeps
+    /// refusing the SASL requests that the features <paramref name="running"/> started with make unusable (those
+    /// features change only with a restart).
     /// </summary>
-    public static ReloadableSettings From(KafkaProxyOptions running, KafkaProxyOptions next) => new(
-        RequestGate.Create(running, next.ForbiddenApiKeys),
+    public static ReloadableSettings From(KafkaProxyOptions running, KafkaProxyOptions next, IReadOnlyList<IKafkaFilter> filters) => new(
+        FilterChains.Create([new ApiKeyGateFilter(RequestGate.Create(running, next.ForbiddenApiKeys)), .. filters]),
         next.IdleTimeout,
         next.UpstreamReadTimeout,
         next.WriteTimeout,
