@@ -24,23 +24,10 @@ public sealed class RequestFilterTests
     {
         var watch = LambdaFilter.Watching((_, _) => true);
         await using var proxied = await ProxiedCluster.StartAsync(filters: [watch]);
-        proxied.Cluster.CreateTopic("orders", partitions: 3);
 
-        using (var producer = Clients.Producer(proxied.Bootstrap))
-        {
-            Clients.ProduceNumbered(producer, "orders", 300);
-        }
+        RoundTrip.ProduceAndConsume(proxied, "orders", 300, "filtered-group");
 
-        using var consumer = Clients.Consumer(proxied.Bootstrap, "filtered-group");
-        consumer.Subscribe("orders");
-        var read = Clients.Consume(consumer, 300);
-
-        Assert.Equal(300, read.Select(r => r.Message.Value).Distinct().Count());
-        var keys = watch.Seen.Select(s => s.ApiKey).ToHashSet();
-        Assert.Contains((short)0, keys);  // Produce
-        Assert.Contains((short)1, keys);  // Fetch
-        Assert.Contains(Metadata, keys);
-        Assert.Contains(ApiVersions, keys);
+        RoundTrip.AssertClientApisSeen(watch.Seen.Select(s => s.ApiKey));
     }
 
     [Fact]

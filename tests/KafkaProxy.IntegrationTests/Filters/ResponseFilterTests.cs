@@ -19,23 +19,10 @@ public sealed class ResponseFilterTests
     {
         var watch = ResponseFilter.Watching((_, _) => true);
         await using var proxied = await ProxiedCluster.StartAsync(filters: [watch]);
-        proxied.Cluster.CreateTopic("orders", partitions: 3);
 
-        using (var producer = Clients.Producer(proxied.Bootstrap))
-        {
-            Clients.ProduceNumbered(producer, "orders", 300);
-        }
+        RoundTrip.ProduceAndConsume(proxied, "orders", 300, "response-filtered");
 
-        using var consumer = Clients.Consumer(proxied.Bootstrap, "response-filtered");
-        consumer.Subscribe("orders");
-        var read = Clients.Consume(consumer, 300);
-
-        Assert.Equal(300, read.Select(r => r.Message.Value).Distinct().Count());
-        var keys = watch.Seen.Select(s => s.ApiKey).ToHashSet();
-        Assert.Contains((short)0, keys);  // Produce
-        Assert.Contains((short)1, keys);  // Fetch
-        Assert.Contains(Metadata, keys);
-        Assert.Contains(ApiVersions, keys);
+        RoundTrip.AssertClientApisSeen(watch.Seen.Select(s => s.ApiKey));
         Assert.DoesNotContain(watch.Seen, s => s.AnsweredByProxy);
 
         // Metadata as the filters see it already names the proxy's listeners, never a broker's own port (v1, read here).

@@ -103,34 +103,21 @@ internal sealed class AuditFilter(AuditOptions options, AuditSink sink) : IKafka
         return ValueTask.CompletedTask;
     }
 
+    // The topics the request names, from the decoded views the other filters share (one decode per request).
     private static List<AuditTopic>? RequestTopics(KafkaRequest request)
     {
-        short version = request.ApiVersion;
         try
         {
-            switch (request.ApiKey)
+            return request.ApiKey switch
             {
-                case ProduceRequest.MessageApiKey when Supported(version, ProduceRequest.LowestSupportedVersion, ProduceRequest.HighestSupportedVersion):
-                {
-                    var reader = new KafkaReader(request.Body, request.ApiKey, version);
-                    var produce = ProduceRequest.Read(ref reader, version);
-                    return [.. produce.TopicData.Select(t => Topic(version >= 13 ? null : t.Name, version >= 13 ? t.TopicId : null, t.PartitionData.Select(p => p.Index)))];
-                }
-
-                case CreateTopicsRequest.MessageApiKey when Supported(version, CreateTopicsRequest.LowestSupportedVersion, CreateTopicsRequest.HighestSupportedVersion):
-                {
-                    var reader = new KafkaReader(request.Body, request.ApiKey, version);
-                    var create = CreateTopicsRequest.Read(ref reader, version);
-                    return [.. create.Topics.Select(t => Topic(t.Name, null, t.Assignments.Select(a => a.PartitionIndex)))];
-                }
-
-                default:
-                    return null;
-            }
+                ProduceRequest.MessageApiKey => [.. request.ReadProduce().Topics.Select(t => Topic(t.Name, t.TopicId, t.Partitions.Select(p => p.Index)))],
+                CreateTopicsRequest.MessageApiKey => [.. request.ReadCreateTopics().Topics.Select(t => Topic(t.Name, null, t.Assignments.Select(a => a.PartitionIndex)))],
+                _ => null,
+            };
         }
-        catch (KafkaProtocolException)
+        catch (Exception ex) when (ex is KafkaProtocolException or NotSupportedException)
         {
-            // Malformed: the broker will refuse it; the line says what else is known rather than closing the connection.
+            // Malformed, or newer than the proxy decodes: the line says what else is known rather than closing the connection.
             return null;
         }
     }
