@@ -61,7 +61,7 @@ public sealed class DecodedRequestTests
         byte[] body = ProduceBody(9);
 
         var whole = Request(Produce, 9, body).ReadProduce();
-        var split = Request(Produce, 9, OneBytePerSegment(body)).ReadProduce();
+        var split = Request(Produce, 9, ReadOnlySequenceFactory.OneBytePerSegment(body)).ReadProduce();
 
         Assert.Equal(Describe(whole), Describe(split));
     }
@@ -346,33 +346,5 @@ public sealed class DecodedRequestTests
         var writer = new ArrayBufferWriter<byte>();
         write(writer);
         return writer.WrittenSpan.ToArray();
-    }
-
-    private static ReadOnlySequence<byte> OneBytePerSegment(byte[] data)
-    {
-        var first = new Segment(data.AsMemory(0, 1), 0);
-        var last = first;
-        for (int i = 1; i < data.Length; i++)
-        {
-            last = last.Append(data.AsMemory(i, 1));
-        }
-
-        return new ReadOnlySequence<byte>(first, 0, last, 1);
-    }
-
-    private sealed class Segment : ReadOnlySequenceSegment<byte>
-    {
-        public Segment(ReadOnlyMemory<byte> memory, long runningIndex)
-        {
-            Memory = memory;
-            RunningIndex = runningIndex;
-        }
-
-        public Segment Append(ReadOnlyMemory<byte> memory)
-        {
-            var next = new Segment(memory, RunningIndex + Memory.Length);
-            Next = next;
-            return next;
-        }
     }
 }

@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace KafkaProxy.Protocol.Tests.Support;
+namespace KafkaProxy.Tests.Shared;
 
 /// <summary>Builds multi-segment sequences, so parsers meet segment boundaries at every position.</summary>
 internal static class ReadOnlySequenceFactory
