@@ -50,11 +50,11 @@ internal sealed class FilterChain<TFilter>
         (uint)apiKey < (uint)_wanted.Length && apiVersion >= 0 && (_wanted[apiKey] & Bit(apiVersion)) != 0;
 
     /// <summary>
-    /// Calls <paramref name="call"/> for each filter that wants the frame, in order, each within <paramref name="timeout"/>,
-    /// until <paramref name="decided"/> says the chain ends.
+    /// Calls <paramref name="call"/> for each filter that wants the frame, in order, each within <paramref name="timeout"/>
+    /// (kept by <paramref name="deadline"/>), until <paramref name="decided"/> says the chain ends.
     /// </summary>
     /// <exception cref="FilterFailedException">A filter threw or ran past the timeout.</exception>
-    public async ValueTask RunAsync<TMessage>(TMessage message, FrameIdentity frame, Func<TFilter, TMessage, CancellationToken, ValueTask> call, Func<TMessage, TFilter, bool> decided, TimeSpan timeout, TimeProvider time)
+    public async ValueTask RunAsync<TMessage>(TMessage message, FrameIdentity frame, Func<TFilter, TMessage, CancellationToken, ValueTask> call, Func<TMessage, TFilter, bool> decided, FilterDeadline deadline, TimeSpan timeout)
     {
         ulong bit = Bit(frame.ApiVersion);
         for (int f = 0; f < _filters.Length; f++)
@@ -65,12 +65,20 @@ internal sealed class FilterChain<TFilter>
             }
 
             var filter = _filters[f];
-            using var deadline = new CancellationTokenSource(timeout, time);
+            var token = deadline.Start(timeout);
             try
             {
-                await call(filter, message, deadline.Token).AsTask().WaitAsync(deadline.Token).ConfigureAwait(false);
+                var pending = call(filter, message, token);
+                if (pending.IsCompletedSuccessfully)
+                {
+                    pending.GetAwaiter().GetResult(); // done already: no task, no wait
+                }
+                else
+                {
+                    await pending.AsTask().WaitAsync(token).ConfigureAwait(false);
+                }
             }
-            catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+            catch (OperationCanceledException) when (deadline.Expired)
             {
                 throw new FilterFailedException(filter.Name, frame, $"it did not finish within {timeout} (KafkaProxy:FilterTimeout)", inner: null);
             }
@@ -82,6 +90,10 @@ internal sealed class FilterChain<TFilter>
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
                 throw new FilterFailedException(filter.Name, frame, $"it threw {ex.GetType().Name}: {ex.Message}", ex);
+            }
+            finally
+            {
+                deadline.Stop();
             }
 
             if (decided(message, filter))

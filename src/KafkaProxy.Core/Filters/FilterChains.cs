@@ -26,8 +26,8 @@ internal sealed class FilterChains
     public static FilterChains Create(IEnumerable<IKafkaFilter> filters) => new([.. filters]);
 
     /// <summary>Runs the request filters that want <paramref name="request"/> until one answers, drops or closes it.</summary>
-    /// <exception cref="FilterFailedException">A filter threw or ran past <paramref name="timeout"/>.</exception>
-    public ValueTask RunAsync(KafkaRequest request, TimeSpan timeout, TimeProvider time) => Requests.RunAsync(
+    /// <exception cref="FilterFailedException">A filter threw or ran past <paramref name="timeout"/> (kept by <paramref name="deadline"/>).</exception>
+    public ValueTask RunAsync(KafkaRequest request, FilterDeadline deadline, TimeSpan timeout) => Requests.RunAsync(
         request,
         new FrameIdentity(request.ApiKey, request.ApiVersion, request.CorrelationId, IsResponse: false),
         static (filter, r, token) =>
@@ -36,12 +36,12 @@ internal sealed class FilterChains
             return filter.OnRequestAsync(r, token);
         },
         static (r, _) => r.Decision != RequestDecision.Forward,
-        timeout,
-        time);
+        deadline,
+        timeout);
 
     /// <summary>Runs the response filters that want <paramref name="response"/> until one closes the connection.</summary>
-    /// <exception cref="FilterFailedException">A filter threw or ran past <paramref name="timeout"/>.</exception>
-    public ValueTask RunAsync(KafkaResponse response, TimeSpan timeout, TimeProvider time) => Responses.RunAsync(
+    /// <exception cref="FilterFailedException">A filter threw or ran past <paramref name="timeout"/> (kept by <paramref name="deadline"/>).</exception>
+    public ValueTask RunAsync(KafkaResponse response, FilterDeadline deadline, TimeSpan timeout) => Responses.RunAsync(
         response,
         new FrameIdentity(response.ApiKey, response.ApiVersion, response.CorrelationId, IsResponse: true),
         static (filter, r, token) =>
@@ -50,6 +50,6 @@ internal sealed class FilterChains
             return filter.OnResponseAsync(r, token);
         },
         static (r, _) => r.CloseReason is not null,
-        timeout,
-        time);
+        deadline,
+        timeout);
 }

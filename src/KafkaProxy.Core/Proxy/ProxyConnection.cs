@@ -43,6 +43,9 @@ internal sealed class ProxyConnection
     // The writer toward the broker while the request filters run, and the sender their requests use (made once).
     private PipeWriter? _filterUpstream;
     private Func<short, short, ReadOnlyMemory<byte>, CancellationToken, Task<ReadOnlyMemory<byte>>>? _sendOwnRequest;
+    // Each pump's filter deadline, made when it first runs a filter.
+    private FilterDeadline? _requestFilterDeadline;
+    private FilterDeadline? _responseFilterDeadline;
     private volatile bool _draining;
     private long _lastActivity;
     private long _lastUpstreamActivity;
@@ -440,7 +443,7 @@ internal sealed class ProxyConnection
         request.BrokerSender = _sendOwnRequest ??= SendOwnRequestAsync;
         try
         {
-            await filters.RunAsync(request, _context.Settings.Current.FilterTimeout, _clock.Provider).ConfigureAwait(false);
+            await filters.RunAsync(request, _requestFilterDeadline ??= new FilterDeadline(_clock.Provider), _context.Settings.Current.FilterTimeout).ConfigureAwait(false);
         }
         finally
         {
@@ -728,7 +731,7 @@ internal sealed class ProxyConnection
         ResponseHeader.Skip(ref reader, entry.ApiKey, entry.ApiVersion);
         long headerLength = reader.Consumed;
         var response = new KafkaResponse(entry.ApiKey, entry.ApiVersion, entry.CorrelationId, payload.Slice(0, headerLength), payload.Slice(headerLength), wanted.AnsweredByProxy, _info);
-        await wanted.Filters.RunAsync(response, _context.Settings.Current.FilterTimeout, _clock.Provider).ConfigureAwait(false);
+        await wanted.Filters.RunAsync(response, _responseFilterDeadline ??= new FilterDeadline(_clock.Provider), _context.Settings.Current.FilterTimeout).ConfigureAwait(false);
         if (response.CloseReason is { } reason)
         {
             _context.Metrics.RequestRefused(entry.ApiKey, "filter");

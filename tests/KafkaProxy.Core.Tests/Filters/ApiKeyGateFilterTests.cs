@@ -32,7 +32,7 @@ public sealed class ApiKeyGateFilterTests
         var chains = ReloadableSettings.From(options, options, [user]).Filters;
         var request = Request(apiKey: 20);
 
-        await chains.RunAsync(request, TimeSpan.FromSeconds(10), TimeProvider.System);
+        await chains.RunAsync(request, new FilterDeadline(TimeProvider.System), TimeSpan.FromSeconds(10));
 
         Assert.Equal(RequestDecision.Close, request.Decision);
         Assert.Equal("api-key-gate", request.DecidedBy);

@@ -240,7 +240,7 @@ public sealed class DecodedRequestTests
         var request = Request(Produce, 9, body.AsSpan(0, 9).ToArray());
 
         // Not wrapped as the filter's failure: the connection counts it as a malformed message from the client.
-        await Assert.ThrowsAsync<KafkaProtocolException>(() => chains.RunAsync(request, TimeSpan.FromSeconds(10), TimeProvider.System).AsTask());
+        await Assert.ThrowsAsync<KafkaProtocolException>(() => chains.RunAsync(request, new FilterDeadline(TimeProvider.System), TimeSpan.FromSeconds(10)).AsTask());
     }
 
     private sealed class Reading : IKafkaRequestFilter
