@@ -303,15 +303,10 @@ internal sealed class ProxyConnection
             bool wrote = ForwardRequests(ref buffer, ref remaining, upstream, out bool blocked);
             while (_toFilter is { } wanted)
             {
-                // A request some filter wants, whole: earlier requests go out first, then the filters decide this one.
+                // A request some filter wants, whole: the filters decide it after the earlier requests were written.
                 _toFilter = null;
-                if (wrote)
-                {
-                    await FlushAsync(upstream, toClient: false).ConfigureAwait(false);
-                }
-
                 var frame = buffer.Slice(0, KafkaFrame.SizePrefixLength + (long)wanted.Size);
-                wrote = await FilterRequestAsync(frame, wanted.Header, wanted.ExpectsResponse, wanted.Filters, upstream).ConfigureAwait(false);
+                wrote = await FilterRequestAsync(frame, wanted.Header, wanted.ExpectsResponse, wanted.Filters, upstream, wrote).ConfigureAwait(false);
                 buffer = buffer.Slice(frame.End);
                 wrote |= ForwardRequests(ref buffer, ref remaining, upstream, out blocked);
             }
@@ -431,8 +426,10 @@ internal sealed class ProxyConnection
         }
     }
 
-    // Runs the filters on one whole request and carries out their decision; true when bytes went to the broker.
-    private async ValueTask<bool> FilterRequestAsync(ReadOnlySequence<byte> frame, RequestHeader header, bool expectsResponse, FilterChains filters, PipeWriter upstream)
+    // Runs the filters on one whole request and carries out their decision; true when written bytes wait for a flush
+    // (the earlier requests', unflushed, and this one's). Filters that finish at once cost no flush of their own: the
+    // requests of one read still leave in one write, filtered or not; one that waits first lets the earlier ones go.
+    private async ValueTask<bool> FilterRequestAsync(ReadOnlySequence<byte> frame, RequestHeader header, bool expectsResponse, FilterChains filters, PipeWriter upstream, bool unflushed)
     {
         var payload = frame.Slice(KafkaFrame.SizePrefixLength);
         var reader = new KafkaReader(payload, header.ApiKey, header.ApiVersion);
@@ -443,7 +440,21 @@ internal sealed class ProxyConnection
         request.BrokerSender = _sendOwnRequest ??= SendOwnRequestAsync;
         try
         {
-            await filters.RunAsync(request, _requestFilterDeadline ??= new FilterDeadline(_clock.Provider), _context.Settings.Current.FilterTimeout).ConfigureAwait(false);
+            var running = filters.RunAsync(request, _requestFilterDeadline ??= new FilterDeadline(_clock.Provider), _context.Settings.Current.FilterTimeout);
+            if (running.IsCompletedSuccessfully)
+            {
+                running.GetAwaiter().GetResult();
+            }
+            else
+            {
+                if (unflushed)
+                {
+                    await FlushAsync(upstream, toClient: false).ConfigureAwait(false);
+                    unflushed = false;
+                }
+
+                await running.ConfigureAwait(false);
+            }
         }
         finally
         {
@@ -477,10 +488,16 @@ internal sealed class ProxyConnection
                 Track(header, expectsResponse: true, LocalResponse.Frame(header, request.ResponseBody.Span));
                 // The response pump is the one writer toward the client: wake it to send the answer in its turn.
                 _upstreamReader?.CancelPendingRead();
-                return false;
+                return unflushed;
             case RequestDecision.Drop:
-                return false;
+                return unflushed;
             default:
+                if (unflushed)
+                {
+                    // The requests before this one were the client's to send: they reach the broker before the close.
+                    await FlushAsync(upstream, toClient: false).ConfigureAwait(false);
+                }
+
                 if (request.BuiltInRefusal is { } builtIn)
                 {
                     // The proxy's own refusal (the api-key gate): its reason is the whole message.
@@ -538,14 +555,9 @@ internal sealed class ProxyConnection
             bool wrote = ForwardResponses(ref buffer, ref remaining, client, out var undiscovered);
             while (_responseToFilter is { } wanted)
             {
-                // A response some filter wants, whole: earlier responses go out first, then the filters see this one.
+                // A response some filter wants, whole: the filters see it after the earlier responses were written.
                 _responseToFilter = null;
-                if (wrote)
-                {
-                    await FlushAsync(client, toClient: true).ConfigureAwait(false);
-                }
-
-                await FilterResponseAsync(wanted, client).ConfigureAwait(false);
+                await FilterResponseAsync(wanted, client, wrote).ConfigureAwait(false);
                 buffer = buffer.Slice(wanted.Consumed);
                 wrote = true;
                 wrote |= ForwardResponses(ref buffer, ref remaining, client, out undiscovered);
@@ -723,7 +735,8 @@ internal sealed class ProxyConnection
     }
 
     // Runs the response filters on one whole response and sends what they leave; the head of the in-flight ring is its request.
-    private async ValueTask FilterResponseAsync(ResponseToFilter wanted, PipeWriter client)
+    // Filters that finish at once cost no flush of their own; one that waits first lets the earlier responses go.
+    private async ValueTask FilterResponseAsync(ResponseToFilter wanted, PipeWriter client, bool unflushed)
     {
         var entry = wanted.Request;
         var payload = wanted.Frame.Slice(KafkaFrame.SizePrefixLength);
@@ -731,7 +744,21 @@ internal sealed class ProxyConnection
         ResponseHeader.Skip(ref reader, entry.ApiKey, entry.ApiVersion);
         long headerLength = reader.Consumed;
         var response = new KafkaResponse(entry.ApiKey, entry.ApiVersion, entry.CorrelationId, payload.Slice(0, headerLength), payload.Slice(headerLength), wanted.AnsweredByProxy, _info);
-        await wanted.Filters.RunAsync(response, _responseFilterDeadline ??= new FilterDeadline(_clock.Provider), _context.Settings.Current.FilterTimeout).ConfigureAwait(false);
+        var running = wanted.Filters.RunAsync(response, _responseFilterDeadline ??= new FilterDeadline(_clock.Provider), _context.Settings.Current.FilterTimeout);
+        if (running.IsCompletedSuccessfully)
+        {
+            running.GetAwaiter().GetResult();
+        }
+        else
+        {
+            if (unflushed)
+            {
+                await FlushAsync(client, toClient: true).ConfigureAwait(false);
+            }
+
+            await running.ConfigureAwait(false);
+        }
+
         if (response.CloseReason is { } reason)
         {
             _context.Metrics.RequestRefused(entry.ApiKey, "filter");
