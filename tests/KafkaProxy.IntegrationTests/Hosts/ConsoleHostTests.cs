@@ -15,10 +15,35 @@ namespace KafkaProxy.IntegrationTests.Hosts;
 /// runs every scenario here again against the native AOT binary.
 /// </summary>
 [Collection(KafkaProxyProcesses.Name)]
-public partial class ConsoleHostTests
+public partial class ConsoleHostTests : IDisposable
 {
+    // Hosts started by this test, by process id and start time (an id alone may name another process by now): one a
+    // failed test leaves running would hold its ports (the demo's 19092) for the next test.
+    private readonly List<(int Id, DateTime StartTime)> _started = [];
+
     /// <summary>The kafka-proxy under test: here the solution's JIT build.</summary>
     private protected virtual KafkaProxyCommand Command => KafkaProxyCommand.Jit();
+
+    public void Dispose()
+    {
+        foreach (var (id, startTime) in _started)
+        {
+            try
+            {
+                using var host = Process.GetProcessById(id);
+                if (host.StartTime == startTime)
+                {
+                    KillIfRunning(host);
+                }
+            }
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+            {
+                // Gone already, as it should be.
+            }
+        }
+
+        GC.SuppressFinalize(this);
+    }
 
     [Fact]
     public async Task Help_ListsGoCompatibleFlagsAndExitsZero()
@@ -583,7 +608,12 @@ public partial class ConsoleHostTests
     }
 
     // Starts kafka-proxy with stdout and stderr captured.
-    private Process StartHost(params string[] args) => Command.Start(args);
+    private Process StartHost(params string[] args)
+    {
+        var host = Command.Start(args);
+        _started.Add((host.Id, host.StartTime));
+        return host;
+    }
 
     // Reads stdout up to the printed kcat command and returns the proxy address in it; earlier lines go to seen.
     private static Task<string> ReadProxyAddressAsync(Process host, List<string>? seen = null) => ReadUntilAsync(host, KcatLine(), seen);
