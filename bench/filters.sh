@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Issue 15 (request filters), performance: what the filter work costs the proxy, measured side by side in one run.
+#   1. The console host of this checkout and of BASELINE (default 1b13834, the commit before the first filter commit),
+#      each published in Release into a temporary directory (never into the repository), then
+#      `kafkaproxy-load compare`: one test cluster, three proxy processes (this build, the baseline build, this build
+#      with the policy filter on), every scenario through each in interleaved rounds; the proxy's CPU and bytes
+#      allocated per request over each run's steady window, medians of the rounds and ratios.
+#   2. The policy filter's per-Produce work in-process (BenchmarkDotNet, PolicyFilterBenchmarks).
+# Results: bench/results/raw/filters/compare.md and bench/results/raw/filters/micro.md (git-ignored); the figures
+# quoted in bench/results/filters.md come from them. About 9 minutes on 2 cores.
+#   bench/filters.sh                          ROUNDS=7, BASELINE=1b13834, MICRO_JOB=short
+#   SKIP_MICRO=1 ROUNDS=5 bench/filters.sh    only the end-to-end comparison
+#   bench/filters.sh --duration 3             any flag goes to kafkaproxy-load compare (kafkaproxy-load --help)
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+root=$(pwd)
+baseline=$(git rev-parse --verify "${BASELINE:-1b13834}^{commit}")
+rounds=${ROUNDS:-7}
+out="$root/bench/results/raw/filters"
+work="${TMPDIR:-/tmp}/kafkaproxy-bench-filters"
+policy="policy=--policy-require-acks all --policy-allowed-compression none,lz4"
+mkdir -p "$out" "$work"
+started=$(date +%s)
+
+echo "== publish kafka-proxy (Release): this checkout and ${baseline:0:7}"
+# Both the same way: framework-dependent, Release, run by the same runtime. The baseline is built from `git archive`
+# of its commit, so nothing of this checkout (or its bin and obj) takes part.
+if [[ ! -x "$work/baseline-$baseline/kafka-proxy" ]]; then
+  rm -rf "$work/baseline-src" "$work/baseline-$baseline"
+  mkdir -p "$work/baseline-src"
+  git archive "$baseline" | tar -x -C "$work/baseline-src"
+  (cd "$work/baseline-src" && dotnet publish samples/KafkaProxy.ConsoleHost -c Release -nologo -v quiet -o "$work/baseline-$baseline")
+fi
+rm -rf "$work/current"
+dotnet publish samples/KafkaProxy.ConsoleHost -c Release -nologo -v quiet -o "$work/current"
+
+echo "== build the load program and the micro-benchmarks (Release)"
+dotnet build bench/KafkaProxy.Load -c Release -nologo -v quiet
+[[ "${SKIP_MICRO:-}" == 1 ]] || dotnet build bench/KafkaProxy.Benchmarks -c Release -nologo -v quiet
+
+echo "== end to end: this build, ${baseline:0:7}, this build with the policy filter; $rounds interleaved rounds"
+revision=$(git rev-parse --short HEAD)
+git diff --quiet HEAD -- src samples bench/KafkaProxy.Load || revision="$revision+changes"
+BENCH_REVISION="$revision vs baseline ${baseline:0:7}" bench/KafkaProxy.Load/bin/Release/net10.0/kafkaproxy-load compare \
+  --proxy "$work/current/kafka-proxy" --baseline-proxy "$work/baseline-$baseline/kafka-proxy" --variant "$policy" \
+  --rounds "$rounds" --output "$out" --command "bench/filters.sh${*:+ $*}" "$@" | tee "$out/compare.log"
+
+if [[ "${SKIP_MICRO:-}" != 1 ]]; then
+  echo "== the policy filter in-process (BenchmarkDotNet, ${MICRO_JOB:-short} job)"
+  rm -rf "$out/bdn"
+  # Run from the repository root: BenchmarkDotNet looks for the project below the working directory.
+  dotnet run -c Release --no-build --project bench/KafkaProxy.Benchmarks -- \
+    --filter '*PolicyFilter*' --job "${MICRO_JOB:-short}" --artifacts "$out/bdn" > "$out/micro.log"
+  cat "$out"/bdn/results/*PolicyFilter*-report-github.md > "$out/micro.md"
+  cat "$out/micro.md"
+fi
+
+echo "== done in $(( $(date +%s) - started )) s: results in $out"
