@@ -5,11 +5,14 @@
 #      `kafkaproxy-load compare`: one test cluster, three proxy processes (this build, the baseline build, this build
 #      with the policy filter on), every scenario through each in interleaved rounds; the proxy's CPU and bytes
 #      allocated per request over each run's steady window, medians of the rounds and ratios.
-#   2. The policy filter's per-Produce work in-process (BenchmarkDotNet, PolicyFilterBenchmarks).
-# Results: bench/results/raw/filters/compare.md and bench/results/raw/filters/micro.md (git-ignored); the figures
-# quoted in bench/results/filters.md come from them. About 9 minutes on 2 cores.
-#   bench/filters.sh                          ROUNDS=7, BASELINE=1b13834, MICRO_JOB=short
-#   SKIP_MICRO=1 ROUNDS=5 bench/filters.sh    only the end-to-end comparison
+#   2. The same end-to-end comparison again, shorter, counting each proxy's system calls per request (perf stat on the
+#      syscall tracepoints; needs perf): apart from 1, because counting adds kernel time to every call.
+#   3. The policy filter's per-Produce work in-process (BenchmarkDotNet, PolicyFilterBenchmarks).
+# Results: bench/results/raw/filters/compare.md, syscalls/compare.md and micro.md (git-ignored); the figures quoted
+# in bench/results/filters.md come from them. About 10 minutes on 2 cores.
+#   bench/filters.sh                          ROUNDS=7, SYSCALL_ROUNDS=2, BASELINE=1b13834, MICRO_JOB=short,
+#                                             SCENARIOS=produce-100B-batch1,latency-ApiVersions
+#   SKIP_MICRO=1 SYSCALL_ROUNDS=0 bench/filters.sh   only the end-to-end CPU and allocation comparison
 #   bench/filters.sh --duration 3             any flag goes to kafkaproxy-load compare (kafkaproxy-load --help)
 set -euo pipefail
 
@@ -39,12 +42,24 @@ echo "== build the load program and the micro-benchmarks (Release)"
 dotnet build bench/KafkaProxy.Load -c Release -nologo -v quiet
 [[ "${SKIP_MICRO:-}" == 1 ]] || dotnet build bench/KafkaProxy.Benchmarks -c Release -nologo -v quiet
 
-echo "== end to end: this build, ${baseline:0:7}, this build with the policy filter; $rounds interleaved rounds"
 revision=$(git rev-parse --short HEAD)
 git diff --quiet HEAD -- src samples bench/KafkaProxy.Load || revision="$revision+changes"
-BENCH_REVISION="$revision vs baseline ${baseline:0:7}" bench/KafkaProxy.Load/bin/Release/net10.0/kafkaproxy-load compare \
-  --proxy "$work/current/kafka-proxy" --baseline-proxy "$work/baseline-$baseline/kafka-proxy" --variant "$policy" \
-  --rounds "$rounds" --output "$out" --command "bench/filters.sh${*:+ $*}" "$@" | tee "$out/compare.log"
+export BENCH_REVISION="$revision vs baseline ${baseline:0:7}"
+compare() {
+  bench/KafkaProxy.Load/bin/Release/net10.0/kafkaproxy-load compare \
+    --proxy "$work/current/kafka-proxy" --baseline-proxy "$work/baseline-$baseline/kafka-proxy" --variant "$policy" \
+    --scenarios "${SCENARIOS:-produce-100B-batch1,latency-ApiVersions}" "$@"
+}
+
+echo "== end to end: this build, ${baseline:0:7}, this build with the policy filter; $rounds interleaved rounds"
+compare --rounds "$rounds" --output "$out" --command "bench/filters.sh${*:+ $*}" "$@" | tee "$out/compare.log"
+
+if [[ "${SYSCALL_ROUNDS:-2}" != 0 ]]; then
+  # Apart from the CPU figures: the syscall tracepoints add kernel time to every call of the counted process.
+  echo "== the same, counting the proxies' system calls (perf stat); ${SYSCALL_ROUNDS:-2} rounds"
+  compare --rounds "${SYSCALL_ROUNDS:-2}" --syscalls --output "$out/syscalls" --command "bench/filters.sh (system calls)" "$@" > "$out/syscalls.log"
+  grep -A5 '^| proxy | system calls' "$out/syscalls/compare.md"
+fi
 
 if [[ "${SKIP_MICRO:-}" != 1 ]]; then
   echo "== the policy filter in-process (BenchmarkDotNet, ${MICRO_JOB:-short} job)"

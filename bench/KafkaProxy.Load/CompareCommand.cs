@@ -58,7 +58,7 @@ internal static class CompareCommand
             var direct = new Target("direct", cluster.Brokers);
             foreach (var scenario in selected)
             {
-                results.Add(await RunRoundsAsync(scenario, direct, running, settings.Rounds));
+                results.Add(await RunRoundsAsync(scenario, direct, running, settings.Rounds, settings.CountSyscalls));
             }
 
             foreach (var (variant, process) in running)
@@ -90,7 +90,8 @@ internal static class CompareCommand
         return 0;
     }
 
-    private static async Task<ScenarioRounds> RunRoundsAsync(IComparedScenario scenario, Target direct, IReadOnlyList<(ProxyVariant Variant, ProxyProcess Process)> proxies, int rounds)
+    private static async Task<ScenarioRounds> RunRoundsAsync(
+        IComparedScenario scenario, Target direct, IReadOnlyList<(ProxyVariant Variant, ProxyProcess Process)> proxies, int rounds, bool countSyscalls)
     {
         Say($"{scenario.Id}: {scenario.Description}");
         await scenario.PrepareAsync(direct);
@@ -101,12 +102,15 @@ internal static class CompareCommand
             var order = round % 2 == 1 ? proxies : proxies.Reverse().ToList();
             foreach (var (variant, process) in order)
             {
-                var probe = new SteadyStateProbe(process);
+                await using var syscalls = countSyscalls ? await SyscallCounter.StartAsync(process.ProcessId) : null;
+                var probe = new SteadyStateProbe(process, syscalls);
                 var figures = await scenario.RunAsync(new Target(variant.Name, process.Listeners), probe);
                 var steady = probe.Cost ?? throw new InvalidOperationException($"{scenario.Id} did not mark its steady window");
-                results.Add(new VariantRound(round, variant.Name, figures, steady));
+                var result = new VariantRound(round, variant.Name, figures, steady, syscalls is null ? null : await syscalls.StopAsync());
+                results.Add(result);
                 Say(string.Create(CultureInfo.InvariantCulture,
-                    $"  round {round} {variant.Name}: {figures[0].Name} {figures[0].Value:N1} {figures[0].Unit} | proxy steady {steady.CpuMicrosPerRequest:F2} µs CPU/request, {steady.AllocatedBytesPerRequest:F2} B/request, {steady.Requests:N0} requests, gen0 {steady.Gen0}"));
+                    $"  round {round} {variant.Name}: {figures[0].Name} {figures[0].Value:N1} {figures[0].Unit} | proxy steady {steady.CpuMicrosPerRequest:F2} µs CPU/request, {steady.AllocatedBytesPerRequest:F2} B/request, {steady.Requests:N0} requests, gen0 {steady.Gen0}")
+                    + (syscalls is null ? string.Empty : string.Create(CultureInfo.InvariantCulture, $", {result.SyscallsPerRequest:F2} syscalls/request ({result.SendsPerRequest:F2} sends)")));
             }
         }
 

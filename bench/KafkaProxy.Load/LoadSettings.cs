@@ -29,6 +29,9 @@ internal sealed class LoadSettings
           --baseline-proxy <path> another kafka-proxy build measured beside --proxy (e.g. an older commit's publish)
           --variant <name>=<flags>  the --proxy build once more, with extra server flags split at spaces (repeatable), e.g.
                                   "policy=--policy-require-acks all --policy-allowed-compression none,lz4"
+          --syscalls              count each proxy's system calls over the steady windows (perf stat on the syscall
+                                  tracepoints; needs perf and root). The tracepoints add kernel time to every call, so
+                                  run it apart from the CPU comparison
         """;
 
     public string RepositoryRoot { get; private set; } = FindRepositoryRoot();
@@ -64,6 +67,9 @@ internal sealed class LoadSettings
 
     /// <summary>compare: another build of kafka-proxy, measured beside <see cref="ProxyPath"/>; null: none.</summary>
     public string? BaselineProxyPath { get; private set; }
+
+    /// <summary>compare: count the proxies' system calls over the steady windows.</summary>
+    public bool CountSyscalls { get; private set; }
 
     /// <summary>compare: <see cref="ProxyPath"/> again under a name, with extra server flags.</summary>
     public IReadOnlyList<(string Name, IReadOnlyList<string> Arguments)> Variants => _variants;
@@ -123,6 +129,9 @@ internal sealed class LoadSettings
                     break;
                 case "--baseline-proxy":
                     settings.BaselineProxyPath = Path.GetFullPath(Value());
+                    break;
+                case "--syscalls":
+                    settings.CountSyscalls = true;
                     break;
                 case "--variant":
                     var variant = ParseVariant(Value());

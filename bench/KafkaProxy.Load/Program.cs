@@ -34,9 +34,9 @@ switch (command)
             return 0;
         }
 
-        if (command == "run" && (settings.BaselineProxyPath is not null || settings.Variants.Count > 0))
+        if (command == "run" && (settings.BaselineProxyPath is not null || settings.Variants.Count > 0 || settings.CountSyscalls))
         {
-            Console.Error.WriteLine("kafkaproxy-load: --baseline-proxy and --variant belong to 'kafkaproxy-load compare'.");
+            Console.Error.WriteLine("kafkaproxy-load: --baseline-proxy, --variant and --syscalls belong to 'kafkaproxy-load compare'.");
             return 2;
         }
 

@@ -64,6 +64,17 @@ internal static class CompareReportWriter
                 Line(md, $"| {p.Name} | {Range(cpu, "F2")} | {Range(allocated, "F2")} | {rounds.Sum(x => x.Steady.Gen0):F0} | {requests.Median:N0} | {produce.Median:P1} | {Range(figure, Format(figure.Median))} |");
             }
 
+            if (s.Rounds.Any(x => x.Syscalls is not null))
+            {
+                Line(md);
+                Line(md, "| proxy | system calls / request | sends / request | receives / request | epoll waits / request | futex / request |");
+                Line(md, "| --- | ---: | ---: | ---: | ---: | ---: |");
+                foreach (var p in r.Proxies)
+                {
+                    Line(md, $"| {p.Name} | {Range(s.Spread(p.Name, x => x.SyscallsPerRequest), "F2")} | {Range(s.Spread(p.Name, x => x.SendsPerRequest), "F2")} | {Range(s.Spread(p.Name, x => x.ReceivesPerRequest), "F2")} | {Range(s.Spread(p.Name, x => x.EpollWaitsPerRequest), "F2")} | {Range(s.Spread(p.Name, x => x.FutexesPerRequest), "F2")} |");
+                }
+            }
+
             var pairs = r.Proxies.Where(p => p.ComparedWith is not null).ToList();
             if (pairs.Count > 0)
             {
