@@ -7,7 +7,8 @@
 #      allocated per request over each run's steady window, medians of the rounds and ratios.
 #   2. The same end-to-end comparison again, shorter, counting each proxy's system calls per request (perf stat on the
 #      syscall tracepoints; needs perf): apart from 1, because counting adds kernel time to every call.
-#   3. The policy filter's per-Produce work in-process (BenchmarkDotNet, PolicyFilterBenchmarks).
+#   3. In-process (BenchmarkDotNet): the policy filter's per-Produce work (PolicyFilterBenchmarks) and what the filter
+#      work added to a pass-through request with no filter (FilterPassThroughBenchmarks).
 # Results: bench/results/raw/filters/compare.md, syscalls/compare.md and micro.md (git-ignored); the figures quoted
 # in bench/results/filters.md come from them. About 10 minutes on 2 cores.
 #   bench/filters.sh                          ROUNDS=7, SYSCALL_ROUNDS=2, BASELINE=1b13834, MICRO_JOB=short,
@@ -66,8 +67,8 @@ if [[ "${SKIP_MICRO:-}" != 1 ]]; then
   rm -rf "$out/bdn"
   # Run from the repository root: BenchmarkDotNet looks for the project below the working directory.
   dotnet run -c Release --no-build --project bench/KafkaProxy.Benchmarks -- \
-    --filter '*PolicyFilter*' --job "${MICRO_JOB:-short}" --artifacts "$out/bdn" > "$out/micro.log"
-  cat "$out"/bdn/results/*PolicyFilter*-report-github.md > "$out/micro.md"
+    --filter '*PolicyFilter*' '*FilterPassThrough*' --job "${MICRO_JOB:-short}" --artifacts "$out/bdn" > "$out/micro.log"
+  cat "$out"/bdn/results/*Filter*-report-github.md > "$out/micro.md"
   cat "$out/micro.md"
 fi
 

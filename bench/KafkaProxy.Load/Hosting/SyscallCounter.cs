@@ -16,7 +16,7 @@ internal sealed class SyscallCounter : IAsyncDisposable
         "raw_syscalls:sys_enter",
         "syscalls:sys_enter_sendto", "syscalls:sys_enter_sendmsg", "syscalls:sys_enter_write", "syscalls:sys_enter_writev",
         "syscalls:sys_enter_recvfrom", "syscalls:sys_enter_recvmsg", "syscalls:sys_enter_read", "syscalls:sys_enter_readv",
-        "syscalls:sys_enter_epoll_wait", "syscalls:sys_enter_epoll_pwait", "syscalls:sys_enter_futex",
+        "syscalls:sys_enter_epoll_wait", "syscalls:sys_enter_epoll_pwait", "syscalls:sys_enter_futex", "syscalls:sys_enter_sched_yield",
     ];
 
     private readonly Process _perf;

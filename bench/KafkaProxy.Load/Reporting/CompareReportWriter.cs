@@ -67,11 +67,11 @@ internal static class CompareReportWriter
             if (s.Rounds.Any(x => x.Syscalls is not null))
             {
                 Line(md);
-                Line(md, "| proxy | system calls / request | sends / request | receives / request | epoll waits / request | futex / request |");
-                Line(md, "| --- | ---: | ---: | ---: | ---: | ---: |");
+                Line(md, "| proxy | system calls / request | sends / request | receives / request | epoll waits / request | futex / request | sched_yield / request |");
+                Line(md, "| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
                 foreach (var p in r.Proxies)
                 {
-                    Line(md, $"| {p.Name} | {Range(s.Spread(p.Name, x => x.SyscallsPerRequest), "F2")} | {Range(s.Spread(p.Name, x => x.SendsPerRequest), "F2")} | {Range(s.Spread(p.Name, x => x.ReceivesPerRequest), "F2")} | {Range(s.Spread(p.Name, x => x.EpollWaitsPerRequest), "F2")} | {Range(s.Spread(p.Name, x => x.FutexesPerRequest), "F2")} |");
+                    Line(md, $"| {p.Name} | {Range(s.Spread(p.Name, x => x.SyscallsPerRequest), "F2")} | {Range(s.Spread(p.Name, x => x.SendsPerRequest), "F2")} | {Range(s.Spread(p.Name, x => x.ReceivesPerRequest), "F2")} | {Range(s.Spread(p.Name, x => x.EpollWaitsPerRequest), "F2")} | {Range(s.Spread(p.Name, x => x.FutexesPerRequest), "F2")} | {Range(s.Spread(p.Name, x => x.YieldsPerRequest), "F2")} |");
                 }
             }
 

@@ -31,6 +31,9 @@ internal sealed record VariantRound(int Round, string Proxy, IReadOnlyList<Figur
     /// <summary>futex calls (thread wake-ups and waits) per forwarded request.</summary>
     public double FutexesPerRequest => PerRequest(["sys_enter_futex"]);
 
+    /// <summary>sched_yield calls (the runtime's spin-waits giving up the core) per forwarded request.</summary>
+    public double YieldsPerRequest => PerRequest(["sys_enter_sched_yield"]);
+
     private double PerRequest(string[] events) =>
         Syscalls is null ? double.NaN : events.Sum(e => Syscalls.TryGetValue(e, out double count) ? count : 0) / Steady.Requests;
 }
