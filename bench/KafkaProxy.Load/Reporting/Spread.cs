@@ -15,7 +15,4 @@ internal readonly record struct Spread(double Median, double Min, double Max, in
         double median = sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
         return new Spread(median, sorted[0], sorted[^1], sorted.Length);
     }
-
-    /// <summary>(largest − smallest) / median: how far apart the rounds were.</summary>
-    public double RelativeRange => (Max - Min) / Median;
 }
