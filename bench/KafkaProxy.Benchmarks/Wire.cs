@@ -48,6 +48,72 @@ internal static class Wire
         return WithSize(w);
     }
 
+    /// <summary>
+    /// ProduceRequest v9 (flexible, header v2) as librdkafka sends one: one topic, one partition, one uncompressed record
+    /// batch (magic 2, CRC-32C filled in, no producer id) of <paramref name="records"/> records with no key and a value of
+    /// <paramref name="valueBytes"/> bytes each; the whole frame, size prefix included.
+    /// </summary>
+    public static byte[] ProduceRequestFrameWithBatch(short acks, int records, int valueBytes)
+    {
+        byte[] batch = RecordBatch(records, valueBytes);
+        var w = new ArrayBufferWriter<byte>();
+        w.WriteInt16(0);                                     // api_key: Produce
+        w.WriteInt16(9);                                     // api_version
+        w.WriteInt32(CorrelationId);                         // correlation_id
+        w.WriteString("kafkaproxy-load", compact: false);    // client_id: a classic string even in header v2
+        w.WriteUnsignedVarInt(0);                            // header tagged fields
+        w.WriteString((string?)null, compact: true);         // transactional_id
+        w.WriteInt16(acks);                                  // acks
+        w.WriteInt32(30_000);                                // timeout_ms
+        w.WriteArrayLength(1, compact: true);                // topic_data
+        w.WriteString("load-produce", compact: true);        //   name
+        w.WriteArrayLength(1, compact: true);                //   partition_data
+        w.WriteInt32(3);                                     //     index
+        w.WriteBytes(batch, compact: true);                  //     records
+        w.WriteUnsignedVarInt(0);                            //     partition tagged fields
+        w.WriteUnsignedVarInt(0);                            //   topic tagged fields
+        w.WriteUnsignedVarInt(0);                            // tagged fields
+        return WithSize(w);
+    }
+
+    /// <summary>A record batch, magic 2 (the protocol guide's record batch layout), uncompressed.</summary>
+    private static byte[] RecordBatch(int records, int valueBytes)
+    {
+        const long Timestamp = 1_764_000_000_000;
+        var body = new ArrayBufferWriter<byte>();            // from attributes on: what the CRC covers
+        body.WriteInt16(0);                                  // attributes: no compression, create time, not transactional
+        body.WriteInt32(records - 1);                        // last_offset_delta
+        body.WriteInt64(Timestamp);                          // base_timestamp
+        body.WriteInt64(Timestamp);                          // max_timestamp
+        body.WriteInt64(-1);                                 // producer_id: not idempotent
+        body.WriteInt16(-1);                                 // producer_epoch
+        body.WriteInt32(-1);                                 // base_sequence
+        body.WriteInt32(records);                            // records count
+        byte[] value = new byte[valueBytes];
+        for (int i = 0; i < records; i++)
+        {
+            var record = new ArrayBufferWriter<byte>();
+            record.WriteInt8(0);                             //   attributes
+            record.WriteVarLong(0);                          //   timestamp_delta
+            record.WriteVarInt(i);                           //   offset_delta
+            record.WriteVarInt(-1);                          //   key: null
+            record.WriteVarInt(valueBytes);                  //   value length
+            record.Write(value);                             //   value
+            record.WriteVarInt(0);                           //   headers: none
+            body.WriteVarInt(record.WrittenCount);           // record length
+            body.Write(record.WrittenSpan);
+        }
+
+        var batch = new ArrayBufferWriter<byte>();
+        batch.WriteInt64(0);                                 // base_offset
+        batch.WriteInt32(4 + 1 + 4 + body.WrittenCount);     // batch_length: from the leader epoch on
+        batch.WriteInt32(-1);                                // partition_leader_epoch
+        batch.WriteInt8(2);                                  // magic
+        batch.WriteUInt32(Crc32C.Compute(body.WrittenSpan)); // crc
+        batch.Write(body.WrittenSpan);
+        return batch.WrittenSpan.ToArray();
+    }
+
     /// <summary>MetadataResponse v12 (flexible, header v1): three brokers, then <paramref name="topics"/> topics.</summary>
     public static byte[] MetadataResponseV12(int topics, int partitionsPerTopic)
     {

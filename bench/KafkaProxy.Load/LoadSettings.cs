@@ -2,16 +2,22 @@ using System.Globalization;
 
 namespace KafkaProxy.Load;
 
-/// <summary>The flags of <c>kafkaproxy-load run</c>. Defaults make the whole run take about 4 minutes on 2 cores.</summary>
+/// <summary>
+/// The flags of <c>kafkaproxy-load run</c> (defaults make the whole run take about 4 minutes on 2 cores) and of
+/// <c>kafkaproxy-load compare</c>.
+/// </summary>
 internal sealed class LoadSettings
 {
     public const string HelpText = """
-        Usage: kafkaproxy-load run [flags]
+        Usage: kafkaproxy-load run [flags]       direct vs proxied: every scenario, the gateway, idle connections
+               kafkaproxy-load compare [flags]   proxy builds and settings side by side: the proxy's CPU and allocations
+                                                 per request over each run's steady window, in interleaved rounds
           --proxy <path>          the kafka-proxy executable (default: samples/KafkaProxy.ConsoleHost/bin/Release/net10.0/kafka-proxy)
           --output <dir>          where latest.md, latest.svg and latest.json go (default: bench/results); the
                                   cluster and proxy logs go to <dir>/raw
           --duration <seconds>    how long each produce measurement runs (default 5)
-          --rounds <n>            direct, proxied, direct, proxied...: rounds of each comparison; the best round counts (default 3)
+          --rounds <n>            run: direct, proxied, direct, proxied...: rounds of each comparison; the best round counts;
+                                  compare: every proxy in turn, order reversed every other round; medians count (default 3)
           --pings <n>             round trips per latency measurement (default 20000)
           --connections <n,n>     idle connection counts for the scale test (default 1000,9500)
           --proxy-env <NAME=value>  an environment variable for the proxy process (repeatable), e.g. a runtime knob
@@ -19,6 +25,13 @@ internal sealed class LoadSettings
                                   the idle-connection test runs when "connections" is among them
           --quick                 a smoke run: 1 round, 2 s, 2000 pings, 200 connections
           --command <text>        the command line to record in latest.md (bench/run.sh passes its own)
+        compare only (results in <output>/compare.md; default scenarios produce-100B-batch1,produce-1024B,latency-ApiVersions):
+          --baseline-proxy <path> another kafka-proxy build measured beside --proxy (e.g. an older commit's publish)
+          --variant <name>=<flags>  the --proxy build once more, with extra server flags split at spaces (repeatable), e.g.
+                                  "policy=--policy-require-acks all --policy-allowed-compression none,lz4"
+          --syscalls              count each proxy's system calls over the steady windows (perf stat on the syscall
+                                  tracepoints; needs perf and root). The tracepoints add kernel time to every call, so
+                                  run it apart from the CPU comparison
         """;
 
     public string RepositoryRoot { get; private set; } = FindRepositoryRoot();
@@ -52,7 +65,17 @@ internal sealed class LoadSettings
 
     public IReadOnlyList<string> ProxyEnvironment => _proxyEnvironment;
 
+    /// <summary>compare: another build of kafka-proxy, measured beside <see cref="ProxyPath"/>; null: none.</summary>
+    public string? BaselineProxyPath { get; private set; }
+
+    /// <summary>compare: count the proxies' system calls over the steady windows.</summary>
+    public bool CountSyscalls { get; private set; }
+
+    /// <summary>compare: <see cref="ProxyPath"/> again under a name, with extra server flags.</summary>
+    public IReadOnlyList<(string Name, IReadOnlyList<string> Arguments)> Variants => _variants;
+
     private readonly List<string> _proxyEnvironment = [];
+    private readonly List<(string Name, IReadOnlyList<string> Arguments)> _variants = [];
 
     /// <exception cref="ArgumentException">A flag is unknown or its value is malformed; the message names it.</exception>
     public static LoadSettings Parse(IReadOnlyList<string> args)
@@ -104,6 +127,18 @@ internal sealed class LoadSettings
                 case "--command":
                     settings.Command = Value();
                     break;
+                case "--baseline-proxy":
+                    settings.BaselineProxyPath = Path.GetFullPath(Value());
+                    break;
+                case "--syscalls":
+                    settings.CountSyscalls = true;
+                    break;
+                case "--variant":
+                    var variant = ParseVariant(Value());
+                    settings._variants.Add(settings._variants.TrueForAll(v => v.Name != variant.Name)
+                        ? variant
+                        : throw new ArgumentException($"--variant {variant.Name} is given twice."));
+                    break;
                 case "-h" or "--help":
                     settings.HelpRequested = true;
                     break;
@@ -113,6 +148,18 @@ internal sealed class LoadSettings
         }
 
         return settings;
+    }
+
+    private static (string Name, IReadOnlyList<string> Arguments) ParseVariant(string value)
+    {
+        int equals = value.IndexOf('=', StringComparison.Ordinal);
+        string name = equals > 0 ? value[..equals].Trim() : string.Empty;
+        if (name.Length == 0 || name is "current" or "baseline" || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+        {
+            throw new ArgumentException($"--variant takes <name>=<flags> with a name of letters, digits, - and _ other than current and baseline, not '{value}'.");
+        }
+
+        return (name, value[(equals + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries));
     }
 
     private static int Positive(string flag, string value) =>

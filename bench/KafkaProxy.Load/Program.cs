@@ -6,15 +6,16 @@ using KafkaProxy.Load.Cluster;
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
-// kafkaproxy-load run [flags]   measures direct vs proxied and writes the results (bench/run.sh calls this)
-// kafkaproxy-load cluster       the test cluster as a process of its own (started by 'run'; prints its bootstrap)
+// kafkaproxy-load run [flags]      measures direct vs proxied and writes the results (bench/run.sh calls this)
+// kafkaproxy-load compare [flags]  measures proxy builds and settings side by side (bench/filters.sh calls this)
+// kafkaproxy-load cluster          the test cluster as a process of its own (started by 'run'; prints its bootstrap)
 string command = args.Length == 0 ? "run" : args[0];
 string[] rest = args.Length == 0 ? [] : args[1..];
 switch (command)
 {
     case "cluster":
         return await ClusterCommand.RunAsync();
-    case "run":
+    case "run" or "compare":
         LoadSettings settings;
         try
         {
@@ -33,9 +34,15 @@ switch (command)
             return 0;
         }
 
+        if (command == "run" && (settings.BaselineProxyPath is not null || settings.Variants.Count > 0 || settings.CountSyscalls))
+        {
+            Console.Error.WriteLine("kafkaproxy-load: --baseline-proxy, --variant and --syscalls belong to 'kafkaproxy-load compare'.");
+            return 2;
+        }
+
         try
         {
-            return await RunCommand.RunAsync(settings);
+            return command == "run" ? await RunCommand.RunAsync(settings) : await CompareCommand.RunAsync(settings);
         }
         catch (Exception ex) when (ex is FileNotFoundException or TimeoutException or InvalidOperationException or IOException)
         {
@@ -47,6 +54,6 @@ switch (command)
         Console.WriteLine(LoadSettings.HelpText);
         return 0;
     default:
-        Console.Error.WriteLine($"kafkaproxy-load: unknown command '{command}'. Commands: run, cluster. kafkaproxy-load --help lists the flags.");
+        Console.Error.WriteLine($"kafkaproxy-load: unknown command '{command}'. Commands: run, compare, cluster. kafkaproxy-load --help lists the flags.");
         return 2;
 }

@@ -47,18 +47,8 @@ internal static class RunCommand
         var wholeRunStart = (Process: proxy.Sample(), Metrics: await proxy.ScrapeAsync());
         var direct = new Target("direct", cluster.Brokers);
         var proxied = new Target("proxied", proxy.Listeners);
-        IComparedScenario[] scenarios =
-        [
-            new ProduceThroughputScenario(100, oneMessagePerBatch: false, settings.ProduceDuration),
-            new ProduceThroughputScenario(1024, oneMessagePerBatch: false, settings.ProduceDuration),
-            new ProduceThroughputScenario(100, oneMessagePerBatch: true, settings.ProduceDuration),
-            new ConsumeThroughputScenario(),
-            new RoundTripLatencyScenario(PingRequest.ApiVersions, settings.Pings),
-            new RoundTripLatencyScenario(PingRequest.Metadata, settings.Pings),
-        ];
-
         var comparisons = new List<Comparison>();
-        foreach (var scenario in scenarios.Where(s => settings.Includes(s.Id)))
+        foreach (var scenario in ComparedScenarios.All(settings).Where(s => settings.Includes(s.Id)))
         {
             comparisons.Add(await CompareAsync(scenario, direct, proxied, proxy, settings.Rounds));
         }

@@ -2,11 +2,12 @@ namespace KafkaProxy.Load.Hosting;
 
 /// <summary>
 /// What the proxy process spent while a scenario ran through it: CPU from /proc, requests, bytes and GC figures
-/// from its own metrics. NaN where the proxy does not export a figure.
+/// from its own metrics. NaN where the proxy does not export a figure. <paramref name="ProduceRequests"/> counts the
+/// Produce requests among <paramref name="Requests"/>.
 /// </summary>
-internal sealed record ProxyCost(double CpuSeconds, double Requests, double Bytes, double Gen0, double Gen1, double Gen2, double AllocatedBytes)
+internal sealed record ProxyCost(double CpuSeconds, double Requests, double Bytes, double Gen0, double Gen1, double Gen2, double AllocatedBytes, double ProduceRequests)
 {
-    public static readonly ProxyCost Zero = new(0, 0, 0, 0, 0, 0, 0);
+    public static readonly ProxyCost Zero = new(0, 0, 0, 0, 0, 0, 0, 0);
 
     public double CpuMicrosPerRequest => Requests > 0 ? CpuSeconds * 1e6 / Requests : double.NaN;
 
@@ -26,7 +27,8 @@ internal sealed record ProxyCost(double CpuSeconds, double Requests, double Byte
             Delta("dotnet_gc_collections", "\"gen0\""),
             Delta("dotnet_gc_collections", "\"gen1\""),
             Delta("dotnet_gc_collections", "\"gen2\""),
-            Delta("dotnet_gc_heap_total_allocated"));
+            Delta("dotnet_gc_heap_total_allocated"),
+            Delta("proxy_requests_total", "api_key=\"0\""));
     }
 
     public ProxyCost Add(ProxyCost other) => new(
@@ -36,5 +38,6 @@ internal sealed record ProxyCost(double CpuSeconds, double Requests, double Byte
         Gen0 + other.Gen0,
         Gen1 + other.Gen1,
         Gen2 + other.Gen2,
-        AllocatedBytes + other.AllocatedBytes);
+        AllocatedBytes + other.AllocatedBytes,
+        ProduceRequests + other.ProduceRequests);
 }

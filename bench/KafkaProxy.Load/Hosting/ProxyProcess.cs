@@ -26,7 +26,12 @@ internal sealed class ProxyProcess : IAsyncDisposable
 
     public int ProcessId => _process.Id;
 
-    public static async Task<ProxyProcess> StartAsync(string executable, IReadOnlyList<string> brokers, int maxConnections, IReadOnlyList<string> environment, string logDirectory)
+    /// <summary>
+    /// Starts <paramref name="executable"/> as <c>server</c> with one listener per broker; <paramref name="name"/> names
+    /// its log file (<c>&lt;name&gt;.log</c>), and <paramref name="extraArguments"/> are more server flags (a policy, for example).
+    /// </summary>
+    public static async Task<ProxyProcess> StartAsync(
+        string executable, IReadOnlyList<string> brokers, int maxConnections, IReadOnlyList<string> environment, string logDirectory, string name = "proxy", IReadOnlyList<string>? extraArguments = null)
     {
         if (!File.Exists(executable))
         {
@@ -47,8 +52,9 @@ internal sealed class ProxyProcess : IAsyncDisposable
             "--max-connections", maxConnections.ToString(CultureInfo.InvariantCulture),
             "--log-level", "warn",
         ]);
+        arguments.AddRange(extraArguments ?? []);
 
-        var process = ChildProcess.Start("kafka-proxy", executable, arguments, Path.Combine(logDirectory, "proxy.log"), environment);
+        var process = ChildProcess.Start(name, executable, arguments, Path.Combine(logDirectory, name + ".log"), environment);
         var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}/"), Timeout = TimeSpan.FromSeconds(10) };
         var proxy = new ProxyProcess(process, http, listeners);
         try

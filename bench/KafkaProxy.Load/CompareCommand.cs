@@ -1,0 +1,121 @@
+using System.Diagnostics;
+using System.Globalization;
+using KafkaProxy.Load.Cluster;
+using KafkaProxy.Load.Hosting;
+using KafkaProxy.Load.Reporting;
+using KafkaProxy.Load.Scenarios;
+
+namespace KafkaProxy.Load;
+
+/// <summary>
+/// Proxy builds and settings side by side: the proxy under test (<c>--proxy</c>), an older build
+/// (<c>--baseline-proxy</c>) and the proxy under test with extra flags (<c>--variant</c>), each a process of its own
+/// in front of one cluster, all running for the whole program. Each scenario runs through each proxy in turn, in
+/// rounds whose order reverses every other round (A B C, C B A, A B C...), and the proxy's cost over the run's steady
+/// window is read from that proxy alone. Medians of the rounds, never the best round.
+/// </summary>
+internal static class CompareCommand
+{
+    public const string MarkdownFile = "compare.md";
+
+    private static readonly string[] DefaultScenarios = ["produce-100B-batch1", "produce-1024B", "latency-ApiVersions"];
+
+    private const int MaxConnections = 1000;
+
+    public static async Task<int> RunAsync(LoadSettings settings)
+    {
+        var started = DateTimeOffset.UtcNow;
+        var clock = Stopwatch.StartNew();
+        var machine = MachineInfo.Read();
+        var notes = new List<string>();
+        var proxies = ProxyVariant.From(settings);
+        var selected = ComparedScenarios.All(settings)
+            .Where(s => settings.ScenarioFilter.Count == 0 ? DefaultScenarios.Contains(s.Id) : settings.Includes(s.Id))
+            .ToList();
+        if (selected.Count == 0)
+        {
+            throw new InvalidOperationException($"--scenarios {string.Join(',', settings.ScenarioFilter)} names no scenario.");
+        }
+
+        Say($"machine: {machine.Cores} cores, {machine.Cpu}, load {machine.LoadAverage}");
+        await using var cluster = await ClusterProcess.StartAsync(settings.LogDirectory);
+        Say($"cluster process {cluster.ProcessId}: {cluster.BootstrapServers}");
+        var running = new List<(ProxyVariant Variant, ProxyProcess Process)>();
+        var results = new List<ScenarioRounds>();
+        try
+        {
+            foreach (var variant in proxies)
+            {
+                var process = await ProxyProcess.StartAsync(variant.Executable, cluster.Brokers, MaxConnections, settings.ProxyEnvironment, settings.LogDirectory, "proxy-" + variant.Name, variant.Arguments);
+                running.Add((variant, process));
+                Say($"proxy '{variant.Name}' process {process.ProcessId}: {process.BootstrapServers} ({variant.Describe()})");
+                if (!(await process.ScrapeAsync()).Has("dotnet_gc_collections"))
+                {
+                    notes.Add($"Proxy '{variant.Name}' does not export the System.Runtime meter, so its GC counts and allocations are n/a.");
+                }
+            }
+
+            var direct = new Target("direct", cluster.Brokers);
+            foreach (var scenario in selected)
+            {
+                results.Add(await RunRoundsAsync(scenario, direct, running, settings.Rounds, settings.CountSyscalls));
+            }
+
+            foreach (var (variant, process) in running)
+            {
+                var metrics = await process.ScrapeAsync();
+                if (metrics.Sum("proxy_requests_refused_total") + metrics.Sum("proxy_frames_rejected_total") > 0)
+                {
+                    notes.Add($"Proxy '{variant.Name}' refused requests or closed connections: {metrics.Describe("proxy_requests_refused_total")} {metrics.Describe("proxy_frames_rejected_total")}");
+                }
+            }
+        }
+        finally
+        {
+            foreach (var (_, process) in running)
+            {
+                await process.DisposeAsync();
+            }
+        }
+
+        var report = new CompareReport(started, clock.Elapsed, settings.Command, Environment.GetEnvironmentVariable("BENCH_REVISION") ?? "unknown",
+            settings.Rounds, settings.ProxyEnvironment, machine, MachineInfo.CurrentLoadAverage(), proxies, results, notes);
+        Directory.CreateDirectory(settings.OutputDirectory);
+        string markdown = CompareReportWriter.Markdown(report);
+        string path = Path.Combine(settings.OutputDirectory, MarkdownFile);
+        await File.WriteAllTextAsync(path, markdown);
+        Console.WriteLine();
+        Console.WriteLine(markdown);
+        Say($"done in {clock.Elapsed.TotalSeconds:F0} s: {path}");
+        return 0;
+    }
+
+    private static async Task<ScenarioRounds> RunRoundsAsync(
+        IComparedScenario scenario, Target direct, IReadOnlyList<(ProxyVariant Variant, ProxyProcess Process)> proxies, int rounds, bool countSyscalls)
+    {
+        Say($"{scenario.Id}: {scenario.Description}");
+        await scenario.PrepareAsync(direct);
+        var results = new List<VariantRound>();
+        for (int round = 1; round <= rounds; round++)
+        {
+            // Reversed every other round, so that no proxy always runs right after the same one or at the same place.
+            var order = round % 2 == 1 ? proxies : proxies.Reverse().ToList();
+            foreach (var (variant, process) in order)
+            {
+                await using var syscalls = countSyscalls ? await SyscallCounter.StartAsync(process.ProcessId) : null;
+                var probe = new SteadyStateProbe(process, syscalls);
+                var figures = await scenario.RunAsync(new Target(variant.Name, process.Listeners), probe);
+                var steady = probe.Cost ?? throw new InvalidOperationException($"{scenario.Id} did not mark its steady window");
+                var result = new VariantRound(round, variant.Name, figures, steady, syscalls is null ? null : await syscalls.StopAsync());
+                results.Add(result);
+                Say(string.Create(CultureInfo.InvariantCulture,
+                    $"  round {round} {variant.Name}: {figures[0].Name} {figures[0].Value:N1} {figures[0].Unit} | proxy steady {steady.CpuMicrosPerRequest:F2} µs CPU/request, {steady.AllocatedBytesPerRequest:F2} B/request, {steady.Requests:N0} requests, gen0 {steady.Gen0}")
+                    + (syscalls is null ? string.Empty : string.Create(CultureInfo.InvariantCulture, $", {result.SyscallsPerRequest:F2} syscalls/request ({result.SendsPerRequest:F2} sends)")));
+            }
+        }
+
+        return new ScenarioRounds(scenario.Id, scenario.Description, results);
+    }
+
+    private static void Say(string line) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{DateTime.UtcNow:HH:mm:ss}] {line}"));
+}
