@@ -26,5 +26,5 @@ public class FilterPassThroughBenchmarks
 
     [Benchmark(Description = "no filter: interest lookup per request + local-answer check per response")]
     public bool PassThroughAdditions() =>
-        !RequestFilterChain.Empty.Wants(0, 9) && _inFlight.TryPeek(out var head) && head.LocalResponse is null;
+        !FilterChains.Empty.Requests.Wants(0, 9) && _inFlight.TryPeek(out var head) && head.LocalResponse is null;
 }

@@ -25,12 +25,15 @@ public class PolicyFilterBenchmarks
     private const int Records = 40;
     private const int ValueBytes = 100;
 
-    // As the proxy's connections give it (ProxyConnection.FilterTimeout).
+    // As the proxy's connections give it (KafkaProxy:FilterTimeout's default).
     private static readonly TimeSpan FilterTimeout = TimeSpan.FromSeconds(10);
+
+    // One per connection and direction in the proxy, reused by every filtered frame.
+    private readonly FilterDeadline _deadline = new(TimeProvider.System);
 
     private readonly KafkaConnectionInfo _connection = new(1, new IPEndPoint(IPAddress.Loopback, 50000), new HostPort("127.0.0.1", 9092), new IPEndPoint(IPAddress.Loopback, 19092));
     private PolicyFilter _filter = null!;
-    private RequestFilterChain _chain = null!;
+    private FilterChains _chain = null!;
     private ReadOnlySequence<byte> _payload;
     private RequestHeader _header;
     private string? _clientId;
@@ -51,7 +54,7 @@ public class PolicyFilterBenchmarks
         options.AllowedCompression.Add("none");
         options.AllowedCompression.Add("lz4");
         _filter = new PolicyFilter(options);
-        _chain = RequestFilterChain.Create([_filter]);
+        _chain = FilterChains.Create([_filter]);
 
         byte[] frame = Wire.ProduceRequestFrameWithBatch(Wire.ProduceAcks, Records, ValueBytes);
         var sequence = Shape == "one segment" ? new ReadOnlySequence<byte>(frame) : Segments.SplitAt(frame, 3096);
@@ -93,7 +96,7 @@ public class PolicyFilterBenchmarks
         string? clientId = _header.ReadClientId(ref reader);
         long headerLength = reader.Consumed;
         var request = new KafkaRequest(_header, clientId, _payload.Slice(0, headerLength), _payload.Slice(headerLength), expectsResponse: true, _connection);
-        Completed(_chain.RunAsync(request, FilterTimeout, TimeProvider.System));
+        Completed(_chain.RunAsync(request, _deadline, FilterTimeout));
         return request.Decision == RequestDecision.Forward;
     }
 
