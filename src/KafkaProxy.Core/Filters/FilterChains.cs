@@ -15,6 +15,7 @@ internal sealed class FilterChains
 
         Requests = new(filters.OfType<IKafkaRequestFilter>(), static (f, key, version) => f.WantsRequest(key, version));
         Responses = new(filters.OfType<IKafkaResponseFilter>(), static (f, key, version) => f.WantsResponse(key, version));
+        ClosedObservers = [.. filters.OfType<IConnectionClosedObserver>()];
     }
 
     public static FilterChains Empty { get; } = new([]);
@@ -22,6 +23,9 @@ internal sealed class FilterChains
     public FilterChain<IKafkaRequestFilter> Requests { get; }
 
     public FilterChain<IKafkaResponseFilter> Responses { get; }
+
+    /// <summary>The proxy's own filters that learn when a connection ends.</summary>
+    public IConnectionClosedObserver[] ClosedObservers { get; }
 
     public static FilterChains Create(IEnumerable<IKafkaFilter> filters) => new([.. filters]);
 

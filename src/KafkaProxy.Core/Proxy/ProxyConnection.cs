@@ -150,6 +150,11 @@ internal sealed class ProxyConnection
             {
                 Log.ConnectionFailed(log, Id, Broker, failure);
             }
+
+            foreach (var observer in _context.Settings.Current.Filters.ClosedObservers)
+            {
+                observer.OnConnectionClosed(_info, failure);
+            }
         }
         finally
         {

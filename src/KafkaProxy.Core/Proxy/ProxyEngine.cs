@@ -39,7 +39,10 @@ public sealed class ProxyEngine : IAsyncDisposable
     private string?[] _applied; // the reloadable settings as last applied
     private long _nextConnectionId;
     private int _open; // client connections holding a slot of the limit
-    private readonly IKafkaFilter[] _filters; // after the api-key gate, which each settings snapshot builds anew
+    // The filters around the api-key gate, which each settings snapshot builds anew: the audit before it (so that it
+    // records what the gate refuses too), the policies and the user's filters after it.
+    private readonly IKafkaFilter[] _filtersBeforeGate;
+    private readonly IKafkaFilter[] _filtersAfterGate;
     private int _maxConnections; // MaxConnections, lowered at start to what the descriptor limit allows
     private int _state; // 0 new, 1 started, 2 stopped
 
@@ -76,8 +79,9 @@ public sealed class ProxyEngine : IAsyncDisposable
         var security = _options.UpstreamTls.Enabled || _options.UpstreamSasl.Enabled ? UpstreamSecurity.Create(_options, _loggers.UpstreamSecurity, _clock.Provider) : null;
         var clientTls = _options.ClientTls.Enabled ? new ClientTls(_options.ClientTls, _clock.Provider) : null;
         _audit = _options.Audit.Enabled ? new Filters.Audit.AuditSink(_options.Audit, new SettingKey(_options.ConfigurationPath)["Audit:Path"], new SettingKey(_options.ConfigurationPath)["Audit:Capacity"], _loggers.Audit, _loggers.Engine, _metrics, _clock.Provider) : null;
-        _filters = [.. BuiltInFilters(_options, _audit), .. filters ?? []];
-        _settings = new LiveSettings(ReloadableSettings.From(_options, _options, _filters));
+        _filtersBeforeGate = _audit is null ? [] : [new Filters.Audit.AuditFilter(_options.Audit, _audit)];
+        _filtersAfterGate = [.. BuiltInFilters(_options), .. filters ?? []];
+        _settings = new LiveSettings(ReloadableSettings.From(_options, _options, _filtersBeforeGate, _filtersAfterGate));
         var clientAuth = _options.ClientAuth.Enabled ? ClientAuthenticator.Create(_options, _settings, _loggers.ClientAuth, _metrics, _clock) : null;
         _context = new ConnectionContext(_options, _addressBook, _dynamicListeners, _metrics, _clock, _loggers, security, _settings, clientTls, clientAuth);
     }
@@ -104,15 +108,9 @@ public sealed class ProxyEngine : IAsyncDisposable
     {
     }
 
-    // The proxy's own filters, which run before the user's (after the api-key gate).
-    private static IEnumerable<IKafkaFilter> BuiltInFilters(KafkaProxyOptions options, Filters.Audit.AuditSink? audit)
+    // The proxy's own filters after the api-key gate, which run before the user's.
+    private static IEnumerable<IKafkaFilter> BuiltInFilters(KafkaProxyOptions options)
     {
-        if (audit is not null)
-        {
-            // First, so that it sees every request as the client sent it, the ones a policy refuses too.
-            yield return new Filters.Audit.AuditFilter(options.Audit, audit);
-        }
-
         if (options.Policies.ChecksProduce || options.Policies.ChecksCreateTopics)
         {
             yield return new Filters.Policies.PolicyFilter(options.Policies);
@@ -272,7 +270,7 @@ public sealed class ProxyEngine : IAsyncDisposable
         lock (_reconfigureLock)
         {
             var applied = SettingsComparison.Changed(SettingsComparison.Reloadable, _applied, next);
-            _settings.Replace(ReloadableSettings.From(_options, next, _filters));
+            _settings.Replace(ReloadableSettings.From(_options, next, _filtersBeforeGate, _filtersAfterGate));
             _applied = SettingsComparison.Values(SettingsComparison.Reloadable, next);
             var restart = SettingsComparison.Changed(SettingsComparison.NeedRestart, _startedWith, next);
             if (applied.Count > 0)

@@ -25,13 +25,13 @@ internal sealed record ReloadableSettings(
     string? CredentialsFile)
 {
     /// <summary>
-    /// The settings of <paramref name="next"/>, with the filter chains: the api-key gate of <paramref name="next"/>'s
-    /// forbidden keys first, then <paramref name="filters"/> (the proxy's other filters and the user's). The gate keeps
-    /// refusing the SASL requests that the features <paramref name="running"/> started with make unusable (those
-    /// features change only with a restart).
+    /// The settings of <paramref name="next"/>, with the filter chains: <paramref name="beforeGate"/> (the audit, which
+    /// records also what the gate refuses), the api-key gate of <paramref name="next"/>'s forbidden keys, then
+    /// <paramref name="afterGate"/> (the policies and the user's filters). The gate keeps refusing the SASL requests that
+    /// the features <paramref name="running"/> started with make unusable (those features change only with a restart).
     /// </summary>
-    public static ReloadableSettings From(KafkaProxyOptions running, KafkaProxyOptions next, IReadOnlyList<IKafkaFilter> filters) => new(
-        FilterChains.Create([new ApiKeyGateFilter(RequestGate.Create(running, next.ForbiddenApiKeys)), .. filters]),
+    public static ReloadableSettings From(KafkaProxyOptions running, KafkaProxyOptions next, IReadOnlyList<IKafkaFilter> beforeGate, IReadOnlyList<IKafkaFilter> afterGate) => new(
+        FilterChains.Create([.. beforeGate, new ApiKeyGateFilter(RequestGate.Create(running, next.ForbiddenApiKeys)), .. afterGate]),
         next.IdleTimeout,
         next.UpstreamReadTimeout,
         next.WriteTimeout,

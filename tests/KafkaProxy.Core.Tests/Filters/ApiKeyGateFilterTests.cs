@@ -29,7 +29,7 @@ public sealed class ApiKeyGateFilterTests
         var options = new KafkaProxyOptions();
         options.ForbiddenApiKeys.Add(20);
         var user = new Everything();
-        var chains = ReloadableSettings.From(options, options, [user]).Filters;
+        var chains = ReloadableSettings.From(options, options, [], [user]).Filters;
         var request = Request(apiKey: 20);
 
         await chains.RunAsync(request, new FilterDeadline(TimeProvider.System), TimeSpan.FromSeconds(10));
@@ -48,8 +48,8 @@ public sealed class ApiKeyGateFilterTests
         var next = new KafkaProxyOptions();
         next.ForbiddenApiKeys.Add(3);
 
-        var before = ReloadableSettings.From(running, running, []).Filters;
-        var after = ReloadableSettings.From(running, next, []).Filters;
+        var before = ReloadableSettings.From(running, running, [], []).Filters;
+        var after = ReloadableSettings.From(running, next, [], []).Filters;
 
         Assert.False(before.Requests.Wants(3, 12));
         Assert.True(after.Requests.Wants(3, 12));
@@ -62,7 +62,7 @@ public sealed class ApiKeyGateFilterTests
         var options = new KafkaProxyOptions();
         options.UpstreamSasl.Enabled = true;
 
-        var chains = ReloadableSettings.From(options, options, []).Filters;
+        var chains = ReloadableSettings.From(options, options, [], []).Filters;
 
         Assert.True(chains.Requests.Wants((short)ApiKey.SaslHandshake, 1));
         Assert.True(chains.Requests.Wants((short)ApiKey.SaslAuthenticate, 2));

@@ -69,7 +69,10 @@ public sealed class AuditTests : IDisposable
         // Fetches name what they fetched, from the response (a fetch session's requests may list nothing); from v13 by
         // topic id, which Metadata responses (v10+) give beside the name.
         var all = Lines();
-        var fetches = all.Where(l => l.GetProperty("api_name").GetString() == "Fetch").ToList();
+        // A Fetch still waiting at the broker when the consumer left gets its line at the close, with "closed" and no
+        // topics (a Fetch's come from its response).
+        var fetches = all.Where(l => l.GetProperty("api_name").GetString() == "Fetch" && !l.TryGetProperty("closed", out _)).ToList();
+        Assert.All(all.Where(l => l.TryGetProperty("closed", out _)), l => Assert.Equal("Fetch", l.GetProperty("api_name").GetString()));
         var ordersFetched = fetches.SelectMany(l => l.GetProperty("topics").EnumerateArray()).Where(t => t.GetProperty("partitions").GetArrayLength() > 0).ToList();
         Assert.NotEmpty(ordersFetched);
         Assert.All(fetches, l => Assert.Equal(0, l.GetProperty("result").GetInt32()));
@@ -81,6 +84,54 @@ public sealed class AuditTests : IDisposable
             t.TryGetProperty("topic_id", out var id) ? metadataTopic.GetProperty("topic_id").GetString() : "orders",
             t.TryGetProperty("topic_id", out id) ? id.GetString() : t.GetProperty("name").GetString()));
         Assert.DoesNotContain(all, l => l.GetProperty("api_name").GetString() is not ("Produce" or "Fetch" or "Metadata"));
+    }
+
+    [Fact]
+    public async Task ForbiddenRequestAndFilterClose_ConnectionsEnd_EachRequestStillGetsItsLineWithTheReason()
+    {
+        // The audit runs before the api-key gate and the user's filters: what they refuse by closing is recorded too.
+        var closing = new LambdaFilter("closer", (key, _) => key == 19, (request, _) =>
+        {
+            request.Close("no topic creation through this proxy");
+            return ValueTask.CompletedTask;
+        });
+        await using var proxied = await ProxiedCluster.StartAsync(brokers: 1, configure: o =>
+        {
+            o.Audit.Path = _path;
+            o.Audit.ApiKeys.Add(3); // Metadata, besides the default Produce and CreateTopics
+            o.ForbiddenApiKeys.Add(3);
+        }, filters: [closing]);
+        var listener = proxied.Engine.Listeners[0].Advertised;
+
+        await using (var raw = await RawKafkaClient.ConnectAsync(listener.Host, listener.Port))
+        {
+            await Assert.ThrowsAnyAsync<IOException>(() => raw.SendAsync(3, 1, flexible: false, w => Protocol.Primitives.KafkaWriter.WriteInt32(w, -1)));
+        }
+
+        await using (var raw = await RawKafkaClient.ConnectAsync(listener.Host, listener.Port))
+        {
+            // CreateTopics v2, one topic, 1 partition, replication 1, no assignments or configs; timeout 1 s; validate only false.
+            await Assert.ThrowsAnyAsync<IOException>(() => raw.SendAsync(19, 2, flexible: false, w =>
+            {
+                Protocol.Primitives.KafkaWriter.WriteInt32(w, 1);
+                Protocol.Primitives.KafkaWriter.WriteString(w, "audited", compact: false);
+                Protocol.Primitives.KafkaWriter.WriteInt32(w, 1);
+                Protocol.Primitives.KafkaWriter.WriteInt16(w, 1);
+                Protocol.Primitives.KafkaWriter.WriteInt32(w, 0);
+                Protocol.Primitives.KafkaWriter.WriteInt32(w, 0);
+                Protocol.Primitives.KafkaWriter.WriteInt32(w, 1000);
+                Protocol.Primitives.KafkaWriter.WriteBool(w, false);
+            }));
+        }
+
+        List<JsonElement> lines = [];
+        await Eventually.TrueAsync(() => (lines = Lines()).Count >= 2, () => string.Join('\n', File.Exists(_path) ? File.ReadAllLines(_path) : []));
+        var metadata = Assert.Single(lines, l => l.GetProperty("api_key").GetInt32() == 3);
+        Assert.Contains("which KafkaProxy:ForbiddenApiKeys refuses", metadata.GetProperty("closed").GetString(), StringComparison.Ordinal);
+        Assert.Equal(JsonValueKind.Null, metadata.GetProperty("result").ValueKind);
+        var create = Assert.Single(lines, l => l.GetProperty("api_key").GetInt32() == 19);
+        Assert.Contains("filter 'closer' closed the connection: no topic creation through this proxy", create.GetProperty("closed").GetString(), StringComparison.Ordinal);
+        Assert.Equal("audited", create.GetProperty("topics")[0].GetProperty("name").GetString());
     }
 
     [Fact]

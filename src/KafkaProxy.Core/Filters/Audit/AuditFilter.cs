@@ -21,7 +21,7 @@ namespace KafkaProxy.Core.Filters.Audit;
 /// Fetch name topics by id, which is written then. The result is the first non-zero error code of the response (top
 /// level, topic, then partition, in message order), else 0. Other api keys get lines without topics or result.
 /// </remarks>
-internal sealed class AuditFilter(AuditOptions options, AuditSink sink) : IKafkaRequestFilter, IKafkaResponseFilter
+internal sealed class AuditFilter(AuditOptions options, AuditSink sink) : IKafkaRequestFilter, IKafkaResponseFilter, IConnectionClosedObserver
 {
     private const int SizePrefix = 4;
 
@@ -66,6 +66,25 @@ internal sealed class AuditFilter(AuditOptions options, AuditSink sink) : IKafka
         }
 
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// The connection ended: each request still awaiting its response gets its line now, with the reason (what a filter
+    /// or the api-key gate refused, a bad frame, the client leaving with requests in flight), instead of no line.
+    /// </summary>
+    public void OnConnectionClosed(KafkaConnectionInfo connection, string? reason)
+    {
+        if (!_connections.TryGetValue(connection, out var audit))
+        {
+            return;
+        }
+
+        _connections.Remove(connection);
+        foreach (var record in audit.TakeAll())
+        {
+            record.Closed = reason ?? "the connection closed before the response";
+            sink.Write(record);
+        }
     }
 
     public ValueTask OnResponseAsync(KafkaResponse response, CancellationToken cancellationToken)
@@ -216,6 +235,17 @@ internal sealed class AuditFilter(AuditOptions options, AuditSink sink) : IKafka
             lock (_lock)
             {
                 _pending.Enqueue(record);
+            }
+        }
+
+        /// <summary>Takes every record still waiting, in request order.</summary>
+        public List<AuditRecord> TakeAll()
+        {
+            lock (_lock)
+            {
+                var all = _pending.ToList();
+                _pending.Clear();
+                return all;
             }
         }
 

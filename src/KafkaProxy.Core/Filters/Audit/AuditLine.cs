@@ -65,6 +65,11 @@ internal static class AuditLine
         WriteNumberOrNull(json, "response_bytes", record.ResponseBytes);
         WriteNumberOrNull(json, "result", record.Result);
         json.WriteBoolean("answered_by_proxy", record.AnsweredByProxy);
+        if (record.Closed is { } closed)
+        {
+            json.WriteString("closed", closed);
+        }
+
         if (record.DurationMs is { } duration)
         {
             json.WriteNumber("duration_ms", Math.Round(duration, 3));

@@ -47,6 +47,9 @@ internal sealed class AuditRecord
 
     /// <summary>Milliseconds from the request seen to its response seen; null without a response.</summary>
     public double? DurationMs { get; set; }
+
+    /// <summary>Why the connection ended while the request awaited its response (the logged reason), or null.</summary>
+    public string? Closed { get; set; }
 }
 
 /// <summary>A topic an audited request names: by name, or by id where the version names topics by id (KIP-516).</summary>
