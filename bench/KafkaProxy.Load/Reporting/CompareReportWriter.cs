@@ -9,21 +9,7 @@ internal static class CompareReportWriter
     public static string Markdown(CompareReport r)
     {
         var md = new StringBuilder();
-        var m = r.Machine;
-        Line(md, "# Proxy builds and settings side by side");
-        Line(md);
-        Line(md, $"Run {r.Started:yyyy-MM-dd HH:mm} UTC, {r.Elapsed.TotalSeconds:F0} s, revision `{r.Revision}`, command `{r.Command}`.");
-        Line(md);
-        Line(md, "| machine | |");
-        Line(md, "| --- | --- |");
-        Line(md, $"| cores | {m.Cores} |");
-        Line(md, $"| CPU | {m.Cpu} |");
-        Line(md, $"| memory | {m.MemoryBytes / 1073741824.0:F1} GiB |");
-        Line(md, $"| OS | {m.Os}, kernel {m.Kernel} |");
-        Line(md, $"| runtime (load program) | {m.Runtime} |");
-        Line(md, $"| load average (1, 5, 15 min) | {m.LoadAverage} at the start, {r.LoadAverageAtEnd} at the end |");
-        Line(md, $"| proxy environment | {(r.ProxyEnvironment.Count == 0 ? "none (defaults)" : "`" + string.Join("`, `", r.ProxyEnvironment) + "`")} |");
-        Line(md);
+        MarkdownHeader.Write(md, "# Proxy builds and settings side by side", r.Started, r.Elapsed, r.Revision, r.Command, r.Machine, "runtime (load program)", r.LoadAverageAtEnd, r.ProxyEnvironment, openFilesLimit: false);
         Line(md, "| proxy | build and extra flags | compared with |");
         Line(md, "| --- | --- | --- |");
         foreach (var p in r.Proxies)

@@ -23,22 +23,7 @@ internal static class ReportWriter
     public static string Markdown(LoadReport r)
     {
         var md = new StringBuilder();
-        var m = r.Machine;
-        Line(md, "# KafkaProxy load results");
-        Line(md);
-        Line(md, $"Run {r.Started:yyyy-MM-dd HH:mm} UTC, {r.Elapsed.TotalSeconds:F0} s, revision `{r.Revision}`, command `{r.Command}`.");
-        Line(md);
-        Line(md, "| machine | |");
-        Line(md, "| --- | --- |");
-        Line(md, $"| cores | {m.Cores} |");
-        Line(md, $"| CPU | {m.Cpu} |");
-        Line(md, $"| memory | {m.MemoryBytes / 1073741824.0:F1} GiB |");
-        Line(md, $"| OS | {m.Os}, kernel {m.Kernel} |");
-        Line(md, $"| runtime | {m.Runtime} |");
-        Line(md, $"| load average (1, 5, 15 min) | {m.LoadAverage} at the start, {r.LoadAverageAtEnd} at the end |");
-        Line(md, $"| open files limit | {m.OpenFilesLimit:N0} |");
-        Line(md, $"| proxy environment | {(r.ProxyEnvironment.Count == 0 ? "none (defaults)" : "`" + string.Join("`, `", r.ProxyEnvironment) + "`")} |");
-        Line(md);
+        MarkdownHeader.Write(md, "# KafkaProxy load results", r.Started, r.Elapsed, r.Revision, r.Command, r.Machine, "runtime", r.LoadAverageAtEnd, r.ProxyEnvironment, openFilesLimit: true);
         Line(md, "Three processes share the cores: the test cluster (librdkafka's mock, `kafkaproxy-load cluster`), the proxy");
         Line(md, "(the Release build of `kafka-proxy`, samples/KafkaProxy.ConsoleHost, with metrics on) and the clients (this");
         Line(md, "program). Nothing is pinned. Direct runs have the proxy idle but present, so both sides run on the same machine;");
