@@ -1,3 +1,5 @@
+using KafkaProxy.Core.Filters.BuiltIn;
+using KafkaProxy.Core.Proxy;
 using KafkaProxy.Protocol.Primitives;
 
 namespace KafkaProxy.Core.Filters;
@@ -16,12 +18,14 @@ internal sealed class FilterChain<TFilter>
     private const int LastVersionBit = 63;
 
     private readonly TFilter[] _filters;
+    private readonly bool[] _builtIn;          // per filter: the proxy's own, called without a deadline
     private readonly ulong[][] _wantedBy; // per filter: per api key, a bit per version
     private readonly ulong[] _wanted;     // any filter
 
     public FilterChain(IEnumerable<TFilter> filters, Func<TFilter, short, short, bool> wants)
     {
         _filters = [.. filters];
+        _builtIn = [.. _filters.Select(static f => f is IBuiltInFilter)];
         _wantedBy = new ulong[_filters.Length][];
         _wanted = _filters.Length == 0 ? [] : new ulong[ApiKeys];
         for (int f = 0; f < _filters.Length; f++)
@@ -65,6 +69,17 @@ internal sealed class FilterChain<TFilter>
             }
 
             var filter = _filters[f];
+            if (_builtIn[f])
+            {
+                await CallBuiltInAsync(filter, message, frame, call).ConfigureAwait(false);
+                if (decided(message, filter))
+                {
+                    return;
+                }
+
+                continue;
+            }
+
             var token = deadline.Start(timeout);
             try
             {
@@ -82,14 +97,9 @@ internal sealed class FilterChain<TFilter>
             {
                 throw new FilterFailedException(filter.Name, frame, $"it did not finish within {timeout} (KafkaProxy:FilterTimeout)", inner: null);
             }
-            catch (KafkaProtocolException)
+            catch (Exception ex) when (Wrap(filter, frame, ex) is { } failed)
             {
-                // The client's bytes are malformed (a filter read them with ReadProduce, say): closed as a bad message.
-                throw;
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                throw new FilterFailedException(filter.Name, frame, $"it threw {ex.GetType().Name}: {ex.Message}", ex);
+                throw failed;
             }
             finally
             {
@@ -102,6 +112,27 @@ internal sealed class FilterChain<TFilter>
             }
         }
     }
+
+    // The proxy's own filters finish at once: no deadline, no timer.
+    private static async ValueTask CallBuiltInAsync<TMessage>(TFilter filter, TMessage message, FrameIdentity frame, Func<TFilter, TMessage, CancellationToken, ValueTask> call)
+    {
+        try
+        {
+            await call(filter, message, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (Wrap(filter, frame, ex) is { } failed)
+        {
+            throw failed;
+        }
+    }
+
+    // What a filter's exception becomes, or null to let it through as it is: malformed bytes (a filter read them with
+    // ReadProduce, say) close the connection as a bad message; a broker the proxy has no listener for yet is the
+    // response pump's to handle (it starts one and reads the response again).
+    private static FilterFailedException? Wrap(TFilter filter, FrameIdentity frame, Exception ex) =>
+        ex is KafkaProtocolException or UndiscoveredBrokerException or OutOfMemoryException
+            ? null
+            : new FilterFailedException(filter.Name, frame, $"it threw {ex.GetType().Name}: {ex.Message}", ex);
 
     private static ulong Bit(short apiVersion) => 1UL << Math.Min((int)apiVersion, LastVersionBit);
 }

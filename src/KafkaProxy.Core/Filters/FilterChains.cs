@@ -50,7 +50,7 @@ internal sealed class FilterChains
         new FrameIdentity(response.ApiKey, response.ApiVersion, response.CorrelationId, IsResponse: true),
         static (filter, r, token) =>
         {
-            r.CurrentFilter = filter.Name;
+            r.BeginFilter(filter.Name);
             return filter.OnResponseAsync(r, token);
         },
         static (r, _) => r.CloseReason is not null,

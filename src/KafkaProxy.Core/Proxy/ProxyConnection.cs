@@ -38,8 +38,10 @@ internal sealed class ProxyConnection
     private readonly KafkaConnectionInfo _info;
     // A request some filter wants, whole in the buffer, that the request pump hands to the filters next.
     private (RequestHeader Header, int Size, bool ExpectsResponse, FilterChains Filters)? _toFilter;
-    // A response some filter wants, whole (rewritten when it names brokers), that the response pump hands over next.
+    // A response some filter wants, whole, that the response pump hands over next.
     private ResponseToFilter? _responseToFilter;
+    // The response the filters see, reused for each of the connection's responses.
+    private readonly KafkaResponse _response;
     // The writer toward the broker while the request filters run, and the sender their requests use (made once).
     private PipeWriter? _filterUpstream;
     private Func<short, short, ReadOnlyMemory<byte>, CancellationToken, Task<ReadOnlyMemory<byte>>>? _sendOwnRequest;
@@ -73,6 +75,7 @@ internal sealed class ProxyConnection
 
         _rewriter = new ResponseRewriter(context.AddressBook);
         _info = new KafkaConnectionInfo(id, client.RemoteEndPoint, route.Upstream, client.LocalEndPoint);
+        _response = new KafkaResponse(_info);
     }
 
     public long Id { get; }
@@ -557,15 +560,28 @@ internal sealed class ProxyConnection
         {
             var result = await upstream.ReadAsync().ConfigureAwait(false);
             var buffer = result.Buffer;
-            bool wrote = ForwardResponses(ref buffer, ref remaining, client, out var undiscovered);
+            bool wrote = ForwardResponses(ref buffer, ref remaining, client);
+            UndiscoveredBrokerException? undiscovered = null;
             while (_responseToFilter is { } wanted)
             {
                 // A response some filter wants, whole: the filters see it after the earlier responses were written.
                 _responseToFilter = null;
-                await FilterResponseAsync(wanted, client, wrote).ConfigureAwait(false);
+                try
+                {
+                    await FilterResponseAsync(wanted, client, wrote).ConfigureAwait(false);
+                }
+                catch (UndiscoveredBrokerException ex)
+                {
+                    // The address rewriting met a broker without a listener: nothing of this response was written (addresses
+                    // are looked up before any edit is made) and its request stays at the head. One broker at a time: a
+                    // response naming k new brokers is read k + 1 times, once in the life of the process.
+                    undiscovered = ex;
+                    break;
+                }
+
                 buffer = buffer.Slice(wanted.Consumed);
                 wrote = true;
-                wrote |= ForwardResponses(ref buffer, ref remaining, client, out undiscovered);
+                wrote |= ForwardResponses(ref buffer, ref remaining, client);
             }
 
             // Stopped before a response that names a broker without a listener: the rest is not examined, so the next
@@ -597,11 +613,10 @@ internal sealed class ProxyConnection
         }
     }
 
-    private bool ForwardResponses(ref ReadOnlySequence<byte> buffer, ref long remaining, PipeWriter client, out UndiscoveredBrokerException? undiscovered)
+    private bool ForwardResponses(ref ReadOnlySequence<byte> buffer, ref long remaining, PipeWriter client)
     {
         var filters = _context.Settings.Current.Filters;
         bool wrote = false;
-        undiscovered = null;
         while (true)
         {
             if (remaining > 0)
@@ -672,71 +687,22 @@ internal sealed class ProxyConnection
 
             if (filters.Responses.Wants(request.ApiKey, request.ApiVersion))
             {
+                // Read whole and handed to the filters next (the address rewriting is one of them).
                 if (payload.Length < size)
                 {
                     return wrote;
                 }
 
-                undiscovered = PrepareFilteredResponse(request, buffer.Slice(0, KafkaFrame.SizePrefixLength + (long)size), filters);
+                long frameLength = KafkaFrame.SizePrefixLength + (long)size;
+                _responseToFilter = new ResponseToFilter(request, buffer.Slice(0, frameLength), frameLength, AnsweredByProxy: false, filters);
                 return wrote;
             }
 
-            if (ResponseRewriter.MustRewrite(request.ApiKey, request.ApiVersion))
-            {
-                if (payload.Length < size)
-                {
-                    return wrote;
-                }
-
-                payload = payload.Slice(0, size);
-                try
-                {
-                    _rewriter.Rewrite(request.ApiKey, request.ApiVersion, payload, client);
-                }
-                catch (UndiscoveredBrokerException ex)
-                {
-                    // Nothing of this response was written (addresses are looked up before any byte is). One broker at a
-                    // time: a response naming k new brokers is read k + 1 times, once in the life of the process.
-                    undiscovered = ex;
-                    return wrote;
-                }
-
-                buffer = buffer.Slice(payload.End);
-            }
-            else
-            {
-                remaining = KafkaFrame.SizePrefixLength + (long)size;
-            }
-
+            remaining = KafkaFrame.SizePrefixLength + (long)size;
             _inFlight.RemoveFirst();
             _context.Metrics.Response(Broker, request.ApiKey, KafkaFrame.SizePrefixLength + (long)size, request.StartTimestamp);
             wrote = true;
         }
-    }
-
-    // A whole broker response that filters want: rewritten first when it names brokers (the filters see what the client
-    // will get), then left in _responseToFilter. Returns the broker that must be listened for first, if any; nothing was
-    // handed over then, and the same response is read again once the listener runs.
-    private UndiscoveredBrokerException? PrepareFilteredResponse(in InFlightRequests.Entry request, ReadOnlySequence<byte> frame, FilterChains filters)
-    {
-        var toFilter = frame;
-        if (ResponseRewriter.MustRewrite(request.ApiKey, request.ApiVersion))
-        {
-            var rewritten = new ArrayBufferWriter<byte>((int)frame.Length + 256);
-            try
-            {
-                _rewriter.Rewrite(request.ApiKey, request.ApiVersion, frame.Slice(KafkaFrame.SizePrefixLength), rewritten);
-            }
-            catch (UndiscoveredBrokerException ex)
-            {
-                return ex;
-            }
-
-            toFilter = new ReadOnlySequence<byte>(rewritten.WrittenMemory);
-        }
-
-        _responseToFilter = new ResponseToFilter(request, toFilter, frame.Length, AnsweredByProxy: false, filters);
-        return null;
     }
 
     // Runs the response filters on one whole response and sends what they leave; the head of the in-flight ring is its request.
@@ -748,7 +714,8 @@ internal sealed class ProxyConnection
         var reader = new KafkaReader(payload, entry.ApiKey, entry.ApiVersion);
         ResponseHeader.Skip(ref reader, entry.ApiKey, entry.ApiVersion);
         long headerLength = reader.Consumed;
-        var response = new KafkaResponse(entry.ApiKey, entry.ApiVersion, entry.CorrelationId, payload.Slice(0, headerLength), payload.Slice(headerLength), wanted.AnsweredByProxy, _info);
+        var response = _response;
+        response.Reset(entry.ApiKey, entry.ApiVersion, entry.CorrelationId, payload.Slice(0, headerLength), payload.Slice(headerLength), wanted.AnsweredByProxy);
         var running = wanted.Filters.RunAsync(response, _responseFilterDeadline ??= new FilterDeadline(_clock.Provider), _context.Settings.Current.FilterTimeout);
         if (running.IsCompletedSuccessfully)
         {
@@ -772,12 +739,10 @@ internal sealed class ProxyConnection
 
         _inFlight.RemoveFirst();
         long length = wanted.Frame.Length;
-        if (response.BodyReplaced)
+        if (response.BodyReplaced || response.HasEdits)
         {
-            length = KafkaFrame.SizePrefixLength + headerLength + response.Body.Length;
-            KafkaFrame.WriteSize(client, checked((int)(headerLength + response.Body.Length)));
-            client.Write(response.HeaderBytes);
-            client.Write(response.Body);
+            // The header, then the body's untouched ranges straight from the read buffer with the edits between.
+            length = response.WriteTo(client);
         }
         else
         {

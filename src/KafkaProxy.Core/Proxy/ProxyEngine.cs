@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using KafkaProxy.Core.Configuration;
 using KafkaProxy.Core.Diagnostics;
 using KafkaProxy.Core.Filters;
+using KafkaProxy.Core.Filters.BuiltIn;
 using KafkaProxy.Core.Security;
 using KafkaProxy.Core.Security.ClientAuth;
 using KafkaProxy.Protocol.Rewriting;
@@ -79,7 +80,7 @@ public sealed class ProxyEngine : IAsyncDisposable
         var security = _options.UpstreamTls.Enabled || _options.UpstreamSasl.Enabled ? UpstreamSecurity.Create(_options, _loggers.UpstreamSecurity, _clock.Provider) : null;
         var clientTls = _options.ClientTls.Enabled ? new ClientTls(_options.ClientTls, _clock.Provider) : null;
         _audit = _options.Audit.Enabled ? new Filters.Audit.AuditSink(_options.Audit, new SettingKey(_options.ConfigurationPath)["Audit:Path"], new SettingKey(_options.ConfigurationPath)["Audit:Capacity"], _loggers.Audit, _loggers.Engine, _metrics, _clock.Provider) : null;
-        _filtersBeforeGate = _audit is null ? [] : [new Filters.Audit.AuditFilter(_options.Audit, _audit)];
+        _filtersBeforeGate = _audit is null ? [new AddressRewritingFilter(_addressBook)] : [new AddressRewritingFilter(_addressBook), new Filters.Audit.AuditFilter(_options.Audit, _audit)];
         _filtersAfterGate = [.. BuiltInFilters(_options), .. filters ?? []];
         _settings = new LiveSettings(ReloadableSettings.From(_options, _options, _filtersBeforeGate, _filtersAfterGate));
         var clientAuth = _options.ClientAuth.Enabled ? ClientAuthenticator.Create(_options, _settings, _loggers.ClientAuth, _metrics, _clock) : null;

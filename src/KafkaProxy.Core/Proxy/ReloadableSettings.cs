@@ -25,8 +25,8 @@ internal sealed record ReloadableSettings(
     string? CredentialsFile)
 {
     /// <summary>
-    /// The settings of <paramref name="next"/>, with the filter chains: <paramref name="beforeGate"/> (the audit, which
-    /// records also what the gate refuses), the api-key gate of <paramref name="next"/>'s forbidden keys, then
+    /// The settings of <paramref name="next"/>, with the filter chains: <paramref name="beforeGate"/> (the address rewriting,
+    /// the first response filter; the audit, which records also what the gate refuses), the api-key gate of <paramref name="next"/>'s forbidden keys, then
     /// <paramref name="afterGate"/> (the policies and the user's filters). The gate keeps refusing the SASL requests that
     /// the features <paramref name="running"/> started with make unusable (those features change only with a restart).
     /// </summary>

@@ -14,30 +14,47 @@ namespace KafkaProxy.Protocol.Rewriting;
 /// </summary>
 internal static class ApiVersionsFallback
 {
+    // error code, one api key entry: [ApiVersions, 0, the newest the proxy clamps]
+    private static readonly byte[] Body = BuildBody();
+
+    /// <summary>The body (after the correlation id) the client gets instead of the broker's.</summary>
+    public static ReadOnlyMemory<byte> FallbackBody => Body;
+
+    /// <summary>True when the broker's body (after the correlation id) is an UNSUPPORTED_VERSION answer, which passes verbatim.</summary>
+    public static bool PassesVerbatim(in ReadOnlySequence<byte> body)
+    {
+        var reader = new KafkaReader(body);
+        return reader.ReadInt16() == ApiVersionsResponseWalker.UnsupportedVersion;
+    }
+
     /// <param name="payload">The response frame after its size prefix: correlation id (response header v0), then body.</param>
     /// <param name="output">Receives the whole frame, size prefix included.</param>
     public static void Write(in ReadOnlySequence<byte> payload, IBufferWriter<byte> output)
     {
         var reader = new KafkaReader(payload);
         int correlationId = reader.ReadInt32();
-        short errorCode = reader.ReadInt16();
-        if (errorCode == ApiVersionsResponseWalker.UnsupportedVersion)
+        if (PassesVerbatim(payload.Slice(sizeof(int))))
         {
             output.WriteInt32(checked((int)payload.Length));
             output.Write(payload);
             return;
         }
 
-        // correlation id, error code, one api key entry: [ApiVersions, 0, the newest the proxy clamps]
-        const int BodyLength = sizeof(int) + sizeof(short) + sizeof(int) + (3 * sizeof(short));
-        Span<byte> frame = stackalloc byte[sizeof(int) + BodyLength];
-        BinaryPrimitives.WriteInt32BigEndian(frame, BodyLength);
+        Span<byte> frame = stackalloc byte[sizeof(int) + sizeof(int) + Body.Length];
+        BinaryPrimitives.WriteInt32BigEndian(frame, sizeof(int) + Body.Length);
         BinaryPrimitives.WriteInt32BigEndian(frame[4..], correlationId);
-        BinaryPrimitives.WriteInt16BigEndian(frame[8..], ApiVersionsResponseWalker.UnsupportedVersion);
-        BinaryPrimitives.WriteInt32BigEndian(frame[10..], 1);
-        BinaryPrimitives.WriteInt16BigEndian(frame[14..], 18);
-        BinaryPrimitives.WriteInt16BigEndian(frame[16..], 0);
-        BinaryPrimitives.WriteInt16BigEndian(frame[18..], ApiVersionsResponseWalker.MaxVersion);
+        Body.CopyTo(frame[8..]);
         output.Write(frame);
+    }
+
+    private static byte[] BuildBody()
+    {
+        var body = new byte[sizeof(short) + sizeof(int) + (3 * sizeof(short))];
+        BinaryPrimitives.WriteInt16BigEndian(body, ApiVersionsResponseWalker.UnsupportedVersion);
+        BinaryPrimitives.WriteInt32BigEndian(body.AsSpan(2), 1);
+        BinaryPrimitives.WriteInt16BigEndian(body.AsSpan(6), 18);
+        BinaryPrimitives.WriteInt16BigEndian(body.AsSpan(8), 0);
+        BinaryPrimitives.WriteInt16BigEndian(body.AsSpan(10), ApiVersionsResponseWalker.MaxVersion);
+        return body;
     }
 }

@@ -1,4 +1,6 @@
+using System.Buffers.Binary;
 using System.Text;
+using KafkaProxy.Protocol.Primitives;
 
 namespace KafkaProxy.Protocol.Rewriting;
 
@@ -9,6 +11,9 @@ namespace KafkaProxy.Protocol.Rewriting;
 internal sealed class BrokerEndpoint : IEquatable<BrokerEndpoint>
 {
     private readonly byte[] _hostUtf8;
+    // The host and port as a response carries them (compact string or not), encoded on first use.
+    private byte[]? _compactEncoding;
+    private byte[]? _encoding;
 
     /// <summary>Creates an endpoint.</summary>
     /// <param name="host">The host name or IP literal clients connect to.</param>
@@ -36,6 +41,34 @@ internal sealed class BrokerEndpoint : IEquatable<BrokerEndpoint>
 
     /// <summary>The host as UTF-8 bytes.</summary>
     public ReadOnlySpan<byte> HostUtf8 => _hostUtf8;
+
+    /// <summary>
+    /// The host (a compact string when <paramref name="compact"/>, else an int16-prefixed one) followed by the port as
+    /// an int32, as a response carries them; encoded once per form.
+    /// </summary>
+    public ReadOnlySpan<byte> Encoded(bool compact)
+    {
+        ref byte[]? cached = ref compact ? ref _compactEncoding : ref _encoding;
+        if (cached is null)
+        {
+            int prefix = compact ? VarInt.SizeOfUnsigned((uint)_hostUtf8.Length + 1) : sizeof(short);
+            var bytes = new byte[prefix + _hostUtf8.Length + sizeof(int)];
+            if (compact)
+            {
+                VarInt.WriteUnsigned(bytes, (uint)_hostUtf8.Length + 1);
+            }
+            else
+            {
+                BinaryPrimitives.WriteInt16BigEndian(bytes, (short)_hostUtf8.Length);
+            }
+
+            _hostUtf8.CopyTo(bytes.AsSpan(prefix));
+            BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(prefix + _hostUtf8.Length), Port);
+            Volatile.Write(ref cached, bytes);
+        }
+
+        return cached;
+    }
 
     /// <summary>True when this endpoint spells exactly <paramref name="hostUtf8"/>:<paramref name="port"/>.</summary>
     public bool Matches(ReadOnlySpan<byte> hostUtf8, int port) => port == Port && hostUtf8.SequenceEqual(_hostUtf8);

@@ -23,12 +23,14 @@ internal sealed class ResponseRewriter
     // -1 where no limit applies. ApiVersions responses are clamped to these values.
     private static readonly short[] MaxVersions = BuildMaxVersions();
 
+    private readonly IBrokerAddressMapper _mapper;
     private readonly RewritePlan _plan;
 
     /// <summary>Creates a rewriter that asks <paramref name="mapper"/> for the address of every broker it finds.</summary>
     public ResponseRewriter(IBrokerAddressMapper mapper)
     {
         ArgumentNullException.ThrowIfNull(mapper);
+        _mapper = mapper;
         _plan = new RewritePlan(mapper);
     }
 
@@ -73,9 +75,45 @@ internal sealed class ResponseRewriter
             throw new KafkaProtocolException($"version {apiVersion} is newer than the newest this proxy can rewrite ({max})", apiKey, apiVersion, 0);
         }
 
-        _plan.Reset();
+        _plan.Reset(_mapper);
         var reader = new KafkaReader(payload, apiKey, apiVersion);
         ResponseHeader.Skip(ref reader, apiKey, apiVersion);
+        Walk(ref reader, apiKey, apiVersion);
+        _plan.WriteTo(payload, output);
+        return _plan.AddressCount;
+    }
+
+    /// <summary>
+    /// Finds the edits <paramref name="body"/> (a response body, after its header) needs without writing anything,
+    /// asking <paramref name="mapper"/> (not the rewriter's own) for the addresses; <see cref="EmitEdits"/> then hands
+    /// them over, their offsets relative to <paramref name="body"/>.
+    /// </summary>
+    /// <returns>What the response needs: nothing, edits, or the ApiVersions fallback in place of the whole body.</returns>
+    /// <exception cref="KafkaProtocolException">The response is malformed or of a version too new to rewrite safely.</exception>
+    public RewriteOutcome Plan(IBrokerAddressMapper mapper, short apiKey, short apiVersion, in ReadOnlySequence<byte> body)
+    {
+        short max = MaxSupportedVersion(apiKey);
+        if (max >= 0 && apiVersion > max)
+        {
+            if (apiKey == (short)ApiKey.ApiVersions)
+            {
+                return ApiVersionsFallback.PassesVerbatim(body) ? RewriteOutcome.Unchanged : RewriteOutcome.Fallback;
+            }
+
+            throw new KafkaProtocolException($"version {apiVersion} is newer than the newest this proxy can rewrite ({max})", apiKey, apiVersion, 0);
+        }
+
+        _plan.Reset(mapper);
+        var reader = new KafkaReader(body, apiKey, apiVersion);
+        Walk(ref reader, apiKey, apiVersion);
+        return _plan.HasEdits ? RewriteOutcome.Edits : RewriteOutcome.Unchanged;
+    }
+
+    /// <summary>Hands each edit of the last <see cref="Plan"/> to <paramref name="sink"/>, in byte order.</summary>
+    public void EmitEdits<TState>(TState state, RewritePlan.EditSink<TState> sink) => _plan.EmitEdits(state, sink);
+
+    private void Walk(ref KafkaReader reader, short apiKey, short apiVersion)
+    {
         switch ((ApiKey)apiKey)
         {
             case ApiKey.Metadata:
@@ -101,9 +139,6 @@ internal sealed class ResponseRewriter
                 ApiVersionsResponseWalker.Walk(ref reader, apiVersion, _plan, MaxVersions);
                 break;
         }
-
-        _plan.WriteTo(payload, output);
-        return _plan.AddressCount;
     }
 
     private static short[] BuildMaxVersions()

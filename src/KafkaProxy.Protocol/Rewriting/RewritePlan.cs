@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using KafkaProxy.Protocol.Frames;
 using KafkaProxy.Protocol.Primitives;
 
@@ -13,7 +14,7 @@ internal sealed class RewritePlan
 {
     private const int StackHostLimit = 256;
 
-    private readonly IBrokerAddressMapper _mapper;
+    private IBrokerAddressMapper _mapper;
     private Edit[] _edits = new Edit[16];
     private int _count;
 
@@ -24,6 +25,13 @@ internal sealed class RewritePlan
 
     /// <summary>How many host/port pairs were replaced.</summary>
     public int AddressCount { get; private set; }
+
+    /// <summary>Forgets the edits and asks <paramref name="mapper"/> from now on.</summary>
+    public void Reset(IBrokerAddressMapper mapper)
+    {
+        _mapper = mapper;
+        Reset();
+    }
 
     public void Reset()
     {
@@ -140,6 +148,32 @@ internal sealed class RewritePlan
         }
 
         output.Write(rest);
+    }
+
+    /// <summary>Receives one edit: the bytes from <paramref name="start"/> to <paramref name="end"/> become <paramref name="replacement"/>.</summary>
+    public delegate void EditSink<TState>(TState state, long start, long end, ReadOnlySpan<byte> replacement);
+
+    /// <summary>Hands every edit, in byte order, to <paramref name="sink"/>, with its replacement bytes (valid during the call).</summary>
+    public void EmitEdits<TState>(TState state, EditSink<TState> sink)
+    {
+        Span<byte> scratch = stackalloc byte[VarInt.MaxUnsignedLength];
+        for (int i = 0; i < _count; i++)
+        {
+            ref readonly Edit edit = ref _edits[i];
+            switch (edit.Kind)
+            {
+                case EditKind.HostPort:
+                    sink(state, edit.Start, edit.End, edit.Endpoint!.Encoded(edit.Compact));
+                    break;
+                case EditKind.UnsignedVarInt:
+                    sink(state, edit.Start, edit.End, scratch[..VarInt.WriteUnsigned(scratch, edit.Value)]);
+                    break;
+                case EditKind.Int16:
+                    BinaryPrimitives.WriteInt16BigEndian(scratch, (short)(ushort)edit.Value);
+                    sink(state, edit.Start, edit.End, scratch[..2]);
+                    break;
+            }
+        }
     }
 
     private static void WriteReplacement(in Edit edit, IBufferWriter<byte> output)

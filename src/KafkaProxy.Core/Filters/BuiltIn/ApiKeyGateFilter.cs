@@ -8,7 +8,7 @@ namespace KafkaProxy.Core.Filters.BuiltIn;
 /// the connection of a client that sends one, with the gate's reason. It runs first, so a refused request reaches no
 /// other filter. When the forbidden keys change, the engine builds its chains again with a new gate.
 /// </summary>
-internal sealed class ApiKeyGateFilter(RequestGate gate) : IKafkaRequestFilter
+internal sealed class ApiKeyGateFilter(RequestGate gate) : IKafkaRequestFilter, IBuiltInFilter
 {
     public string Name => "api-key-gate";
 
