@@ -55,13 +55,18 @@ internal sealed class FilterChain<TFilter>
 
     /// <summary>
     /// Calls <paramref name="call"/> for each filter that wants the frame, in order, each within <paramref name="timeout"/>
-    /// (kept by <paramref name="deadline"/>), until <paramref name="decided"/> says the chain ends.
+    /// (kept by <paramref name="deadline"/>; the proxy's own filters have none), until <paramref name="decided"/> says
+    /// the chain ends. Filters that finish at once cost no task and no state machine: the chain goes asynchronous only
+    /// from the first filter that waits.
     /// </summary>
-    /// <exception cref="FilterFailedException">A filter threw or ran past the timeout.</exception>
-    public async ValueTask RunAsync<TMessage>(TMessage message, FrameIdentity frame, Func<TFilter, TMessage, CancellationToken, ValueTask> call, Func<TMessage, TFilter, bool> decided, FilterDeadline deadline, TimeSpan timeout)
+    /// <exception cref="FilterFailedException">A filter threw or ran past the timeout (in the returned task).</exception>
+    public ValueTask RunAsync<TMessage>(TMessage message, FrameIdentity frame, Func<TFilter, TMessage, CancellationToken, ValueTask> call, Func<TMessage, TFilter, bool> decided, FilterDeadline deadline, TimeSpan timeout) =>
+        RunFrom(0, message, frame, call, decided, deadline, timeout);
+
+    private ValueTask RunFrom<TMessage>(int first, TMessage message, FrameIdentity frame, Func<TFilter, TMessage, CancellationToken, ValueTask> call, Func<TMessage, TFilter, bool> decided, FilterDeadline deadline, TimeSpan timeout)
     {
         ulong bit = Bit(frame.ApiVersion);
-        for (int f = 0; f < _filters.Length; f++)
+        for (int f = first; f < _filters.Length; f++)
         {
             if ((_wantedBy[f][frame.ApiKey] & bit) == 0)
             {
@@ -69,62 +74,85 @@ internal sealed class FilterChain<TFilter>
             }
 
             var filter = _filters[f];
-            if (_builtIn[f])
-            {
-                await CallBuiltInAsync(filter, message, frame, call).ConfigureAwait(false);
-                if (decided(message, filter))
-                {
-                    return;
-                }
-
-                continue;
-            }
-
-            var token = deadline.Start(timeout);
+            bool timed = !_builtIn[f];
+            var token = timed ? deadline.Start(timeout) : CancellationToken.None;
+            bool waiting = false;
             try
             {
                 var pending = call(filter, message, token);
-                if (pending.IsCompletedSuccessfully)
+                if (!pending.IsCompleted)
                 {
-                    pending.GetAwaiter().GetResult(); // done already: no task, no wait
+                    waiting = true;
+                    return WaitThenRunAsync(pending, f, message, frame, call, decided, deadline, timeout, token);
                 }
-                else
-                {
-                    await pending.AsTask().WaitAsync(token).ConfigureAwait(false);
-                }
+
+                pending.GetAwaiter().GetResult(); // done already (or failed): no task, no wait
             }
-            catch (OperationCanceledException) when (deadline.Expired)
+            catch (OperationCanceledException) when (timed && deadline.Expired)
             {
-                throw new FilterFailedException(filter.Name, frame, $"it did not finish within {timeout} (KafkaProxy:FilterTimeout)", inner: null);
+                return ValueTask.FromException(TimedOut(filter, frame, timeout));
             }
-            catch (Exception ex) when (Wrap(filter, frame, ex) is { } failed)
+            catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                throw failed;
+                return ValueTask.FromException(Wrap(filter, frame, ex) ?? ex);
             }
             finally
             {
-                deadline.Stop();
+                if (timed && !waiting)
+                {
+                    deadline.Stop();
+                }
             }
 
             if (decided(message, filter))
             {
-                return;
+                break;
             }
         }
+
+        return ValueTask.CompletedTask;
     }
 
-    // The proxy's own filters finish at once: no deadline, no timer.
-    private static async ValueTask CallBuiltInAsync<TMessage>(TFilter filter, TMessage message, FrameIdentity frame, Func<TFilter, TMessage, CancellationToken, ValueTask> call)
+    // The filter at `index` is waiting: awaits it within its deadline, then runs the rest of the chain.
+    private async ValueTask WaitThenRunAsync<TMessage>(ValueTask pending, int index, TMessage message, FrameIdentity frame, Func<TFilter, TMessage, CancellationToken, ValueTask> call, Func<TMessage, TFilter, bool> decided, FilterDeadline deadline, TimeSpan timeout, CancellationToken token)
     {
+        var filter = _filters[index];
+        bool timed = !_builtIn[index];
         try
         {
-            await call(filter, message, CancellationToken.None).ConfigureAwait(false);
+            if (timed)
+            {
+                await pending.AsTask().WaitAsync(token).ConfigureAwait(false);
+            }
+            else
+            {
+                await pending.ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (timed && deadline.Expired)
+        {
+            throw TimedOut(filter, frame, timeout);
         }
         catch (Exception ex) when (Wrap(filter, frame, ex) is { } failed)
         {
             throw failed;
         }
+        finally
+        {
+            if (timed)
+            {
+                deadline.Stop();
+            }
+        }
+
+        if (!decided(message, filter))
+        {
+            await RunFrom(index + 1, message, frame, call, decided, deadline, timeout).ConfigureAwait(false);
+        }
     }
+
+    private static FilterFailedException TimedOut(TFilter filter, FrameIdentity frame, TimeSpan timeout) =>
+        new(filter.Name, frame, $"it did not finish within {timeout} (KafkaProxy:FilterTimeout)", inner: null);
 
     // What a filter's exception becomes, or null to let it through as it is: malformed bytes (a filter read them with
     // ReadProduce, say) close the connection as a bad message; a broker the proxy has no listener for yet is the
