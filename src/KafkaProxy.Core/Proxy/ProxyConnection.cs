@@ -706,31 +706,43 @@ internal sealed class ProxyConnection
     }
 
     // Runs the response filters on one whole response and sends what they leave; the head of the in-flight ring is its request.
-    // Filters that finish at once cost no flush of their own; one that waits first lets the earlier responses go.
-    private async ValueTask FilterResponseAsync(ResponseToFilter wanted, PipeWriter client, bool unflushed)
+    // Filters that finish at once (the address rewriting does) cost no flush and no task of their own; one that waits
+    // first lets the earlier responses go.
+    private ValueTask FilterResponseAsync(ResponseToFilter wanted, PipeWriter client, bool unflushed)
     {
         var entry = wanted.Request;
         var payload = wanted.Frame.Slice(KafkaFrame.SizePrefixLength);
         var reader = new KafkaReader(payload, entry.ApiKey, entry.ApiVersion);
         ResponseHeader.Skip(ref reader, entry.ApiKey, entry.ApiVersion);
         long headerLength = reader.Consumed;
-        var response = _response;
-        response.Reset(entry.ApiKey, entry.ApiVersion, entry.CorrelationId, payload.Slice(0, headerLength), payload.Slice(headerLength), wanted.AnsweredByProxy);
-        var running = wanted.Filters.RunAsync(response, _responseFilterDeadline ??= new FilterDeadline(_clock.Provider), _context.Settings.Current.FilterTimeout);
+        _response.Reset(entry.ApiKey, entry.ApiVersion, entry.CorrelationId, payload.Slice(0, headerLength), payload.Slice(headerLength), wanted.AnsweredByProxy);
+        var running = wanted.Filters.RunAsync(_response, _responseFilterDeadline ??= new FilterDeadline(_clock.Provider), _context.Settings.Current.FilterTimeout);
         if (running.IsCompletedSuccessfully)
         {
             running.GetAwaiter().GetResult();
+            SendFiltered(wanted, client);
+            return ValueTask.CompletedTask;
         }
-        else
+
+        return WaitThenSendAsync(running, wanted, client, unflushed);
+    }
+
+    private async ValueTask WaitThenSendAsync(ValueTask running, ResponseToFilter wanted, PipeWriter client, bool unflushed)
+    {
+        if (unflushed)
         {
-            if (unflushed)
-            {
-                await FlushAsync(client, toClient: true).ConfigureAwait(false);
-            }
-
-            await running.ConfigureAwait(false);
+            await FlushAsync(client, toClient: true).ConfigureAwait(false);
         }
 
+        await running.ConfigureAwait(false);
+        SendFiltered(wanted, client);
+    }
+
+    // Writes what the filters left of the response in _response (or closes the connection, as one of them decided).
+    private void SendFiltered(ResponseToFilter wanted, PipeWriter client)
+    {
+        var entry = wanted.Request;
+        var response = _response;
         if (response.CloseReason is { } reason)
         {
             _context.Metrics.RequestRefused(entry.ApiKey, "filter");
