@@ -107,38 +107,11 @@ public sealed class KafkaResponseEditTests
         Assert.Equal("abc", Written(response));
     }
 
+    // The bytes in this many segments of equal size (the last one shorter).
     private static ReadOnlySequence<byte> Split(byte[] bytes, int segments)
     {
-        if (segments == 1)
-        {
-            return new ReadOnlySequence<byte>(bytes);
-        }
-
         int size = (bytes.Length + segments - 1) / segments;
-        var first = new Segment(bytes.AsMemory(0, Math.Min(size, bytes.Length)), 0);
-        var last = first;
-        for (int start = size; start < bytes.Length; start += size)
-        {
-            last = last.Append(bytes.AsMemory(start, Math.Min(size, bytes.Length - start)));
-        }
-
-        return new ReadOnlySequence<byte>(first, 0, last, last.Memory.Length);
-    }
-
-    private sealed class Segment : ReadOnlySequenceSegment<byte>
-    {
-        public Segment(ReadOnlyMemory<byte> memory, long runningIndex)
-        {
-            Memory = memory;
-            RunningIndex = runningIndex;
-        }
-
-        public Segment Append(ReadOnlyMemory<byte> memory)
-        {
-            var next = new Segment(memory, RunningIndex + Memory.Length);
-            Next = next;
-            return next;
-        }
+        return ReadOnlySequenceFactory.Split(bytes, [.. Enumerable.Range(1, segments - 1).Select(i => i * size)]);
     }
 
     private sealed class Editing(string name, short apiKey, List<string> seen, Action<KafkaResponse> edit) : IKafkaResponseFilter
