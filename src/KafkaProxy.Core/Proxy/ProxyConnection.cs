@@ -28,7 +28,6 @@ internal sealed class ProxyConnection
     private readonly ProxyClock _clock;
     private readonly Socket _client;
     private readonly InFlightRequests _inFlight;
-    private readonly ResponseRewriter _rewriter;
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly OwnRequests _ownRequests;
     private readonly UpstreamReauthentication? _reauthentication;
@@ -73,7 +72,6 @@ internal sealed class ProxyConnection
             _reauthentication = new UpstreamReauthentication(sasl, _ownRequests, context.Options.UpstreamSasl.ReauthenticateAt, context.Clock);
         }
 
-        _rewriter = new ResponseRewriter(context.AddressBook);
         _info = new KafkaConnectionInfo(id, client.RemoteEndPoint, route.Upstream, client.LocalEndPoint);
         _response = new KafkaResponse(_info);
     }
@@ -111,7 +109,10 @@ internal sealed class ProxyConnection
         await using var upstreamStreamScope = upstreamStream.ConfigureAwait(false);
         if (_context.ClientAuthenticator is { } authenticator)
         {
-            _info.Principal = await authenticator.AuthenticateAsync(clientStream, upstreamStream, _rewriter, _context.Options.MaxFrameSize, Id, Broker).ConfigureAwait(false);
+            // The handshake clamps the broker's ApiVersions answer before the pumps (and the filters) start; only then
+            // does a connection need a rewriter of its own (its plan is a few hundred bytes).
+            var rewriter = new ResponseRewriter(_context.AddressBook);
+            _info.Principal = await authenticator.AuthenticateAsync(clientStream, upstreamStream, rewriter, _context.Options.MaxFrameSize, Id, Broker).ConfigureAwait(false);
             if (_info.Principal is null || _draining)
             {
                 // Refused, or the proxy began to stop while the client authenticated: no pumps start.
