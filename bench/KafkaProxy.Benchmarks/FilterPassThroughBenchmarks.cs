@@ -14,6 +14,7 @@ namespace KafkaProxy.Benchmarks;
 public class FilterPassThroughBenchmarks
 {
     private readonly InFlightRequests _inFlight = new(capacity: 1024);
+    private readonly FilterChains _none = FilterChains.Create([]);
 
     [GlobalSetup]
     public void Setup()
@@ -26,5 +27,5 @@ public class FilterPassThroughBenchmarks
 
     [Benchmark(Description = "no filter: interest lookup per request + local-answer check per response")]
     public bool PassThroughAdditions() =>
-        !FilterChains.Empty.Requests.Wants(0, 9) && _inFlight.TryPeek(out var head) && head.LocalResponse is null;
+        !_none.Requests.Wants(0, 9) && _inFlight.TryPeek(out var head) && head.LocalResponse is null;
 }

@@ -47,8 +47,6 @@ internal sealed class FilterChain<TFilter>
         }
     }
 
-    public bool IsEmpty => _filters.Length == 0;
-
     /// <summary>Whether some filter wants frames of this api key and version: one lookup.</summary>
     public bool Wants(short apiKey, short apiVersion) =>
         (uint)apiKey < (uint)_wanted.Length && apiVersion >= 0 && (_wanted[apiKey] & Bit(apiVersion)) != 0;

@@ -18,8 +18,6 @@ internal sealed class FilterChains
         ClosedObservers = [.. filters.OfType<IConnectionClosedObserver>()];
     }
 
-    public static FilterChains Empty { get; } = new([]);
-
     public FilterChain<IKafkaRequestFilter> Requests { get; }
 
     public FilterChain<IKafkaResponseFilter> Responses { get; }

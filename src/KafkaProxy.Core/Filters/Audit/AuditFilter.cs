@@ -39,22 +39,8 @@ internal sealed class AuditFilter(AuditOptions options, AuditSink sink) : IKafka
     public ValueTask OnRequestAsync(KafkaRequest request, CancellationToken cancellationToken)
     {
         var connection = _connections.GetValue(request.Connection, static info => new ConnectionAudit(info));
-        var record = new AuditRecord
-        {
-            Time = sink.Time.GetUtcNow(),
-            StartTimestamp = sink.Time.GetTimestamp(),
-            ConnectionId = request.Connection.Id,
-            Client = connection.Client,
-            Listener = connection.Listener,
-            Broker = connection.Broker,
-            Principal = request.Connection.Principal,
-            ClientId = request.ClientId,
-            ApiKey = request.ApiKey,
-            ApiVersion = request.ApiVersion,
-            CorrelationId = request.CorrelationId,
-            RequestBytes = SizePrefix + request.HeaderBytes.Length + request.Body.Length,
-            Topics = RequestTopics(request),
-        };
+        var record = NewRecord(connection, request.Connection, request.ClientId, request.ApiKey, request.ApiVersion, request.CorrelationId, SizePrefix + request.HeaderBytes.Length + request.Body.Length);
+        record.Topics = RequestTopics(request);
 
         if (request.ExpectsResponse)
         {
@@ -97,22 +83,8 @@ internal sealed class AuditFilter(AuditOptions options, AuditSink sink) : IKafka
             sink.Write(unanswered);
         }
 
-        record ??= new AuditRecord
-        {
-            // A response to a request this filter did not see (none is expected): its line says what is known.
-            Time = sink.Time.GetUtcNow(),
-            StartTimestamp = sink.Time.GetTimestamp(),
-            ConnectionId = response.Connection.Id,
-            Client = connection.Client,
-            Listener = connection.Listener,
-            Broker = connection.Broker,
-            Principal = response.Connection.Principal,
-            ClientId = null,
-            ApiKey = response.ApiKey,
-            ApiVersion = response.ApiVersion,
-            CorrelationId = response.CorrelationId,
-            RequestBytes = null,
-        };
+        // A response to a request this filter did not see (none is expected): its line says what is known.
+        record ??= NewRecord(connection, response.Connection, clientId: null, response.ApiKey, response.ApiVersion, response.CorrelationId, requestBytes: null);
 
         record.ResponseBytes = SizePrefix + response.HeaderBytes.Length + response.Body.Length;
         record.AnsweredByProxy = response.AnsweredByProxy;
@@ -123,6 +95,23 @@ internal sealed class AuditFilter(AuditOptions options, AuditSink sink) : IKafka
     }
 
     // The topics the request names, from the decoded views the other filters share (one decode per request).
+    // A record of the request seen now on this connection.
+    private AuditRecord NewRecord(ConnectionAudit connection, KafkaConnectionInfo info, string? clientId, short apiKey, short apiVersion, int correlationId, long? requestBytes) => new()
+    {
+        Time = sink.Time.GetUtcNow(),
+        StartTimestamp = sink.Time.GetTimestamp(),
+        ConnectionId = info.Id,
+        Client = connection.Client,
+        Listener = connection.Listener,
+        Broker = connection.Broker,
+        Principal = info.Principal,
+        ClientId = clientId,
+        ApiKey = apiKey,
+        ApiVersion = apiVersion,
+        CorrelationId = correlationId,
+        RequestBytes = requestBytes,
+    };
+
     private static List<AuditTopic>? RequestTopics(KafkaRequest request)
     {
         try
