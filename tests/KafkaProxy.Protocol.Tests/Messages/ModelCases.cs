@@ -49,6 +49,7 @@ internal static class ModelCases
         new ModelCase<SaslAuthenticateResponse>(RichSaslAuthenticateResponse),
         new ModelCase<ProduceRequest>(RichProduceRequest),
         new ModelCase<ProduceResponse>(RichProduceResponse),
+        new ModelCase<FetchRequest>(RichFetchRequest),
         new ModelCase<FetchResponse>(RichFetchResponse),
         new ModelCase<CreateTopicsRequest>(RichCreateTopicsRequest),
         new ModelCase<CreateTopicsResponse>(RichCreateTopicsResponse),
@@ -243,6 +244,39 @@ internal static class ModelCases
         ],
         ThrottleTimeMs = 20,
         NodeEndpoints = [new ProduceResponseNodeEndpoint { NodeId = 2, Host = "broker-2.internal", Port = 9093, Rack = "rack-b", UnknownTaggedFields = Tags() }],
+        UnknownTaggedFields = Tags(),
+    };
+
+    private static FetchRequest RichFetchRequest() => new()
+    {
+        ClusterId = "cluster-a",
+        ReplicaId = 3,
+        ReplicaState = new FetchRequestReplicaState { ReplicaId = 3, ReplicaEpoch = 11, UnknownTaggedFields = Tags() },
+        MaxWaitMs = 500,
+        MinBytes = 1,
+        MaxBytes = 1 << 20,
+        IsolationLevel = 1,
+        SessionId = 7,
+        SessionEpoch = 2,
+        Topics =
+        [
+            new FetchRequestTopic
+            {
+                Topic = "orders",
+                TopicId = TopicId,
+                Partitions =
+                [
+                    new FetchRequestPartition
+                    {
+                        Partition = 1, CurrentLeaderEpoch = 4, FetchOffset = 99, LastFetchedEpoch = 3, LogStartOffset = 0, PartitionMaxBytes = 65536,
+                        ReplicaDirectoryId = TopicId, UnknownTaggedFields = Tags(),
+                    },
+                ],
+                UnknownTaggedFields = Tags(),
+            },
+        ],
+        ForgottenTopicsData = [new FetchRequestForgottenTopic { Topic = "old", TopicId = TopicId, Partitions = [0, 2], UnknownTaggedFields = Tags() }],
+        RackId = "rack-a",
         UnknownTaggedFields = Tags(),
     };
 
