@@ -170,13 +170,14 @@ public sealed class KafkaRequest
     /// <summary>
     /// Refuses the request with <paramref name="errorCode"/>: the proxy answers in the request's own response layout
     /// with the code on every topic and partition it names, and <paramref name="reason"/> as the error message where the
-    /// version has one (Produce v8+, CreateTopics v1+). The broker never sees the request; it is counted as refused and
+    /// version has one (Produce v8+, CreateTopics v1+; Fetch has none, and answers with no records and no fetch session).
+    /// The broker never sees the request; it is counted as refused and
     /// logged as <see cref="Refuse"/> does. A request without a response (Produce with acks=0) cannot carry an error:
     /// the connection closes instead, with <paramref name="reason"/> logged.
     /// </summary>
     /// <param name="errorCode">A Kafka error code, for example 29 (TOPIC_AUTHORIZATION_FAILED) or 44 (POLICY_VIOLATION).</param>
     /// <param name="reason">Why, for the client and the log.</param>
-    /// <exception cref="NotSupportedException">The api key is not Produce (0) or CreateTopics (19), or its version is newer than the proxy decodes.</exception>
+    /// <exception cref="NotSupportedException">The api key is not Produce (0), Fetch (1) or CreateTopics (19), or its version is newer than the proxy decodes.</exception>
     /// <exception cref="KafkaProtocolException">The body is malformed (see <see cref="ReadProduce"/>).</exception>
     public void RefuseWithError(short errorCode, string reason) => RefuseWithError(errorCode, reason, _ => null);
 
@@ -191,7 +192,7 @@ public sealed class KafkaRequest
     /// Given the index of a topic in the request (as <see cref="ProduceRequestView.Topics"/> and
     /// <see cref="CreateTopicsRequestView.Topics"/> list them), its error message, or null for <paramref name="reason"/>.
     /// </param>
-    /// <exception cref="NotSupportedException">The api key is not Produce (0) or CreateTopics (19), or its version is newer than the proxy decodes.</exception>
+    /// <exception cref="NotSupportedException">The api key is not Produce (0), Fetch (1) or CreateTopics (19), or its version is newer than the proxy decodes.</exception>
     /// <exception cref="KafkaProtocolException">The body is malformed (see <see cref="ReadProduce"/>).</exception>
     public void RefuseWithError(short errorCode, string reason, Func<int, string?> topicMessage)
     {
@@ -199,7 +200,7 @@ public sealed class KafkaRequest
         ArgumentNullException.ThrowIfNull(topicMessage);
         if (!ErrorResponses.Supports(ApiKey))
         {
-            throw new NotSupportedException($"RefuseWithError builds error responses for Produce (api key 0) and CreateTopics (19), not for api key {ApiKey}: build the response body and call Refuse, or close the connection.");
+            throw new NotSupportedException($"RefuseWithError builds error responses for Produce (api key 0), Fetch (1) and CreateTopics (19), not for api key {ApiKey}: build the response body and call Refuse, or close the connection.");
         }
 
         if (!ExpectsResponse)

@@ -5,6 +5,7 @@ using KafkaProxy.Core.Configuration;
 using KafkaProxy.Core.Filters;
 using KafkaProxy.Protocol.Headers;
 using KafkaProxy.Protocol.Messages.CreateTopics;
+using KafkaProxy.Protocol.Messages.Fetch;
 using KafkaProxy.Protocol.Messages.Produce;
 using KafkaProxy.Protocol.Primitives;
 
@@ -206,6 +207,43 @@ public sealed class DecodedRequestTests
             Assert.Equal((short)44, t.ErrorCode);
             Assert.Equal(expectedMessage, t.ErrorMessage);
             Assert.Equal((-1, (short)-1), (t.NumPartitions, t.ReplicationFactor));
+        });
+    }
+
+    [Theory]
+    [InlineData(4)]
+    [InlineData(11)]
+    [InlineData(12)] // flexible
+    [InlineData(13)] // topic ids
+    [InlineData(16)]
+    public void RefuseWithError_Fetch_EveryPartitionGetsTheCodeNoRecordsNoSession(short version)
+    {
+        var fetch = new FetchRequest
+        {
+            MaxWaitMs = 500, MinBytes = 1, SessionId = 7, SessionEpoch = 3,
+            Topics =
+            [
+                new FetchRequestTopic { Topic = "orders", TopicId = OrdersId, Partitions = [new() { Partition = 0, FetchOffset = 5 }, new() { Partition = 2, FetchOffset = 9 }] },
+                new FetchRequestTopic { Topic = "audit", TopicId = OrdersId, Partitions = [new() { Partition = 1 }] },
+            ],
+        };
+        var writer = new ArrayBufferWriter<byte>();
+        fetch.Write(writer, version);
+        var request = Request(1, version, writer.WrittenSpan.ToArray());
+
+        request.RefuseWithError(6, "leader election");
+
+        var reader = new KafkaReader(new ReadOnlySequence<byte>(request.ResponseBody), 1, version);
+        var response = FetchResponse.Read(ref reader, version);
+        Assert.Equal(0, reader.Remaining);
+        Assert.Equal((0, (short)0), (response.SessionId, response.ErrorCode));
+        Assert.Equal(version >= 13 ? [string.Empty, string.Empty] : ["orders", "audit"], response.Responses.Select(t => t.Topic));
+        Assert.Equal([(0, 0), (0, 2), (1, 1)], response.Responses.SelectMany((t, i) => t.Partitions.Select(p => (i, p.PartitionIndex))));
+        Assert.All(response.Responses.SelectMany(t => t.Partitions), p =>
+        {
+            Assert.Equal((short)6, p.ErrorCode);
+            Assert.Equal(-1L, p.HighWatermark);
+            Assert.Equal(0, p.Records?.Length);
         });
     }
 

@@ -1,5 +1,6 @@
 using System.Buffers;
 using KafkaProxy.Protocol.Messages.CreateTopics;
+using KafkaProxy.Protocol.Messages.Fetch;
 using KafkaProxy.Protocol.Messages.Produce;
 using KafkaProxy.Protocol.Primitives;
 
@@ -7,12 +8,12 @@ namespace KafkaProxy.Core.Filters;
 
 /// <summary>
 /// Error responses in a request's own layout, built from the request: every topic (and partition) it names gets the
-/// error code, and the message where the version has a field for it (Produce v8+, CreateTopics v1+).
+/// error code, and the message where the version has a field for it (Produce v8+, CreateTopics v1+; Fetch has none).
 /// </summary>
 internal static class ErrorResponses
 {
     /// <summary>Whether the proxy builds error responses for this api key.</summary>
-    public static bool Supports(short apiKey) => apiKey is ProduceRequest.MessageApiKey or CreateTopicsRequest.MessageApiKey;
+    public static bool Supports(short apiKey) => apiKey is ProduceRequest.MessageApiKey or FetchRequest.MessageApiKey or CreateTopicsRequest.MessageApiKey;
 
     /// <summary>The response body refusing <paramref name="body"/>, a request of <paramref name="apiKey"/> and <paramref name="version"/>, with <paramref name="errorCode"/>.</summary>
     /// <param name="apiKey">The request's api key.</param>
@@ -24,6 +25,7 @@ internal static class ErrorResponses
     public static byte[] Build(short apiKey, short version, in ReadOnlySequence<byte> body, short errorCode, Func<int, string> message) => apiKey switch
     {
         ProduceRequest.MessageApiKey => Produce(version, body, errorCode, message),
+        FetchRequest.MessageApiKey => Fetch(version, body, errorCode),
         CreateTopicsRequest.MessageApiKey => CreateTopics(version, body, errorCode, message),
         _ => throw new ArgumentOutOfRangeException(nameof(apiKey), apiKey, "no error response is built for this api key (see Supports)"),
     };
@@ -44,6 +46,32 @@ internal static class ErrorResponses
                 refused.PartitionResponses.Add(new ProduceResponsePartition
                 {
                     Index = partition.Index, ErrorCode = errorCode, BaseOffset = -1, LogAppendTimeMs = -1, LogStartOffset = -1, ErrorMessage = reason,
+                });
+            }
+
+            response.Responses.Add(refused);
+        }
+
+        return Encode(response.Size(version), w => response.Write(w, version));
+    }
+
+    // A Fetch response has no error message: the reason is only logged. No records, and no fetch session (id 0): the
+    // client's next fetch is a full one.
+    private static byte[] Fetch(short version, in ReadOnlySequence<byte> body, short errorCode)
+    {
+        DecodedRequests.CheckVersion("Fetch", FetchRequest.MessageApiKey, version, FetchRequest.LowestSupportedVersion, FetchRequest.HighestSupportedVersion);
+        var reader = new KafkaReader(body, FetchRequest.MessageApiKey, version);
+        var fetch = FetchRequest.Read(ref reader, version);
+        var response = new FetchResponse();
+        foreach (var topic in fetch.Topics)
+        {
+            var refused = new FetchResponseTopic { Topic = topic.Topic, TopicId = topic.TopicId };
+            foreach (var partition in topic.Partitions)
+            {
+                refused.Partitions.Add(new FetchResponsePartition
+                {
+                    PartitionIndex = partition.Partition, ErrorCode = errorCode, HighWatermark = -1, LastStableOffset = -1, LogStartOffset = -1,
+                    AbortedTransactions = null, Records = ReadOnlySequence<byte>.Empty,
                 });
             }
 
