@@ -21,6 +21,8 @@ public sealed class KafkaResponse
     private int _replacementLength;
     // Set when the filter now running called Replace: an edit after it is refused. Cleared as the next filter starts.
     private bool _replacedInCall;
+    // The view read from Body, shared by the filters that read it; forgotten when Body changes.
+    private object? _view;
 
     internal KafkaResponse(KafkaConnectionInfo connection) => Connection = connection;
 
@@ -76,6 +78,7 @@ public sealed class KafkaResponse
         Body = new ReadOnlySequence<byte>(body);
         BodyReplaced = true;
         _replacedInCall = true;
+        _view = null;
         ClearEdits();
     }
 
@@ -119,12 +122,64 @@ public sealed class KafkaResponse
         EditDelta += replacement.Length - length;
     }
 
+    /// <summary>
+    /// Reads the response as a Fetch (its <see cref="Body"/>): per topic and partition the error code, offsets and the
+    /// headers of the whole record batches with their <see cref="RecordBatchView.Offset"/> in the body, the range to
+    /// <see cref="Edit"/> to change records in place. Read once and shared by the filters that ask, until the body changes.
+    /// </summary>
+    /// <returns>A copy, valid after the filter returns (its offsets only for this response's body).</returns>
+    /// <exception cref="InvalidOperationException">The response is not a Fetch's.</exception>
+    /// <exception cref="NotSupportedException">The version is newer than the proxy decodes (Fetch 0-18).</exception>
+    /// <exception cref="KafkaProtocolException">The body is malformed: let it propagate; the connection closes as for a malformed frame from the broker.</exception>
+    public FetchResponseView ReadFetch() => Read(1, "ReadFetch", "Fetch", DecodedResponses.ReadFetch);
+
+    /// <summary>Reads the response as a Metadata (its <see cref="Body"/>): brokers as the client will see them, cluster id, controller, topics and partitions. Read once and shared, until the body changes.</summary>
+    /// <returns>A copy, valid after the filter returns.</returns>
+    /// <exception cref="InvalidOperationException">The response is not a Metadata's.</exception>
+    /// <exception cref="NotSupportedException">The version is newer than the proxy decodes (Metadata 0-13).</exception>
+    /// <exception cref="KafkaProtocolException">The body is malformed, as for <see cref="ReadFetch"/>.</exception>
+    public MetadataResponseView ReadMetadata() => Read(3, "ReadMetadata", "Metadata", DecodedResponses.ReadMetadata);
+
+    /// <summary>Reads the response as a FindCoordinator (its <see cref="Body"/>): the coordinators, as the client will see them. Read once and shared, until the body changes.</summary>
+    /// <returns>A copy, valid after the filter returns.</returns>
+    /// <exception cref="InvalidOperationException">The response is not a FindCoordinator's.</exception>
+    /// <exception cref="NotSupportedException">The version is newer than the proxy decodes (FindCoordinator 0-6).</exception>
+    /// <exception cref="KafkaProtocolException">The body is malformed, as for <see cref="ReadFetch"/>.</exception>
+    public FindCoordinatorResponseView ReadFindCoordinator() => Read(10, "ReadFindCoordinator", "FindCoordinator", DecodedResponses.ReadFindCoordinator);
+
+    /// <summary>Reads the response as a DescribeCluster (its <see cref="Body"/>): cluster id, controller and brokers, as the client will see them. Read once and shared, until the body changes.</summary>
+    /// <returns>A copy, valid after the filter returns.</returns>
+    /// <exception cref="InvalidOperationException">The response is not a DescribeCluster's.</exception>
+    /// <exception cref="NotSupportedException">The version is newer than the proxy decodes (DescribeCluster 0-2).</exception>
+    /// <exception cref="KafkaProtocolException">The body is malformed, as for <see cref="ReadFetch"/>.</exception>
+    public DescribeClusterResponseView ReadDescribeCluster() => Read(60, "ReadDescribeCluster", "DescribeCluster", DecodedResponses.ReadDescribeCluster);
+
+    /// <summary>Reads the response as an ApiVersions (its <see cref="Body"/>): the version ranges the client will see. Read once and shared, until the body changes.</summary>
+    /// <returns>A copy, valid after the filter returns.</returns>
+    /// <exception cref="InvalidOperationException">The response is not an ApiVersions'.</exception>
+    /// <exception cref="NotSupportedException">The version is newer than the proxy decodes (ApiVersions 0-4).</exception>
+    /// <exception cref="KafkaProtocolException">The body is malformed, as for <see cref="ReadFetch"/>.</exception>
+    public ApiVersionsResponseView ReadApiVersions() => Read(18, "ReadApiVersions", "ApiVersions", DecodedResponses.ReadApiVersions);
+
     /// <summary>Closes the connection instead of sending the response; <paramref name="reason"/> is logged.</summary>
     /// <param name="reason">Why, for the log (event 1005).</param>
     public void Close(string reason)
     {
         CloseReason = reason;
         ClosedBy = CurrentFilter;
+    }
+
+    private delegate T ReadView<T>(in ReadOnlySequence<byte> body, short version);
+
+    private T Read<T>(short apiKey, string method, string api, ReadView<T> read)
+        where T : class
+    {
+        if (ApiKey != apiKey)
+        {
+            throw new InvalidOperationException($"{method} reads a {api} response (api key {apiKey}), but this response answers api key {ApiKey}: check ApiKey first.");
+        }
+
+        return (_view as T) ?? (T)(_view = read(Body, ApiVersion));
     }
 
     /// <summary>Makes this object the response to another request; everything a filter decided is forgotten.</summary>
@@ -138,6 +193,7 @@ public sealed class KafkaResponse
         AnsweredByProxy = answeredByProxy;
         BodyReplaced = false;
         _replacedInCall = false;
+        _view = null;
         ClosedBy = null;
         CloseReason = null;
         CurrentFilter = null;
@@ -175,6 +231,7 @@ public sealed class KafkaResponse
         Body.Slice(position).CopyTo(rest);
         Body = new ReadOnlySequence<byte>(body);
         BodyReplaced = true;
+        _view = null;
         ClearEdits();
     }
 

@@ -23,7 +23,12 @@ internal static class DecodedRequests
             for (int p = 0; p < partitions.Length; p++)
             {
                 var partition = topic.PartitionData[p];
-                partitions[p] = new ProducePartitionView(partition.Index, ReadBatches(partition.Records, version));
+                partitions[p] = new ProducePartitionView(partition.Index, ReadBatches(body, partition.Records, ProduceRequest.MessageApiKey, version, out bool partial));
+                if (partial)
+                {
+                    // A Fetch may end inside a batch; a Produce may not.
+                    throw new KafkaProtocolException("a Produce request's records end inside a record batch", ProduceRequest.MessageApiKey, version, body.Slice(body.Start, partition.Records!.Value.End).Length);
+                }
             }
 
             // v13 names topics by id only (KIP-516).
@@ -55,27 +60,27 @@ internal static class DecodedRequests
     {
         if (version < lowest || version > highest)
         {
-            throw new NotSupportedException($"{api} (api key {apiKey}) v{version} is outside the versions the proxy decodes ({lowest}-{highest}): want only those in WantsRequest, or read the request's Body.");
+            throw new NotSupportedException($"{api} (api key {apiKey}) v{version} is outside the versions the proxy decodes ({lowest}-{highest}): want only those versions (WantsRequest, WantsResponse), or read the Body.");
         }
     }
 
-    private static RecordBatchView[] ReadBatches(ReadOnlySequence<byte>? records, short version)
+    /// <summary>The headers of the whole batches in <paramref name="records"/>, a slice of <paramref name="body"/>, with their offsets in it.</summary>
+    internal static RecordBatchView[] ReadBatches(in ReadOnlySequence<byte> body, ReadOnlySequence<byte>? records, short apiKey, short version, out bool endsWithPartialBatch)
     {
+        endsWithPartialBatch = false;
         if (records is not { IsEmpty: false } bytes)
         {
             return [];
         }
 
         var batches = new List<RecordBatchView>();
-        var walk = new RecordBatchReader(bytes, ProduceRequest.MessageApiKey, version);
-        while (walk.TryReadNext(out var header))
+        var walk = new RecordBatchReader(bytes, apiKey, version);
+        while (walk.TryReadNext(out var header, out var batch))
         {
-            batches.Add(new RecordBatchView(header));
+            batches.Add(new RecordBatchView(header, body.Slice(body.Start, batch.Start).Length));
         }
 
-        // A Fetch may end inside a batch; a Produce may not.
-        return walk.EndsWithPartialBatch
-            ? throw new KafkaProtocolException("a Produce request's records end inside a record batch", ProduceRequest.MessageApiKey, version, walk.Consumed)
-            : [.. batches];
+        endsWithPartialBatch = walk.EndsWithPartialBatch;
+        return [.. batches];
     }
 }

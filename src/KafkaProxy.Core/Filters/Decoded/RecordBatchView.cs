@@ -4,15 +4,16 @@ using KafkaProxy.Protocol.Messages.Records;
 namespace KafkaProxy.Core.Filters;
 
 /// <summary>
-/// The header of one record batch of a Produce request, as the proxy reads it without touching the records: nothing
-/// is decompressed. A legacy message set entry (magic 0 or 1, Produce before v3) has no producer fields (they read
+/// The header of one record batch of a Produce request or a Fetch response, as the proxy reads it without touching the
+/// records: nothing is decompressed. A legacy message set entry (magic 0 or 1, Produce before v3) has no producer fields (they read
 /// as -1).
 /// </summary>
 [Experimental(ExperimentalApi.FilterApi, Message = ExperimentalApi.Message, UrlFormat = ExperimentalApi.UrlFormat)]
 public sealed class RecordBatchView
 {
-    internal RecordBatchView(in RecordBatchHeader header)
+    internal RecordBatchView(in RecordBatchHeader header, long offset)
     {
+        Offset = offset;
         BaseOffset = header.BaseOffset;
         Magic = (byte)header.Magic;
         Compression = (RecordCompressionCodec)(int)header.Compression;
@@ -24,6 +25,13 @@ public sealed class RecordBatchView
         RecordCount = header.RecordCount;
         SizeInBytes = header.SizeInBytes;
     }
+
+    /// <summary>
+    /// Where the batch begins in the body it was read from (the request's <see cref="KafkaRequest.Body"/> or the
+    /// response's <see cref="KafkaResponse.Body"/>), in bytes: with <see cref="SizeInBytes"/>, the range a response
+    /// filter may <see cref="KafkaResponse.Edit"/>.
+    /// </summary>
+    public long Offset { get; }
 
     /// <summary>The offset of the first record; producers write 0, the broker assigns the real one.</summary>
     public long BaseOffset { get; }
@@ -52,6 +60,6 @@ public sealed class RecordBatchView
     /// <summary>The number of records; -1 for a compressed legacy message, whose count is known only inside it.</summary>
     public int RecordCount { get; }
 
-    /// <summary>The bytes the whole batch takes in the request, its header included.</summary>
+    /// <summary>The bytes the whole batch takes, its header included.</summary>
     public int SizeInBytes { get; }
 }
