@@ -1,26 +1,30 @@
 namespace KafkaProxy.Core.Filters;
 
-/// <summary>An engine's filters: the request chain and the response chain, each in registration order.</summary>
+/// <summary>An engine's filters: the request chain, the response chain and the connection filters, each in registration order.</summary>
 internal sealed class FilterChains
 {
     private FilterChains(IKafkaFilter[] filters)
     {
         foreach (var filter in filters)
         {
-            if (filter is not (IKafkaRequestFilter or IKafkaResponseFilter))
+            if (filter is not (IKafkaRequestFilter or IKafkaResponseFilter or IKafkaConnectionFilter))
             {
-                throw new ArgumentException($"filter '{filter.Name}' ({filter.GetType().FullName}) is neither an {nameof(IKafkaRequestFilter)} nor an {nameof(IKafkaResponseFilter)}: it would never run.", nameof(filters));
+                throw new ArgumentException($"filter '{filter.Name}' ({filter.GetType().FullName}) is none of {nameof(IKafkaRequestFilter)}, {nameof(IKafkaResponseFilter)} and {nameof(IKafkaConnectionFilter)}: it would never run.", nameof(filters));
             }
         }
 
         Requests = new(filters.OfType<IKafkaRequestFilter>(), static (f, key, version) => f.WantsRequest(key, version));
         Responses = new(filters.OfType<IKafkaResponseFilter>(), static (f, key, version) => f.WantsResponse(key, version));
+        Connections = [.. filters.OfType<IKafkaConnectionFilter>()];
         ClosedObservers = [.. filters.OfType<IConnectionClosedObserver>()];
     }
 
     public FilterChain<IKafkaRequestFilter> Requests { get; }
 
     public FilterChain<IKafkaResponseFilter> Responses { get; }
+
+    /// <summary>The filters that take turns between a connection's requests, in order.</summary>
+    public IKafkaConnectionFilter[] Connections { get; }
 
     /// <summary>The proxy's own filters that learn when a connection ends.</summary>
     public IConnectionClosedObserver[] ClosedObservers { get; }

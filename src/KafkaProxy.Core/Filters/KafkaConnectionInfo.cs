@@ -38,6 +38,12 @@ public sealed class KafkaConnectionInfo
     public string? ServerName { get; internal set; }
 
     /// <summary>
+    /// When the proxy's SASL exchange with the broker began, by the engine's clock, and the session lifetime the broker
+    /// granted in milliseconds (0: none); for the proxy's re-authentication.
+    /// </summary>
+    internal (DateTimeOffset StartedAt, long LifetimeMs) UpstreamSession { get; set; }
+
+    /// <summary>
     /// State filters keep for this connection (for example counters), under keys of their own; lives as long as the
     /// connection. A thread-safe dictionary: requests of one connection reach the filters one at a time, and so do its
     /// responses, but the two directions run at once. An object stored here and changed from both sides needs its own lock.

@@ -30,7 +30,7 @@ internal sealed class ProxyConnection
     private readonly InFlightRequests _inFlight;
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly OwnRequests _ownRequests;
-    private readonly UpstreamReauthentication? _reauthentication;
+    private ConnectionTurns? _turns;
     private Socket? _upstream;
     private PipeReader? _clientReader;
     private PipeReader? _upstreamReader;
@@ -62,15 +62,10 @@ internal sealed class ProxyConnection
         _context = context;
         _clock = context.Clock;
         _lastActivity = _lastUpstreamActivity = _clock.NowMs;
-        var sasl = context.UpstreamSecurity?.Sasl;
-        // One place beyond the client's limit for the proxy's own request (re-authentication or a filter's; never both
-        // at once, since both run in the request pump's turn), so that a client at its limit does not block it.
+        // One place beyond the client's limit for a filter's own request (re-authentication's too; one at a time, since
+        // all run in the request pump's turn), so that a client at its limit does not block it.
         _inFlight = new InFlightRequests(context.Options.MaxInFlightRequests, reserved: 1);
         _ownRequests = new OwnRequests(_inFlight);
-        if (sasl is not null)
-        {
-            _reauthentication = new UpstreamReauthentication(sasl, _ownRequests, context.Options.UpstreamSasl.ReauthenticateAt, context.Clock);
-        }
 
         _info = new KafkaConnectionInfo(id, client.RemoteEndPoint, route.Upstream, client.LocalEndPoint);
         _response = new KafkaResponse(_info);
@@ -136,9 +131,9 @@ internal sealed class ProxyConnection
                 await Task.WhenAny(responses, _drained.Task).ConfigureAwait(false);
             }
 
-            if (first == responses && _reauthentication is { InProgress: true })
+            if (first == responses && _turns is { InProgress: true })
             {
-                // The broker closed during re-authentication: the request pump holds the reason (its refusal).
+                // The broker closed during a connection filter's turn (re-authentication): the request pump holds the reason.
                 _ownRequests.Abort();
                 await Task.WhenAny(requests, Task.Delay(_context.Settings.Current.UpstreamSaslTimeout, _clock.Provider)).ConfigureAwait(false);
                 first = requests.IsCompleted ? requests : first;
@@ -211,9 +206,10 @@ internal sealed class ProxyConnection
             reason = $"the broker sent nothing for {options.UpstreamReadTimeout} (UpstreamReadTimeout) with {_inFlight.Count} requests waiting";
         }
 
-        if (reason is null && _reauthentication?.IsDue == true)
+        if (reason is null && _turns?.IsDue == true)
         {
-            // An idle client: wake the request pump so that it re-authenticates before the session expires.
+            // An idle client: wake the request pump so that a connection filter's turn (re-authentication before the
+            // session expires) comes in time.
             _clientReader?.CancelPendingRead();
         }
 
@@ -284,9 +280,9 @@ internal sealed class ProxyConnection
 
         try
         {
-            long startedAt = _clock.NowMs;
+            var startedAt = _clock.Provider.GetUtcNow();
             var (stream, sessionLifetimeMs) = await security.OpenAsync(upstream, Route.Upstream.Host, Broker, _context.Settings.Current).ConfigureAwait(false);
-            _reauthentication?.Schedule(sessionLifetimeMs, startedAt);
+            _info.UpstreamSession = (startedAt, sessionLifetimeMs);
             return stream;
         }
         catch (HandshakeFailedException ex)
@@ -299,6 +295,8 @@ internal sealed class ProxyConnection
 
     private async Task PumpRequestsAsync(PipeReader client, PipeWriter upstream)
     {
+        // The connection filters' first turns: asked here, so that a filter that throws ends the connection as any failure.
+        _turns = ConnectionTurns.Start(_context.Settings.Current.Filters.Connections, _info, _clock);
         long remaining = 0;
         while (true)
         {
@@ -320,10 +318,10 @@ internal sealed class ProxyConnection
                 wrote |= ForwardRequests(ref buffer, ref remaining, upstream, out blocked);
             }
 
-            bool reauthenticate = remaining == 0 && _reauthentication?.IsDue == true;
-            // Stopped at a frame boundary (to re-authenticate, or for room): the rest is not examined, so the next read
-            // returns it at once.
-            client.AdvanceTo(buffer.Start, reauthenticate || blocked ? buffer.Start : buffer.End);
+            bool turn = remaining == 0 && _turns?.IsDue == true;
+            // Stopped at a frame boundary (for a connection filter's turn, or for room): the rest is not examined, so the
+            // next read returns it at once.
+            client.AdvanceTo(buffer.Start, turn || blocked ? buffer.Start : buffer.End);
             Touch(ref _lastActivity);
             if (wrote)
             {
@@ -334,10 +332,11 @@ internal sealed class ProxyConnection
             {
                 await _inFlight.WaitForRoomAsync().ConfigureAwait(false);
             }
-            else if (reauthenticate)
+            else if (turn)
             {
-                await _reauthentication!.RunAsync(upstream, _context.Settings.Current.UpstreamSaslTimeout).ConfigureAwait(false);
-                Log.Reauthenticated(_context.Loggers.UpstreamSecurity, Id, Broker);
+                _filterUpstream = upstream;
+                var settings = _context.Settings.Current;
+                await _turns!.RunDueAsync(new KafkaConnectionTurn(_info, _sendOwnRequest ??= SendOwnRequestAsync), _requestFilterDeadline ??= new FilterDeadline(_clock.Provider), settings.FilterTimeout).ConfigureAwait(false);
             }
             else if (result.IsCompleted)
             {
@@ -367,7 +366,7 @@ internal sealed class ProxyConnection
                 continue;
             }
 
-            if (_reauthentication?.IsDue == true || !KafkaFrame.TryReadSize(buffer, options.MaxFrameSize, out int size))
+            if (_turns?.IsDue == true || !KafkaFrame.TryReadSize(buffer, options.MaxFrameSize, out int size))
             {
                 return wrote;
             }

@@ -80,7 +80,12 @@ public sealed class ProxyEngine : IAsyncDisposable
         var security = _options.UpstreamTls.Enabled || _options.UpstreamSasl.Enabled ? UpstreamSecurity.Create(_options, _loggers.UpstreamSecurity, _clock.Provider) : null;
         var clientTls = _options.ClientTls.Enabled ? new ClientTls(_options.ClientTls, _clock.Provider) : null;
         _audit = _options.Audit.Enabled ? new Filters.Audit.AuditSink(_options.Audit, new SettingKey(_options.ConfigurationPath)["Audit:Path"], new SettingKey(_options.ConfigurationPath)["Audit:Capacity"], _loggers.Audit, _loggers.Engine, _metrics, _clock.Provider) : null;
-        _filtersBeforeGate = _audit is null ? [new AddressRewritingFilter(_addressBook)] : [new AddressRewritingFilter(_addressBook), new Filters.Audit.AuditFilter(_options.Audit, _audit)];
+        IKafkaFilter[] reauthentication = security?.Sasl is { } sasl
+            ? [new ReauthenticationFilter(sasl, _options.UpstreamSasl.ReauthenticateAt, () => _settings!.Current.UpstreamSaslTimeout, _clock.Provider, _loggers.UpstreamSecurity)]
+            : [];
+        _filtersBeforeGate = _audit is null
+            ? [new AddressRewritingFilter(_addressBook), .. reauthentication]
+            : [new AddressRewritingFilter(_addressBook), .. reauthentication, new Filters.Audit.AuditFilter(_options.Audit, _audit)];
         _filtersAfterGate = [.. BuiltInFilters(_options), .. filters ?? []];
         _settings = new LiveSettings(ReloadableSettings.From(_options, _options, _filtersBeforeGate, _filtersAfterGate));
         var clientAuth = _options.ClientAuth.Enabled ? ClientAuthenticator.Create(_options, _settings, _loggers.ClientAuth, _metrics, _clock) : null;
