@@ -382,6 +382,12 @@ internal sealed class ProxyConnection
                 return wrote;
             }
 
+            if (header.ApiVersion < 0)
+            {
+                // No client sends one, and no filter table or rewriter can know its layout (a broker closes too).
+                throw new KafkaProtocolException($"request with api key {header.ApiKey} has a negative version {header.ApiVersion}", header.ApiKey, header.ApiVersion, offset: 2);
+            }
+
             bool expectsResponse = true;
             if (header.ApiKey == (short)ApiKey.Produce)
             {

@@ -22,6 +22,7 @@ public sealed class FaultTests
             [0x00, 0x00, 0x00, 0x03, 0x00, 0x03, 0x00],                // shorter than a request header
             [0x00, 0x00, 0x00, 0x10, 0x00, 0x00, 0x00, 0x09, 0, 0, 0, 1, 0x7F, 0xFF], // Produce v9 truncated mid-header, then EOF
             [.. Enumerable.Repeat((byte)0x41, 64)],                     // text garbage
+            [0x00, 0x00, 0x00, 0x0A, 0x00, 0x03, 0xFF, 0xFF, 0, 0, 0, 1, 0xFF, 0xFF], // Metadata v-1
         ];
         foreach (var attack in attacks)
         {
@@ -44,6 +45,7 @@ public sealed class FaultTests
         await streaming.WaitAsync(TimeSpan.FromSeconds(60));
         Assert.Contains(proxied.Logs.Lines, l => l.Contains("frame size -1 is negative", StringComparison.Ordinal));
         Assert.Contains(proxied.Logs.Lines, l => l.Contains("above the limit of 1048576 bytes", StringComparison.Ordinal));
+        Assert.Contains(proxied.Logs.Lines, l => l.Contains("request with api key 3 has a negative version -1", StringComparison.Ordinal));
         using var consumer = Clients.Consumer(proxied.Bootstrap, "verify");
         consumer.Subscribe("steady");
         Assert.Equal(20_000, Clients.Consume(consumer, 20_000, TimeSpan.FromSeconds(60)).Select(r => r.Message.Value).Distinct().Count());
