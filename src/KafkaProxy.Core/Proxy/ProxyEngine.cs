@@ -32,6 +32,7 @@ public sealed class ProxyEngine : IAsyncDisposable
     private readonly ConnectionContext _context;
     private readonly BrokerAddressBook _addressBook;
     private readonly DynamicListeners? _dynamicListeners;
+    private readonly SniRouter? _sni;
     private readonly Filters.Audit.AuditSink? _audit;
     private readonly ConcurrentDictionary<long, (ProxyConnection Connection, Task Run)> _connections = new();
     private readonly ConcurrentBag<(BrokerListener Listener, Task Accepting)> _listeners = [];
@@ -75,16 +76,21 @@ public sealed class ProxyEngine : IAsyncDisposable
         _maxConnections = _options.MaxConnections;
         _startedWith = SettingsComparison.Values(SettingsComparison.NeedRestart, _options);
         _applied = SettingsComparison.Values(SettingsComparison.Reloadable, _options);
-        _addressBook = new BrokerAddressBook(_options.DynamicListeners.Enabled);
-        _dynamicListeners = _options.DynamicListeners.Enabled ? new DynamicListeners(_options, _addressBook, RouteTo, Run, _metrics, _loggers.Listeners) : null;
+        // Three ways to advertise brokers: listeners of mappings and dynamic ones, node-id ports (dynamic listeners on
+        // ports of their own), or SNI routing (one listener; the router maps the addresses).
+        bool listenersOnDemand = !_options.Sni.Enabled && (_options.DynamicListeners.Enabled || _options.NodePorts.Enabled);
+        _addressBook = new BrokerAddressBook(listenersOnDemand);
+        _dynamicListeners = listenersOnDemand ? new DynamicListeners(_options, _addressBook, RouteTo, Run, _metrics, _loggers.Listeners) : null;
+        _sni = _options.Sni.Enabled ? new SniRouter(_options.Sni, RouteTo, _metrics, _loggers.Connections) : null;
+        IBrokerAddressMapper addresses = _sni is null ? _addressBook : _sni;
         var security = _options.UpstreamTls.Enabled || _options.UpstreamSasl.Enabled ? UpstreamSecurity.Create(_options, _loggers.UpstreamSecurity, _clock.Provider) : null;
         var clientTls = _options.ClientTls.Enabled ? new ClientTls(_options.ClientTls, _clock.Provider) : null;
         _audit = _options.Audit.Enabled ? new Filters.Audit.AuditSink(_options.Audit, new SettingKey(_options.ConfigurationPath)["Audit:Path"], new SettingKey(_options.ConfigurationPath)["Audit:Capacity"], _loggers.Audit, _loggers.Engine, _metrics, _clock.Provider) : null;
-        _filtersBeforeGate = _audit is null ? [new AddressRewritingFilter(_addressBook)] : [new AddressRewritingFilter(_addressBook), new Filters.Audit.AuditFilter(_options.Audit, _audit)];
+        _filtersBeforeGate = _audit is null ? [new AddressRewritingFilter(addresses)] : [new AddressRewritingFilter(addresses), new Filters.Audit.AuditFilter(_options.Audit, _audit)];
         _filtersAfterGate = [.. BuiltInFilters(_options), .. filters ?? []];
         _settings = new LiveSettings(ReloadableSettings.From(_options, _options, _filtersBeforeGate, _filtersAfterGate));
         var clientAuth = _options.ClientAuth.Enabled ? ClientAuthenticator.Create(_options, _settings, _loggers.ClientAuth, _metrics, _clock) : null;
-        _context = new ConnectionContext(_options, _addressBook, _dynamicListeners, _metrics, _clock, _loggers, security, _settings, clientTls, clientAuth);
+        _context = new ConnectionContext(_options, addresses, _dynamicListeners, _sni, _metrics, _clock, _loggers, security, _settings, clientTls, clientAuth);
     }
 
     /// <summary>Creates an engine without DI.</summary>
@@ -159,9 +165,9 @@ public sealed class ProxyEngine : IAsyncDisposable
     /// </summary>
     internal async Task<string?> FindReachableBrokerAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
     {
-        foreach (var broker in _options.Brokers)
+        foreach (var upstream in _options.Brokers.Select(b => b.Upstream).Concat(_options.Sni.UpstreamBootstrapServers))
         {
-            var dial = RouteTo(broker.Upstream).Dial;
+            var dial = RouteTo(upstream).Dial;
             using var timeoutSource = new CancellationTokenSource(timeout, _clock.Provider);
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
             Socket? probe = null;
@@ -169,7 +175,7 @@ public sealed class ProxyEngine : IAsyncDisposable
             {
                 probe = new Socket(SocketType.Stream, ProtocolType.Tcp); // fails too when the process is out of descriptors
                 await probe.ConnectAsync(dial.Host, dial.Port, deadline.Token).ConfigureAwait(false);
-                return broker.Upstream.ToString();
+                return upstream.ToString();
             }
             catch (Exception ex) when (ex is SocketException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
             {
@@ -204,7 +210,20 @@ public sealed class ProxyEngine : IAsyncDisposable
         foreach (var broker in _options.Brokers)
         {
             var listener = BrokerListener.Bind(broker.Listen, RouteTo(broker.Upstream), broker.Advertised, isDynamic: false, _options.ListenerSockets);
-            _addressBook.Add(broker.Upstream, new BrokerEndpoint(listener.Info.Advertised.Host, listener.Info.Advertised.Port));
+            if (!_options.NodePorts.Enabled)
+            {
+                // With node-id ports a mapping only bootstraps: its broker is advertised at its node port, as every other.
+                _addressBook.Add(broker.Upstream, new BrokerEndpoint(listener.Info.Advertised.Host, listener.Info.Advertised.Port));
+            }
+
+            Run(listener);
+        }
+
+        if (_sni is not null)
+        {
+            var sni = _options.Sni;
+            var listener = BrokerListener.Bind(sni.ListenerAddress!.Value, _sni.ListenerRoute, new HostPort(sni.BootstrapHost!, sni.AdvertisedPort), isDynamic: false, _options.ListenerSockets);
+            _sni.Listening(listener.Info.Advertised.Port);
             Run(listener);
         }
 
@@ -352,7 +371,7 @@ public sealed class ProxyEngine : IAsyncDisposable
         {
             int open = Interlocked.Decrement(ref _open);
             Log.ConnectionRefused(_loggers.Listeners, listener.Info.LocalEndPoint.ToString(), open, limit);
-            _metrics.ConnectionRefused();
+            _metrics.ConnectionRefused("max_connections");
             client.Dispose();
             return;
         }
