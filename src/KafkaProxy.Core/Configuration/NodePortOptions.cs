@@ -29,5 +29,5 @@ public sealed class NodePortOptions
     public int? NodeIdMax { get; set; }
 
     /// <summary>True when <see cref="Base"/> is above 0.</summary>
-    public bool Enabled => Base > 0;
+    internal bool Enabled => Base > 0;
 }

@@ -35,5 +35,5 @@ public sealed class SniOptions
     public IList<HostPort> UpstreamBootstrapServers { get; } = [];
 
     /// <summary>True when <see cref="ListenerAddress"/> is set.</summary>
-    public bool Enabled => ListenerAddress is not null;
+    internal bool Enabled => ListenerAddress is not null;
 }
