@@ -150,7 +150,7 @@ public sealed class DynamicListenersTests : IDisposable
     [Fact]
     public void Start_NodePorts_ListensOnBasePlusTheNodeIdAndAdvertisesTheNodeHost()
     {
-        int basePort = 30000 + Random.Shared.Next(0, 20000);
+        int basePort = 20000 + Random.Shared.Next(0, 12000); // below the ephemeral ports
         var options = new KafkaProxyOptions();
         (options.NodePorts.Base, options.NodePorts.AdvertisedHost, options.NodePorts.NodeIdMax) = (basePort, "proxy.example", 5);
         var book = new BrokerAddressBook(dynamicListeners: true);

@@ -36,7 +36,7 @@ public sealed class DrainTests
     {
         await using var cluster = await KafkaTestCluster.StartAsync(brokers: 3);
         cluster.CreateTopic("rolling", partitions: 3);
-        int basePort = 21000 + Random.Shared.Next(0, 20000);
+        int basePort = FreePorts.FindRun(5) + 1; // base - 1 (a bootstrap listener) to base + 3 (node 3)
         using var pki = new TestPki();
         var ca = pki.CreateAuthority("rolling-ca");
         var certificate = pki.Issue(ca, "rolling", ["*.kafka.localhost", SniProxy.BootstrapHost]);

@@ -15,7 +15,7 @@ public sealed partial class NodePortTests
     public async Task KcatList_BeforeAndAfterARestart_ShowsEveryBrokerOnBasePlusItsNodeId()
     {
         await using var cluster = await KafkaTestCluster.StartAsync(brokers: 3);
-        int basePort = 21000 + Random.Shared.Next(0, 20000);
+        int basePort = FreePorts.FindRun(5) + 1; // base - 1 (a bootstrap listener) to base + 3 (node 3)
         string bootstrap = $"127.0.0.1:{basePort - 1}";
 
         var before = await ListThroughAProxyAsync(cluster, basePort, bootstrap);
@@ -30,7 +30,7 @@ public sealed partial class NodePortTests
     public async Task Response_NamingANodeAboveNodeIdMax_IsRefusedWithTheReasonLogged()
     {
         await using var cluster = await KafkaTestCluster.StartAsync(brokers: 3);
-        var options = Options(cluster, 21000 + Random.Shared.Next(0, 20000), bootstrapPort: 0);
+        var options = Options(cluster, FreePorts.FindRun(4), bootstrapPort: 0);
         options.NodePorts.NodeIdMax = 1;
         var logs = new CapturingLoggerProvider();
         using var metrics = new MetricCapture();
