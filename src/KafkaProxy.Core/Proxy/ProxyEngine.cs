@@ -124,7 +124,10 @@ public sealed class ProxyEngine : IAsyncDisposable
         }
     }
 
-    /// <summary>Every listener, mapped and dynamic, with its bound and advertised address.</summary>
+    /// <summary>
+    /// Every listener, mapped, dynamic and node-port, with its bound and advertised address; with SNI routing the one
+    /// listener, advertised as the bootstrap name, its upstream the first bootstrap server.
+    /// </summary>
     public IReadOnlyList<ProxyListenerInfo> Listeners => _listeners.Select(l => l.Listener.Info).OrderBy(i => i.IsDynamic).ThenBy(i => i.Upstream.ToString(), StringComparer.Ordinal).ToList();
 
     /// <summary>Client connections open now.</summary>
