@@ -80,7 +80,8 @@ using (var first = new ConfigurationManager())
         return ConfigurationInvalid(problems);
     }
 
-    brokersMapped = first.GetSection("KafkaProxy:Brokers").Exists();
+    // SNI routing names the cluster by its bootstrap servers instead of mappings.
+    brokersMapped = first.GetSection("KafkaProxy:Brokers").Exists() || first.GetSection("KafkaProxy:Sni:ListenerAddress").Exists();
 }
 
 await using var demoCluster = brokersMapped ? null : await KafkaTestCluster.StartAsync(brokers: 3);

@@ -5,7 +5,7 @@ namespace KafkaProxy.Core.Configuration;
 /// <summary>Settings of the Kafka protocol proxy. Defaults are safe; validated at start.</summary>
 public sealed class KafkaProxyOptions
 {
-    /// <summary>The brokers to listen for (<c>--bootstrap-server-mapping</c>); at least one.</summary>
+    /// <summary>The brokers to listen for (<c>--bootstrap-server-mapping</c>); at least one, except with <see cref="Sni"/>.</summary>
     public IList<BrokerMapping> Brokers { get; } = [];
 
     /// <summary>Brokers advertised at an address whose listener runs elsewhere (<c>--external-server-mapping</c>).</summary>
@@ -16,6 +16,12 @@ public sealed class KafkaProxyOptions
 
     /// <summary>Listeners for brokers discovered in responses.</summary>
     public DynamicListenerOptions DynamicListeners { get; } = new();
+
+    /// <summary>SNI routing: one TLS listener for every broker (<c>--sni-*</c>).</summary>
+    public SniOptions Sni { get; } = new();
+
+    /// <summary>Node-id ports: broker N on base + N (<c>--node-port-base</c> and friends).</summary>
+    public NodePortOptions NodePorts { get; } = new();
 
     /// <summary>Client-side sockets (the proxy's listeners).</summary>
     public SocketOptions ListenerSockets { get; } = new();

@@ -11,7 +11,7 @@ internal sealed class KafkaProxyOptionsValidator : IValidateOptions<KafkaProxyOp
         ArgumentNullException.ThrowIfNull(options);
         var errors = new List<string>(options.ConfigurationProblems);
         var key = new SettingKey(options.ConfigurationPath);
-        if (options.Brokers.Count == 0)
+        if (options.Brokers.Count == 0 && !options.Sni.Enabled)
         {
             errors.Add($"{key["Brokers"]}: no broker is mapped. Map at least one, as \"broker:port,local:port\" or {{ \"Upstream\": \"broker:port\", \"Listen\": \"127.0.0.1:19092\" }}.");
         }
@@ -99,6 +99,8 @@ internal sealed class KafkaProxyOptionsValidator : IValidateOptions<KafkaProxyOp
             errors.Add($"{key["DynamicListeners:Deterministic"]} needs {key["DynamicListeners:SequentialMinPort"]}: the port is that minimum plus the broker id.");
         }
 
+        Sni(errors, key, options);
+        NodePorts(errors, key, options);
         ClientTls(errors, key, options.ClientTls);
         ClientAuth(errors, key, options.ClientAuth);
         UpstreamTls(errors, key, options.UpstreamTls);
@@ -106,6 +108,118 @@ internal sealed class KafkaProxyOptionsValidator : IValidateOptions<KafkaProxyOp
         Policies(errors, key, options.Policies);
         Audit(errors, key, options.Audit);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void Sni(List<string> errors, SettingKey key, KafkaProxyOptions options)
+    {
+        var sni = options.Sni;
+        if (!sni.Enabled)
+        {
+            return;
+        }
+
+        string mode = $"SNI routing ({key["Sni:ListenerAddress"]})";
+        if (!options.ClientTls.Enabled)
+        {
+            errors.Add($"{mode} reads the broker's name from the client's TLS handshake: set {key["ClientTls:Enabled"]} with {key["ClientTls:CertFile"]} and {key["ClientTls:KeyFile"]}, a certificate for {key["Sni:BootstrapHost"]} and every name of {key["Sni:HostPattern"]} (a wildcard).");
+        }
+
+        if (string.IsNullOrWhiteSpace(sni.BootstrapHost) || sni.BootstrapHost.Contains('$', StringComparison.Ordinal) || sni.BootstrapHost.Contains(':', StringComparison.Ordinal))
+        {
+            errors.Add($"{key["Sni:BootstrapHost"]} is '{sni.BootstrapHost}'; {mode} needs the host name clients bootstrap with, such as bootstrap.kafka.example.com.");
+        }
+
+        string? pattern = sni.HostPattern;
+        int token = pattern?.IndexOf(SniOptions.NodeIdToken, StringComparison.Ordinal) ?? -1;
+        if (pattern is null || token < 0 || pattern.IndexOf(SniOptions.NodeIdToken, token + 1, StringComparison.Ordinal) >= 0
+            || pattern.Replace(SniOptions.NodeIdToken, "0", StringComparison.Ordinal).IndexOfAny(['$', ':', '/', ' ']) >= 0)
+        {
+            errors.Add($"{key["Sni:HostPattern"]} is '{pattern}'; {mode} needs a host name with {SniOptions.NodeIdToken} once for the node id, such as broker-{SniOptions.NodeIdToken}.kafka.example.com.");
+        }
+
+        if (sni.UpstreamBootstrapServers.Count == 0)
+        {
+            errors.Add($"{key["Sni:UpstreamBootstrapServers"]} is empty; {mode} dials these for the bootstrap name: give the cluster's bootstrap servers, such as broker-1:9092,broker-2:9092.");
+        }
+
+        foreach (var server in sni.UpstreamBootstrapServers.Where(s => s.Port == 0))
+        {
+            errors.Add($"{key["Sni:UpstreamBootstrapServers"]}: the port of {server} must not be 0.");
+        }
+
+        if (sni.AdvertisedPort is < 0 or > 65535)
+        {
+            errors.Add($"{key["Sni:AdvertisedPort"]} is {sni.AdvertisedPort}; use 0 (the listener's port) or a port up to 65535.");
+        }
+
+        if (options.Brokers.Count > 0)
+        {
+            errors.Add($"{key["Brokers"]} and {mode} both listen for the cluster; choose one: with SNI routing give the cluster's bootstrap servers in {key["Sni:UpstreamBootstrapServers"]} and remove the mappings.");
+        }
+
+        if (options.ExternalServers.Count > 0)
+        {
+            errors.Add($"{key["ExternalServers"]} cannot be used with {mode}, which advertises every broker by {key["Sni:HostPattern"]}; remove them.");
+        }
+
+        if (options.NodePorts.Enabled)
+        {
+            errors.Add($"{key["NodePorts:Base"]} and {mode} are two ways of addressing brokers; choose one.");
+        }
+
+        DynamicListenersUnset(errors, key, options.DynamicListeners, mode);
+    }
+
+    private static void NodePorts(List<string> errors, SettingKey key, KafkaProxyOptions options)
+    {
+        var ports = options.NodePorts;
+        if (ports.Base < 0 || ports.Base > 65535)
+        {
+            errors.Add($"{key["NodePorts:Base"]} is {ports.Base}; use 0 (node-id ports off) or the port of node 0, such as 19000.");
+            return;
+        }
+
+        if (!ports.Enabled)
+        {
+            return;
+        }
+
+        string mode = $"node-id ports ({key["NodePorts:Base"]})";
+        if (ports.NodeIdMax is < 0 || (long)ports.Base + (ports.NodeIdMax ?? 0) > 65535)
+        {
+            errors.Add($"{key["NodePorts:NodeIdMax"]} is {ports.NodeIdMax}; it must be at least 0, and {key["NodePorts:Base"]} ({ports.Base}) plus it at most 65535.");
+        }
+
+        if (string.IsNullOrWhiteSpace(ports.ListenHost))
+        {
+            errors.Add($"{key["NodePorts:ListenHost"]} is empty: use 127.0.0.1, or 0.0.0.0 to listen on every interface.");
+        }
+        else if (IsWildcard(ports.ListenHost) && string.IsNullOrWhiteSpace(ports.AdvertisedHost))
+        {
+            errors.Add($"{key["NodePorts:AdvertisedHost"]} is needed: node listeners bind to {ports.ListenHost}, which clients cannot connect to; set it to the host clients should use.");
+        }
+
+        long last = (long)ports.Base + (ports.NodeIdMax ?? 65535 - ports.Base);
+        foreach (var broker in options.Brokers.Where(b => b.Listen.Port >= ports.Base && b.Listen.Port <= last))
+        {
+            errors.Add($"{key["Brokers"]}: '{broker}' listens on port {broker.Listen.Port}, which {mode} keeps for node {broker.Listen.Port - ports.Base}; give the mapping a port outside {ports.Base}-{last}, or set {key["NodePorts:NodeIdMax"]}.");
+        }
+
+        if (!options.DynamicListeners.Enabled)
+        {
+            errors.Add($"{key["DynamicListeners:Enabled"]} is false, but {mode} starts a listener for each broker a response names, as dynamic listeners do; drop the setting.");
+        }
+
+        DynamicListenersUnset(errors, key, options.DynamicListeners, mode);
+    }
+
+    // The dynamic listeners' port and address settings have no effect in the other modes: a value there is a mistake.
+    private static void DynamicListenersUnset(List<string> errors, SettingKey key, DynamicListenerOptions dynamic, string mode)
+    {
+        if (dynamic.SequentialMinPort != 0 || dynamic.Deterministic || dynamic.AdvertisedHost is not null)
+        {
+            errors.Add($"{key["DynamicListeners:SequentialMinPort"]}, {key["DynamicListeners:Deterministic"]} and {key["DynamicListeners:AdvertisedHost"]} do not apply with {mode}, which decides brokers' addresses itself; remove them.");
+        }
     }
 
     private static void ClientTls(List<string> errors, SettingKey key, ClientTlsOptions tls)

@@ -47,9 +47,9 @@ internal sealed class ProxyMetrics
         _requestDuration = meter.CreateHistogram<double>("proxy_request_duration_seconds", "s", "Time from a request seen to its response forwarded.");
         _upstreamConnectFailures = meter.CreateCounter<long>("proxy_upstream_connect_failures_total", "{failure}", "Failed dials to brokers.");
         _framesRejected = meter.CreateCounter<long>("proxy_frames_rejected_total", "{frame}", "Frames that closed their connection, by reason.");
-        _connectionsRefused = meter.CreateCounter<long>("proxy_connections_refused_total", "{connection}", "Client connections refused by the connection limit.");
+        _connectionsRefused = meter.CreateCounter<long>("proxy_connections_refused_total", "{connection}", "Client connections refused, by reason (max_connections; with SNI routing sni_missing, sni_unknown_name, sni_unknown_node).");
         _dynamicListeners = meter.CreateUpDownCounter<long>("proxy_dynamic_listeners", "{listener}", "Listeners started for discovered brokers.");
-        _dynamicListenersRefused = meter.CreateCounter<long>("proxy_dynamic_listeners_refused_total", "{listener}", "Listeners refused to discovered brokers (the response naming them closed its connection), by reason (max_listeners, second_address, descriptors).");
+        _dynamicListenersRefused = meter.CreateCounter<long>("proxy_dynamic_listeners_refused_total", "{listener}", "Listeners refused to discovered brokers (the response naming them closed its connection), by reason (max_listeners, second_address, descriptors, node_id_max).");
         _requestsRefused = meter.CreateCounter<long>("proxy_requests_refused_total", "{request}", "Client requests refused (their connection closed), by api key and reason (forbidden, sasl_by_proxy, unauthenticated).");
         _clientSecurityFailures = meter.CreateCounter<long>("proxy_client_security_failures_total", "{failure}", "Client connections closed because their TLS handshake or authentication at the proxy failed, by stage (client_tls, client_auth).");
         _clientAuthentications = meter.CreateCounter<long>("proxy_client_authentications_total", "{authentication}", "Clients that authenticated at the proxy (KafkaProxy:ClientAuth:Enabled), by mechanism.");
@@ -91,7 +91,14 @@ internal sealed class ProxyMetrics
 
     public void FrameRejected(string reason) => _framesRejected.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
-    public void ConnectionRefused() => _connectionsRefused.Add(1);
+    public void ConnectionRefused(string reason) => _connectionsRefused.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    /// <summary>Moves an open connection from the listener's label to its broker's, once SNI routing chose the broker.</summary>
+    public void ConnectionRouted(string from, string to)
+    {
+        _openedConnections.Add(-1, new KeyValuePair<string, object?>("broker", from));
+        _openedConnections.Add(1, new KeyValuePair<string, object?>("broker", to));
+    }
 
     public void DynamicListenerStarted() => _dynamicListeners.Add(1);
 

@@ -16,13 +16,22 @@ namespace KafkaProxy.Core.Proxy;
 /// A broker is its node id and the exact bytes of its address: the book finds an address already served, and a node
 /// id gets one listener, for the first address it was named with. What a broker names cannot grow the number of
 /// listeners past <see cref="DynamicListenerOptions.MaxListeners"/>, nor into the descriptors kept back for connections
-/// and the runtime (<see cref="DescriptorLimit"/>); beyond them, or for a node named at a second address, the response
-/// is refused with one Warning (1019) and counted.
+/// and the runtime (<see cref="DescriptorLimit"/>); beyond them, for a node named at a second address, or (with node-id
+/// ports, <see cref="NodePortOptions"/>) for a node id above the allowed range, the response is refused with one
+/// Warning (1019) and counted. With node-id ports the listeners bind and advertise the node ports' settings instead.
 /// </summary>
 internal sealed class DynamicListeners
 {
     private readonly DynamicListenerOptions _options;
     private readonly SocketOptions _sockets;
+    // Where listeners bind and what they advertise: the dynamic listeners' settings, or the node ports' (KafkaProxy:NodePorts).
+    private readonly string _bindHost;
+    private readonly string _bindKey;
+    private readonly string _advertisedHost;
+    private readonly int _minPort;
+    private readonly string _minPortKey;
+    private readonly bool _nodeIdPorts;
+    private readonly int? _nodeIdMax; // null: any node id (dynamic listeners)
     private readonly BrokerAddressBook _book;
     private readonly Func<HostPort, BrokerRoute> _routeTo;
     private readonly Action<BrokerListener> _run;
@@ -45,7 +54,29 @@ internal sealed class DynamicListeners
         _metrics = metrics;
         _logger = logger;
         _key = new SettingKey(options.ConfigurationPath);
-        _nextSequentialPort = _options.SequentialMinPort;
+        var nodePorts = options.NodePorts;
+        if (nodePorts.Enabled)
+        {
+            _bindHost = nodePorts.ListenHost;
+            _bindKey = _key["NodePorts:ListenHost"];
+            _advertisedHost = nodePorts.AdvertisedHost ?? nodePorts.ListenHost;
+            _minPort = nodePorts.Base;
+            _minPortKey = _key["NodePorts:Base"];
+            _nodeIdPorts = true;
+            _nodeIdMax = nodePorts.NodeIdMax ?? IPEndPoint.MaxPort - nodePorts.Base;
+        }
+        else
+        {
+            _bindHost = _options.BindAddress;
+            _bindKey = _key["DynamicListeners:BindAddress"];
+            _advertisedHost = _options.AdvertisedHost ?? _options.BindAddress;
+            _minPort = _options.SequentialMinPort;
+            _minPortKey = _key["DynamicListeners:SequentialMinPort"];
+            _nodeIdPorts = _options.Deterministic;
+            _nodeIdMax = null;
+        }
+
+        _nextSequentialPort = _minPort;
     }
 
     /// <summary>Resolves the bind address once, when the engine starts, so that no response waits for DNS.</summary>
@@ -54,11 +85,11 @@ internal sealed class DynamicListeners
     {
         try
         {
-            _bindAddress = BrokerListener.ResolveBindAddress(_options.BindAddress);
+            _bindAddress = BrokerListener.ResolveBindAddress(_bindHost);
         }
         catch (SocketException ex)
         {
-            throw new InvalidOperationException($"{_key["DynamicListeners:BindAddress"]} '{_options.BindAddress}' cannot be resolved: {ex.Message}. Give an IP address.", ex);
+            throw new InvalidOperationException($"{_bindKey} '{_bindHost}' cannot be resolved: {ex.Message}. Give an IP address.", ex);
         }
     }
 
@@ -84,6 +115,12 @@ internal sealed class DynamicListeners
                     $"node {broker.NodeId} has a listener already, for {first}; a broker keeps the address it was first named with until the proxy restarts");
             }
 
+            if (_nodeIdMax is { } nodeIdMax && (broker.NodeId < 0 || broker.NodeId > nodeIdMax))
+            {
+                throw Refused(upstream, broker.NodeId, "node_id_max",
+                    $"node ids from 0 to {nodeIdMax} get a port ({_key["NodePorts:NodeIdMax"]}, with {_minPortKey} {_minPort}); raise it if the cluster's node ids are higher");
+            }
+
             if (_nodes.Count >= _options.MaxListeners)
             {
                 throw Refused(upstream, broker.NodeId, "max_listeners",
@@ -99,14 +136,14 @@ internal sealed class DynamicListeners
             long port = NextPort(broker.NodeId);
             if (port is < 0 or > IPEndPoint.MaxPort)
             {
-                throw Failed(upstream, broker.NodeId, $"{address} port {port.ToString(CultureInfo.InvariantCulture)}", $"{_key["DynamicListeners:SequentialMinPort"]} plus the node id is not a TCP port");
+                throw Failed(upstream, broker.NodeId, $"{address} port {port.ToString(CultureInfo.InvariantCulture)}", $"{_minPortKey} plus the node id is not a TCP port");
             }
 
             var endPoint = new IPEndPoint(address, (int)port);
             BrokerListener listener;
             try
             {
-                var advertised = new HostPort(_options.AdvertisedHost ?? _options.BindAddress, 0);
+                var advertised = new HostPort(_advertisedHost, 0);
                 listener = BrokerListener.Bind(endPoint, _routeTo(upstream), advertised, isDynamic: true, _sockets);
             }
             catch (SocketException ex)
@@ -125,8 +162,8 @@ internal sealed class DynamicListeners
 
     // Any free port, or the next of a sequence, or min port + node id (the same across restarts). A port that failed is
     // not taken again in sequential mode: the next attempt tries the next one.
-    private long NextPort(int nodeId) => _options.SequentialMinPort <= 0 ? 0
-        : _options.Deterministic ? (long)_options.SequentialMinPort + nodeId
+    private long NextPort(int nodeId) => _minPort <= 0 ? 0
+        : _nodeIdPorts ? (long)_minPort + nodeId
         : _nextSequentialPort++;
 
     private DynamicListenerException Refused(HostPort upstream, int nodeId, string metricReason, string reason)

@@ -70,6 +70,12 @@ internal static partial class Log
     [LoggerMessage(1022, LogLevel.Warning, "{Setting} is {Configured}, but this process may open {Limit} file descriptors (RLIMIT_NOFILE; {Open} open now) and each client connection takes two: accepting at most {Effective}. Raise the limit (ulimit -n, systemd LimitNOFILE, docker --ulimit nofile) or lower {Setting}")]
     public static partial void MaxConnectionsLowered(ILogger logger, string setting, int configured, long limit, long open, int effective);
 
+    [LoggerMessage(1023, LogLevel.Warning, "Connection {ConnectionId} refused by SNI routing: {Reason}")]
+    public static partial void SniRefused(ILogger logger, long connectionId, string reason);
+
+    [LoggerMessage(1024, LogLevel.Information, "SNI routing: node {NodeId} is broker {Upstream}, advertised as {Advertised} ({Change})")]
+    public static partial void SniNodeLearned(ILogger logger, int nodeId, string upstream, string advertised, string change);
+
     [LoggerMessage(1031, LogLevel.Debug, "Connection {ConnectionId} to broker {Broker}: filter '{Filter}' failed; its exception follows")]
     public static partial void FilterFailed(ILogger logger, long connectionId, string broker, string filter, Exception? exception);
 

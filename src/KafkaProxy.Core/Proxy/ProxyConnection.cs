@@ -34,13 +34,13 @@ internal sealed class ProxyConnection
     private Socket? _upstream;
     private PipeReader? _clientReader;
     private PipeReader? _upstreamReader;
-    private readonly KafkaConnectionInfo _info;
+    private KafkaConnectionInfo _info; // replaced once, when SNI routing chooses the broker
     // A request some filter wants, whole in the buffer, that the request pump hands to the filters next.
     private (RequestHeader Header, int Size, bool ExpectsResponse, FilterChains Filters)? _toFilter;
     // A response some filter wants, whole, that the response pump hands over next.
     private ResponseToFilter? _responseToFilter;
     // The response the filters see, reused for each of the connection's responses.
-    private readonly KafkaResponse _response;
+    private KafkaResponse _response;
     // The writer toward the broker while the request filters run, and the sender their requests use (made once).
     private PipeWriter? _filterUpstream;
     private Func<short, short, ReadOnlyMemory<byte>, CancellationToken, Task<ReadOnlyMemory<byte>>>? _sendOwnRequest;
@@ -73,7 +73,7 @@ internal sealed class ProxyConnection
 
     public long Id { get; }
 
-    public BrokerRoute Route { get; }
+    public BrokerRoute Route { get; private set; }
 
     private string Broker => Route.MetricName;
 
@@ -89,6 +89,16 @@ internal sealed class ProxyConnection
         }
 
         await using var clientStreamScope = clientStream.ConfigureAwait(false);
+        if (_context.Sni is { } sni)
+        {
+            if (!sni.TryRoute(_info.ServerName, Id, out var route))
+            {
+                return;
+            }
+
+            RouteTo(route);
+        }
+
         _upstream = await DialAsync().ConfigureAwait(false);
         if (_upstream is null)
         {
@@ -245,6 +255,15 @@ internal sealed class ProxyConnection
             _context.Metrics.UpstreamConnectFailed(Broker);
             return null;
         }
+    }
+
+    // SNI routing: the broker is known once the client's TLS handshake named it.
+    private void RouteTo(BrokerRoute route)
+    {
+        _context.Metrics.ConnectionRouted(Broker, route.MetricName);
+        Route = route;
+        _info = new KafkaConnectionInfo(Id, _client.RemoteEndPoint, route.Upstream, _client.LocalEndPoint) { ServerName = _info.ServerName };
+        _response = new KafkaResponse(_info);
     }
 
     // TLS with the client when the listeners speak it; the plain stream otherwise.

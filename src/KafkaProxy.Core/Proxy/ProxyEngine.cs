@@ -32,6 +32,7 @@ public sealed class ProxyEngine : IAsyncDisposable
     private readonly ConnectionContext _context;
     private readonly BrokerAddressBook _addressBook;
     private readonly DynamicListeners? _dynamicListeners;
+    private readonly SniRouter? _sni;
     private readonly Filters.Audit.AuditSink? _audit;
     private readonly ConcurrentDictionary<long, (ProxyConnection Connection, Task Run)> _connections = new();
     private readonly ConcurrentBag<(BrokerListener Listener, Task Accepting)> _listeners = [];
@@ -75,8 +76,13 @@ public sealed class ProxyEngine : IAsyncDisposable
         _maxConnections = _options.MaxConnections;
         _startedWith = SettingsComparison.Values(SettingsComparison.NeedRestart, _options);
         _applied = SettingsComparison.Values(SettingsComparison.Reloadable, _options);
-        _addressBook = new BrokerAddressBook(_options.DynamicListeners.Enabled);
-        _dynamicListeners = _options.DynamicListeners.Enabled ? new DynamicListeners(_options, _addressBook, RouteTo, Run, _metrics, _loggers.Listeners) : null;
+        // Three ways to advertise brokers: listeners of mappings and dynamic ones, node-id ports (dynamic listeners on
+        // ports of their own), or SNI routing (one listener; the router maps the addresses).
+        bool listenersOnDemand = !_options.Sni.Enabled && (_options.DynamicListeners.Enabled || _options.NodePorts.Enabled);
+        _addressBook = new BrokerAddressBook(listenersOnDemand);
+        _dynamicListeners = listenersOnDemand ? new DynamicListeners(_options, _addressBook, RouteTo, Run, _metrics, _loggers.Listeners) : null;
+        _sni = _options.Sni.Enabled ? new SniRouter(_options.Sni, RouteTo, _metrics, _loggers.Connections) : null;
+        IBrokerAddressMapper addresses = _sni is null ? _addressBook : _sni;
         var security = _options.UpstreamTls.Enabled || _options.UpstreamSasl.Enabled ? UpstreamSecurity.Create(_options, _loggers.UpstreamSecurity, _clock.Provider) : null;
         var clientTls = _options.ClientTls.Enabled ? new ClientTls(_options.ClientTls, _clock.Provider) : null;
         _audit = _options.Audit.Enabled ? new Filters.Audit.AuditSink(_options.Audit, new SettingKey(_options.ConfigurationPath)["Audit:Path"], new SettingKey(_options.ConfigurationPath)["Audit:Capacity"], _loggers.Audit, _loggers.Engine, _metrics, _clock.Provider) : null;
@@ -84,12 +90,12 @@ public sealed class ProxyEngine : IAsyncDisposable
             ? [new ReauthenticationFilter(sasl, _options.UpstreamSasl.ReauthenticateAt, () => _settings!.Current.UpstreamSaslTimeout, _clock.Provider, _loggers.UpstreamSecurity)]
             : [];
         _filtersBeforeGate = _audit is null
-            ? [new AddressRewritingFilter(_addressBook), .. reauthentication]
-            : [new AddressRewritingFilter(_addressBook), .. reauthentication, new Filters.Audit.AuditFilter(_options.Audit, _audit)];
+            ? [new AddressRewritingFilter(addresses), .. reauthentication]
+            : [new AddressRewritingFilter(addresses), .. reauthentication, new Filters.Audit.AuditFilter(_options.Audit, _audit)];
         _filtersAfterGate = [.. BuiltInFilters(_options), .. filters ?? []];
         _settings = new LiveSettings(ReloadableSettings.From(_options, _options, _filtersBeforeGate, _filtersAfterGate));
         var clientAuth = _options.ClientAuth.Enabled ? ClientAuthenticator.Create(_options, _settings, _loggers.ClientAuth, _metrics, _clock) : null;
-        _context = new ConnectionContext(_options, _addressBook, _dynamicListeners, _metrics, _clock, _loggers, security, _settings, clientTls, clientAuth);
+        _context = new ConnectionContext(_options, addresses, _dynamicListeners, _sni, _metrics, _clock, _loggers, security, _settings, clientTls, clientAuth);
     }
 
     /// <summary>Creates an engine without DI.</summary>
@@ -123,7 +129,10 @@ public sealed class ProxyEngine : IAsyncDisposable
         }
     }
 
-    /// <summary>Every listener, mapped and dynamic, with its bound and advertised address.</summary>
+    /// <summary>
+    /// Every listener, mapped, dynamic and node-port, with its bound and advertised address; with SNI routing the one
+    /// listener, advertised as the bootstrap name, its upstream the first bootstrap server.
+    /// </summary>
     public IReadOnlyList<ProxyListenerInfo> Listeners => _listeners.Select(l => l.Listener.Info).OrderBy(i => i.IsDynamic).ThenBy(i => i.Upstream.ToString(), StringComparer.Ordinal).ToList();
 
     /// <summary>Client connections open now.</summary>
@@ -164,9 +173,9 @@ public sealed class ProxyEngine : IAsyncDisposable
     /// </summary>
     internal async Task<string?> FindReachableBrokerAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
     {
-        foreach (var broker in _options.Brokers)
+        foreach (var upstream in _options.Brokers.Select(b => b.Upstream).Concat(_options.Sni.UpstreamBootstrapServers))
         {
-            var dial = RouteTo(broker.Upstream).Dial;
+            var dial = RouteTo(upstream).Dial;
             using var timeoutSource = new CancellationTokenSource(timeout, _clock.Provider);
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
             Socket? probe = null;
@@ -174,7 +183,7 @@ public sealed class ProxyEngine : IAsyncDisposable
             {
                 probe = new Socket(SocketType.Stream, ProtocolType.Tcp); // fails too when the process is out of descriptors
                 await probe.ConnectAsync(dial.Host, dial.Port, deadline.Token).ConfigureAwait(false);
-                return broker.Upstream.ToString();
+                return upstream.ToString();
             }
             catch (Exception ex) when (ex is SocketException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
             {
@@ -209,7 +218,20 @@ public sealed class ProxyEngine : IAsyncDisposable
         foreach (var broker in _options.Brokers)
         {
             var listener = BrokerListener.Bind(broker.Listen, RouteTo(broker.Upstream), broker.Advertised, isDynamic: false, _options.ListenerSockets);
-            _addressBook.Add(broker.Upstream, new BrokerEndpoint(listener.Info.Advertised.Host, listener.Info.Advertised.Port));
+            if (!_options.NodePorts.Enabled)
+            {
+                // With node-id ports a mapping only bootstraps: its broker is advertised at its node port, as every other.
+                _addressBook.Add(broker.Upstream, new BrokerEndpoint(listener.Info.Advertised.Host, listener.Info.Advertised.Port));
+            }
+
+            Run(listener);
+        }
+
+        if (_sni is not null)
+        {
+            var sni = _options.Sni;
+            var listener = BrokerListener.Bind(sni.ListenerAddress!.Value, _sni.ListenerRoute, new HostPort(sni.BootstrapHost!, sni.AdvertisedPort), isDynamic: false, _options.ListenerSockets);
+            _sni.Listening(listener.Info.Advertised.Port);
             Run(listener);
         }
 
@@ -357,7 +379,7 @@ public sealed class ProxyEngine : IAsyncDisposable
         {
             int open = Interlocked.Decrement(ref _open);
             Log.ConnectionRefused(_loggers.Listeners, listener.Info.LocalEndPoint.ToString(), open, limit);
-            _metrics.ConnectionRefused();
+            _metrics.ConnectionRefused("max_connections");
             client.Dispose();
             return;
         }

@@ -41,6 +41,22 @@ public sealed class KafkaProxyOptionsBinderTests
     }
 
     [Fact]
+    public void Bind_SniAndNodePortsAsFlagText_BindEverySetting()
+    {
+        var (options, _) = BindJson("""
+            {"KafkaProxy":{
+              "Sni":{"ListenerAddress":"0.0.0.0:9092","BootstrapHost":"bootstrap.kafka.example.com","HostPattern":"broker-$(nodeId).kafka.example.com",
+                     "AdvertisedPort":"443","UpstreamBootstrapServers":"b1:9092, b2:9093"},
+              "NodePorts":{"Base":"19000","AdvertisedHost":"proxy.example","ListenHost":"0.0.0.0","NodeIdMax":"99"}}}
+            """);
+
+        Assert.Equal(new HostPort("0.0.0.0", 9092), options.Sni.ListenerAddress);
+        Assert.Equal(("bootstrap.kafka.example.com", "broker-$(nodeId).kafka.example.com", 443), (options.Sni.BootstrapHost, options.Sni.HostPattern, options.Sni.AdvertisedPort));
+        Assert.Equal([new HostPort("b1", 9092), new HostPort("b2", 9093)], options.Sni.UpstreamBootstrapServers);
+        Assert.Equal((19000, "proxy.example", "0.0.0.0", (int?)99), (options.NodePorts.Base, options.NodePorts.AdvertisedHost, options.NodePorts.ListenHost, options.NodePorts.NodeIdMax));
+    }
+
+    [Fact]
     public void Bind_ListAsOneValue_ReplacesItemsOfAnotherSource()
     {
         // The file maps two brokers; a flag (one value, items separated by ';') maps one: the flag's list wins whole.
@@ -113,6 +129,9 @@ public sealed class KafkaProxyOptionsBinderTests
     [InlineData("""{"IdelTimeout":"5m"}""", "KafkaProxy:IdelTimeout is not a setting: remove it or correct its name. Did you mean KafkaProxy:IdleTimeout?")]
     [InlineData("""{"ClientTls":{"CertFiel":"x"}}""", "KafkaProxy:ClientTls:CertFiel is not a setting: remove it or correct its name. Did you mean KafkaProxy:ClientTls:CertFile?")]
     [InlineData("""{"Brokers":[{"Upstream":"b:1","Listen":"127.0.0.1:0","Advertized":"x:1"}]}""", "KafkaProxy:Brokers:0:Advertized is not a setting")]
+    [InlineData("""{"Sni":{"ListenerAddress":"9092"}}""", "KafkaProxy:Sni:ListenerAddress: '9092'")]
+    [InlineData("""{"Sni":{"UpstreamBootstrapServers":"b1:9092,b2"}}""", "KafkaProxy:Sni:UpstreamBootstrapServers: 'b2'")]
+    [InlineData("""{"NodePorts":{"NodeIdMax":"many"}}""", "KafkaProxy:NodePorts:NodeIdMax: 'many' is not a whole number.")]
     [InlineData("""{"Frobnicate":true}""", "KafkaProxy:Frobnicate is not a setting: remove it or correct its name.")]
     [InlineData("""{"IdleTimeout":{"Value":"5m"}}""", "KafkaProxy:IdleTimeout: give a single value here, not a section or a list.")]
     public void Bind_BadValueOrKey_FailsNamingTheKey(string section, string expected)

@@ -48,7 +48,43 @@ public sealed class KafkaProxyOptionsValidatorTests
         ["SequentialMinPortNegative"] = (o => o.DynamicListeners.SequentialMinPort = -1, "KafkaProxy:DynamicListeners:SequentialMinPort is -1; use 0 (random ports) or a port up to 65535."),
         ["SequentialMinPortTooHigh"] = (o => o.DynamicListeners.SequentialMinPort = 65536, "KafkaProxy:DynamicListeners:SequentialMinPort is 65536"),
         ["DeterministicWithoutMinPort"] = (o => o.DynamicListeners.Deterministic = true, "KafkaProxy:DynamicListeners:Deterministic needs KafkaProxy:DynamicListeners:SequentialMinPort: the port is that minimum plus the broker id."),
+        ["NodePortBaseTooHigh"] = (o => o.NodePorts.Base = 70000, "KafkaProxy:NodePorts:Base is 70000; use 0 (node-id ports off) or the port of node 0"),
+        ["NodePortBaseNegative"] = (o => o.NodePorts.Base = -1, "KafkaProxy:NodePorts:Base is -1"),
+        ["NodeIdMaxBeyondThePorts"] = (o => (o.NodePorts.Base, o.NodePorts.NodeIdMax) = (60000, 6000), "KafkaProxy:NodePorts:NodeIdMax is 6000; it must be at least 0, and KafkaProxy:NodePorts:Base (60000) plus it at most 65535."),
+        ["NodeIdMaxNegative"] = (o => (o.NodePorts.Base, o.NodePorts.NodeIdMax) = (19000, -1), "KafkaProxy:NodePorts:NodeIdMax is -1"),
+        ["NodePortsWildcardWithoutAdvertised"] = (o => (o.NodePorts.Base, o.NodePorts.ListenHost) = (19000, "0.0.0.0"), "KafkaProxy:NodePorts:AdvertisedHost is needed: node listeners bind to 0.0.0.0"),
+        ["NodePortsListenHostEmpty"] = (o => (o.NodePorts.Base, o.NodePorts.ListenHost) = (19000, " "), "KafkaProxy:NodePorts:ListenHost is empty"),
+        ["NodePortsWithDeterministicListeners"] = (
+            o => { o.NodePorts.Base = 19000; o.DynamicListeners.SequentialMinPort = 30000; o.DynamicListeners.Deterministic = true; },
+            "KafkaProxy:DynamicListeners:SequentialMinPort, KafkaProxy:DynamicListeners:Deterministic and KafkaProxy:DynamicListeners:AdvertisedHost do not apply with node-id ports (KafkaProxy:NodePorts:Base)"),
+        ["NodePortsWithDynamicListenersOff"] = (o => { o.NodePorts.Base = 19000; o.DynamicListeners.Enabled = false; }, "KafkaProxy:DynamicListeners:Enabled is false, but node-id ports (KafkaProxy:NodePorts:Base) starts a listener"),
+        ["MappingOnANodePort"] = (
+            o => { (o.NodePorts.Base, o.NodePorts.NodeIdMax) = (19000, 10); o.Brokers.Add(BrokerMapping.Parse("b2:1,127.0.0.1:19005")); },
+            "KafkaProxy:Brokers: 'b2:1,127.0.0.1:19005' listens on port 19005, which node-id ports (KafkaProxy:NodePorts:Base) keeps for node 5"),
+        ["SniWithoutClientTls"] = (o => { Sni(o); o.ClientTls.Enabled = false; }, "SNI routing (KafkaProxy:Sni:ListenerAddress) reads the broker's name from the client's TLS handshake: set KafkaProxy:ClientTls:Enabled"),
+        ["SniWithoutBootstrapHost"] = (o => { Sni(o); o.Sni.BootstrapHost = null; }, "KafkaProxy:Sni:BootstrapHost is ''; SNI routing (KafkaProxy:Sni:ListenerAddress) needs the host name clients bootstrap with"),
+        ["SniPatternWithoutNodeId"] = (o => { Sni(o); o.Sni.HostPattern = "broker.kafka.example.com"; }, "KafkaProxy:Sni:HostPattern is 'broker.kafka.example.com'; SNI routing (KafkaProxy:Sni:ListenerAddress) needs a host name with $(nodeId) once"),
+        ["SniPatternWithNodeIdTwice"] = (o => { Sni(o); o.Sni.HostPattern = "b-$(nodeId)-$(nodeId).example.com"; }, "KafkaProxy:Sni:HostPattern is 'b-$(nodeId)-$(nodeId).example.com'"),
+        ["SniPatternWithAPort"] = (o => { Sni(o); o.Sni.HostPattern = "b-$(nodeId).example.com:9092"; }, "KafkaProxy:Sni:HostPattern is 'b-$(nodeId).example.com:9092'"),
+        ["SniWithoutUpstreams"] = (o => { Sni(o); o.Sni.UpstreamBootstrapServers.Clear(); }, "KafkaProxy:Sni:UpstreamBootstrapServers is empty"),
+        ["SniAdvertisedPortTooHigh"] = (o => { Sni(o); o.Sni.AdvertisedPort = 65536; }, "KafkaProxy:Sni:AdvertisedPort is 65536"),
+        ["SniWithMappings"] = (o => { Sni(o); o.Brokers.Add(BrokerMapping.Parse("b2:1,127.0.0.1:0")); }, "KafkaProxy:Brokers and SNI routing (KafkaProxy:Sni:ListenerAddress) both listen for the cluster; choose one"),
+        ["SniWithExternalServers"] = (o => { Sni(o); o.ExternalServers.Add(AddressMapping.Parse("b2:1,x:1")); }, "KafkaProxy:ExternalServers cannot be used with SNI routing"),
+        ["SniWithNodePorts"] = (o => { Sni(o); o.NodePorts.Base = 19000; }, "KafkaProxy:NodePorts:Base and SNI routing (KafkaProxy:Sni:ListenerAddress) are two ways of addressing brokers; choose one."),
+        ["SniWithDynamicListenerPorts"] = (o => { Sni(o); o.DynamicListeners.SequentialMinPort = 30000; }, "do not apply with SNI routing (KafkaProxy:Sni:ListenerAddress)"),
     };
+
+    // Valid SNI routing in place of the mapping: files exist for the certificate (the validator does not read them).
+    private static void Sni(KafkaProxyOptions options)
+    {
+        options.Brokers.Clear();
+        options.Sni.ListenerAddress = HostPort.Parse("0.0.0.0:9092");
+        options.Sni.BootstrapHost = "bootstrap.kafka.example.com";
+        options.Sni.HostPattern = "broker-$(nodeId).kafka.example.com";
+        options.Sni.UpstreamBootstrapServers.Add(HostPort.Parse("broker-1:9092"));
+        options.ClientTls.Enabled = true;
+        options.ClientTls.CertFile = options.ClientTls.KeyFile = typeof(KafkaProxyOptionsValidatorTests).Assembly.Location;
+    }
 
     // Each case changes otherwise valid options in a way that must still pass.
     private static readonly Dictionary<string, Action<KafkaProxyOptions>> ValidCases = new()
@@ -70,6 +106,13 @@ public sealed class KafkaProxyOptionsValidatorTests
         ["DeterministicWithMinPort"] = o => { o.DynamicListeners.SequentialMinPort = 30000; o.DynamicListeners.Deterministic = true; },
         ["SequentialMinPortMax"] = o => o.DynamicListeners.SequentialMinPort = 65535,
         ["DynamicDisabled"] = o => o.DynamicListeners.Enabled = false,
+        ["NodePorts"] = o => o.NodePorts.Base = 19000,
+        ["NodePortsWildcardWithAdvertised"] = o => (o.NodePorts.Base, o.NodePorts.ListenHost, o.NodePorts.AdvertisedHost) = (19000, "0.0.0.0", "proxy.example"),
+        ["NodePortsUpToTheLastPort"] = o => (o.NodePorts.Base, o.NodePorts.NodeIdMax) = (65000, 535),
+        ["MappingBelowTheNodePorts"] = o => { (o.NodePorts.Base, o.NodePorts.NodeIdMax) = (19000, 10); o.Brokers.Add(BrokerMapping.Parse("b2:1,127.0.0.1:18999")); },
+        ["Sni"] = Sni,
+        ["SniPatternWithNodeIdFirst"] = o => { Sni(o); o.Sni.HostPattern = "$(nodeId).brokers.example.com"; },
+        ["SniOnALoadBalancerPort"] = o => { Sni(o); o.Sni.AdvertisedPort = 443; },
     };
 
     public static TheoryData<string> BrokenCaseNames => new(BrokenCases.Keys);

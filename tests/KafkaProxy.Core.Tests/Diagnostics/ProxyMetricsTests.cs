@@ -159,12 +159,13 @@ public sealed class ProxyMetricsTests
 
         metrics.UpstreamConnectFailed(Broker);
         metrics.FrameRejected("too_large");
-        metrics.ConnectionRefused();
+        metrics.ConnectionRefused("max_connections");
+        metrics.ConnectionRefused("sni_unknown_node");
         metrics.DynamicListenerStarted();
 
         Assert.Equal([Broker], failures.Values("broker"));
         Assert.Equal(["too_large"], rejected.Values("reason"));
-        Assert.Empty(Assert.Single(refused.Measurements).Tags);
+        Assert.Equal(["max_connections", "sni_unknown_node"], refused.Values("reason"));
         Assert.Equal(1d, Assert.Single(dynamic.Measurements).Value);
     }
 

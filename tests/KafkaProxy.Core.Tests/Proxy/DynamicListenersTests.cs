@@ -147,6 +147,26 @@ public sealed class DynamicListenersTests : IDisposable
         Assert.Contains("port 66000", Assert.Single(_logs.Lines), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Start_NodePorts_ListensOnBasePlusTheNodeIdAndAdvertisesTheNodeHost()
+    {
+        int basePort = 20000 + Random.Shared.Next(0, 12000); // below the ephemeral ports
+        var options = new KafkaProxyOptions();
+        (options.NodePorts.Base, options.NodePorts.AdvertisedHost, options.NodePorts.NodeIdMax) = (basePort, "proxy.example", 5);
+        var book = new BrokerAddressBook(dynamicListeners: true);
+        var listeners = new DynamicListeners(options, book, upstream => new BrokerRoute(upstream, upstream), _started.Enqueue, new ProxyMetrics(_meters), _logs.CreateLogger("test"));
+        listeners.ResolveBindAddress();
+
+        listeners.Start(Discover(book, 4, "broker-4"));
+        var refused = Assert.Throws<DynamicListenerException>(() => listeners.Start(Discover(book, 6, "broker-6")));
+
+        var mapped = book.Map(4, Utf8("broker-4"), 9092);
+        Assert.Equal(("proxy.example", basePort + 4), (mapped.Host, mapped.Port));
+        Assert.Equal(basePort + 4, Assert.Single(_started).Info.LocalEndPoint.Port);
+        Assert.Contains("node ids from 0 to 5 get a port (KafkaProxy:NodePorts:NodeIdMax", refused.Message, StringComparison.Ordinal);
+        Assert.Contains(_logs.Lines, l => l.StartsWith("Warning 1019 ", StringComparison.Ordinal) && l.Contains("(node 6)", StringComparison.Ordinal));
+    }
+
     public void Dispose()
     {
         foreach (var listener in _started)

@@ -122,6 +122,36 @@ public partial class ConsoleHostTests : IDisposable
     }
 
     [Fact]
+    public async Task SniFlags_KcatThroughOnePort_ListsEveryBrokerNamedByThePattern()
+    {
+        await using var cluster = await KafkaTestCluster.StartAsync(brokers: 3);
+        using var pki = new Security.TestPki();
+        var ca = pki.CreateAuthority("sni-ca");
+        var server = pki.Issue(ca, "sni", ["*.kafka.localhost"]);
+        using var host = StartHost("server", "--http-disable", "--sni-listener-address", "127.0.0.1:0", "--sni-bootstrap-host", "bootstrap.kafka.localhost",
+            "--sni-host-pattern", "broker-$(nodeId).kafka.localhost", "--sni-upstream-bootstrap-servers", cluster.Brokers[0].Address,
+            "--proxy-listener-tls-enable", "--proxy-listener-cert-file", server.CertFile, "--proxy-listener-key-file", server.KeyFile);
+        try
+        {
+            string port = Address(await ReadUntilAsync(host, ListeningLine())).Port.ToString(CultureInfo.InvariantCulture);
+
+            var listing = await ExternalProcess.RunAsync("kcat",
+                ["-L", "-b", $"bootstrap.kafka.localhost:{port}", "-X", "security.protocol=ssl", "-X", $"ssl.ca.location={ca.CertFile}", "-X", "broker.address.family=v4"], Clients.Patience);
+
+            Assert.True(listing.ExitCode == 0, listing.ToString());
+            foreach (var broker in cluster.Brokers)
+            {
+                Assert.Contains($"broker {broker.Id} at broker-{broker.Id}.kafka.localhost:{port}", listing.StandardOutput, StringComparison.Ordinal);
+            }
+        }
+        finally
+        {
+            host.Kill(entireProcessTree: true);
+            await host.WaitForExitAsync();
+        }
+    }
+
+    [Fact]
     public async Task AuditLogFlag_KcatProduces_TheFileHoldsALineNamingTheTopic()
     {
         await using var cluster = await KafkaTestCluster.StartAsync(brokers: 1);

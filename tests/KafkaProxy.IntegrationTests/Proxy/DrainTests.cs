@@ -1,6 +1,8 @@
 using Confluent.Kafka;
 using KafkaProxy.Core.Configuration;
 using KafkaProxy.Core.Proxy;
+using KafkaProxy.IntegrationTests.Routing;
+using KafkaProxy.IntegrationTests.Security;
 using KafkaProxy.IntegrationTests.Support;
 using KafkaProxy.Testing;
 
@@ -26,26 +28,62 @@ public sealed class DrainTests
         Assert.Equal(0, proxied.Engine.OpenConnections);
     }
 
-    [Fact]
-    public async Task RollingRestart_ProxyReplacedOnTheSamePorts_IdempotentProducerDeliversEverythingOnce()
+    [Theory]
+    [InlineData("deterministic-listeners")]
+    [InlineData("node-ports")]
+    [InlineData("sni")]
+    public async Task RollingRestart_ProxyReplacedOnTheSamePorts_IdempotentProducerAndConsumerGroupLoseNothing(string mode)
     {
         await using var cluster = await KafkaTestCluster.StartAsync(brokers: 3);
         cluster.CreateTopic("rolling", partitions: 3);
-        int basePort = 21000 + Random.Shared.Next(0, 20000);
+        int basePort = FreePorts.FindRun(5) + 1; // base - 1 (a bootstrap listener) to base + 3 (node 3)
+        using var pki = new TestPki();
+        var ca = pki.CreateAuthority("rolling-ca");
+        var certificate = pki.Issue(ca, "rolling", ["*.kafka.localhost", SniProxy.BootstrapHost]);
         KafkaProxyOptions Options()
         {
-            var options = new KafkaProxyOptions { DrainTimeout = TimeSpan.FromSeconds(10) };
-            options.Brokers.Add(new BrokerMapping { Upstream = new HostPort("127.0.0.1", cluster.Brokers[0].Port), Listen = new HostPort("127.0.0.1", basePort) });
-            options.DynamicListeners.SequentialMinPort = basePort;
-            options.DynamicListeners.Deterministic = true;
-            return options;
+            switch (mode)
+            {
+                case "sni":
+                    return SniProxy.Options(cluster, certificate, basePort);
+                case "node-ports":
+                    return NodePortTests.Options(cluster, basePort, bootstrapPort: basePort - 1);
+                default:
+                    var options = new KafkaProxyOptions { DrainTimeout = TimeSpan.FromSeconds(10) };
+                    options.Brokers.Add(new BrokerMapping { Upstream = new HostPort("127.0.0.1", cluster.Brokers[0].Port), Listen = new HostPort("127.0.0.1", basePort) });
+                    options.DynamicListeners.SequentialMinPort = basePort;
+                    options.DynamicListeners.Deterministic = true;
+                    return options;
+            }
+        }
+
+        string bootstrap = mode switch { "sni" => $"{SniProxy.BootstrapHost}:{basePort}", "node-ports" => $"127.0.0.1:{basePort - 1}", _ => $"127.0.0.1:{basePort}" };
+        void Tune(ClientConfig c)
+        {
+            c.ReconnectBackoffMaxMs = 500;
+            if (mode == "sni")
+            {
+                (c.SecurityProtocol, c.SslCaLocation, c.BrokerAddressFamily) = (SecurityProtocol.Ssl, ca.CertFile, BrokerAddressFamily.V4);
+            }
         }
 
         var first = new ProxyEngine(Options());
         await first.StartAsync();
-        using var producer = Clients.Producer($"127.0.0.1:{basePort}", tune: c => { c.MessageTimeoutMs = 120_000; c.ReconnectBackoffMaxMs = 500; });
+        using var producer = Clients.Producer(bootstrap, tune: c => { c.MessageTimeoutMs = 120_000; Tune(c); });
+        var groupConfig = new ConsumerConfig
+        {
+            BootstrapServers = bootstrap,
+            GroupId = "rolling-group",
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            SessionTimeoutMs = 6000,
+            EnableAutoCommit = true,
+            AutoCommitIntervalMs = 200,
+        };
+        Tune(groupConfig);
         using var stop = new CancellationTokenSource();
+        using var consumed = new CancellationTokenSource();
         int produced = 0;
+        var seenByGroup = new HashSet<string>();
         var sending = Task.Run(async () =>
         {
             // A steady stream that spans the restart: a message every few hundred microseconds.
@@ -60,6 +98,24 @@ public sealed class DrainTests
 
             Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(90)));
         });
+        var consuming = Task.Run(() =>
+        {
+            // A consumer group that reads through the proxy all along, committing as it goes.
+            using var consumer = new ConsumerBuilder<string, string>(groupConfig).Build();
+            consumer.Subscribe("rolling");
+            while (!consumed.IsCancellationRequested)
+            {
+                if (consumer.Consume(TimeSpan.FromMilliseconds(200)) is { Message: { } message })
+                {
+                    lock (seenByGroup)
+                    {
+                        seenByGroup.Add(message.Value);
+                    }
+                }
+            }
+
+            consumer.Close();
+        });
         await Task.Delay(1000);
 
         int beforeRestart = Volatile.Read(ref produced);
@@ -69,8 +125,12 @@ public sealed class DrainTests
         await Task.Delay(1500);
         stop.Cancel();
         await sending.WaitAsync(TimeSpan.FromSeconds(120));
+        await Eventually.TrueAsync(() => { lock (seenByGroup) { return seenByGroup.Count == produced; } }, () => $"the group saw {seenByGroup.Count} of {produced} messages");
+        consumed.Cancel();
+        await consuming.WaitAsync(TimeSpan.FromSeconds(60));
 
         Assert.True(beforeRestart > 0 && produced > beforeRestart, $"the stream must span the restart ({beforeRestart} before, {produced} in all)");
+        Assert.Equal(Enumerable.Range(0, produced).Select(i => $"m-{i}").ToHashSet(), seenByGroup);
         using var consumer = Clients.Consumer(cluster.BootstrapServers, "after-restart");
         consumer.Subscribe("rolling");
         var values = Clients.Consume(consumer, produced, TimeSpan.FromSeconds(60)).Select(r => r.Message.Value).ToList();

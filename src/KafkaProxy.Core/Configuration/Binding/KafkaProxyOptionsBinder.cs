@@ -74,6 +74,37 @@ internal static class KafkaProxyOptionsBinder
         Set(dynamic.Bool("Deterministic"), v => o.DynamicListeners.Deterministic = v);
         Set(dynamic.Int("MaxListeners"), v => o.DynamicListeners.MaxListeners = v);
 
+        var sni = r.Child("Sni");
+        if (sni.Parsed("ListenerAddress", HostPort.Parse) is { } sniListener)
+        {
+            o.Sni.ListenerAddress = sniListener;
+        }
+
+        SetText(sni.Text("BootstrapHost"), v => o.Sni.BootstrapHost = v.Trim());
+        SetText(sni.Text("HostPattern"), v => o.Sni.HostPattern = v.Trim());
+        Set(sni.Int("AdvertisedPort"), v => o.Sni.AdvertisedPort = v);
+        if (sni.List("UpstreamBootstrapServers", ',', ';') is { } bootstraps)
+        {
+            o.Sni.UpstreamBootstrapServers.Clear();
+            foreach (string server in bootstraps)
+            {
+                try
+                {
+                    o.Sni.UpstreamBootstrapServers.Add(HostPort.Parse(server));
+                }
+                catch (FormatException ex)
+                {
+                    sni.Error("UpstreamBootstrapServers", ex.Message);
+                }
+            }
+        }
+
+        var nodePorts = r.Child("NodePorts");
+        Set(nodePorts.Int("Base"), v => o.NodePorts.Base = v);
+        SetText(nodePorts.Text("AdvertisedHost"), v => o.NodePorts.AdvertisedHost = v.Trim());
+        SetText(nodePorts.Text("ListenHost"), v => o.NodePorts.ListenHost = v.Trim());
+        Set(nodePorts.Int("NodeIdMax"), v => o.NodePorts.NodeIdMax = v);
+
         Sockets(r.Child("ListenerSockets"), o.ListenerSockets);
         Sockets(r.Child("UpstreamSockets"), o.UpstreamSockets);
 
