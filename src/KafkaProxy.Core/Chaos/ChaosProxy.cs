@@ -127,6 +127,7 @@ internal sealed class ChaosProxy
     public ChaosConnection Attach(ChaosConnection connection)
     {
         _connections[connection.Id] = connection;
+        connection.Refresh(Toxics); // toxicity drawn and timers started now, not at the first data
         if (!_enabled)
         {
             connection.Abort(reset: false); // disabled between accept and here
