@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using KafkaProxy.Core.Chaos;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 
 namespace KafkaProxy.Http.Chaos;
 
@@ -10,7 +11,7 @@ namespace KafkaProxy.Http.Chaos;
 /// a wrong one is answered 400 with its name; unknown proxies and toxics 404; a toxic name taken 409. Proxies are the
 /// engine's listeners: creating or deleting them is answered 405.
 /// </summary>
-internal sealed class ChaosApi(ChaosProxies proxies)
+internal sealed class ChaosApi(ChaosProxies proxies, ILogger logger)
 {
     private static ChaosApiJsonContext Json => ChaosApiJsonContext.Default;
 
@@ -36,6 +37,7 @@ internal sealed class ChaosApi(ChaosProxies proxies)
                         JsonValueKind.False => false,
                         _ => throw ChaosRequestException.Field("enabled", $"{property.Value.GetRawText()} is not true or false"),
                     });
+                    Log.ProxyChanged(logger, proxy.Name, proxy.Enabled ? "enabled" : "disabled: its connections closed, new ones are closed at once");
                     break;
                 case "name" or "listen" or "upstream":
                     string current = property.Name == "name" ? proxy.Name : property.Name == "listen" ? proxy.Listen : proxy.Upstream;
@@ -60,6 +62,7 @@ internal sealed class ChaosApi(ChaosProxies proxies)
         using var body = await ReadBody(context).ConfigureAwait(false);
         var root = body.RootElement;
         var toxic = proxy.AddToxic(Text(root, "name"), Text(root, "type"), Text(root, "stream"), Number(root, "toxicity"), Attributes(root));
+        LogToxic(proxy, toxic, "added");
         await Write(context, StatusCodes.Status200OK, ChaosToxicJson.From(toxic), Json.ChaosToxicJson).ConfigureAwait(false);
     });
 
@@ -74,12 +77,16 @@ internal sealed class ChaosApi(ChaosProxies proxies)
         using var body = await ReadBody(context).ConfigureAwait(false);
         var root = body.RootElement;
         var toxic = proxy.UpdateToxic(name, Attributes(root), Number(root, "toxicity"));
+        LogToxic(proxy, toxic, "updated");
         await Write(context, StatusCodes.Status200OK, ChaosToxicJson.From(toxic), Json.ChaosToxicJson).ConfigureAwait(false);
     });
 
     public Task DeleteToxic(HttpContext context) => Run(context, () =>
     {
-        Proxy(context).RemoveToxic(ToxicName(context));
+        var proxy = Proxy(context);
+        string name = ToxicName(context);
+        proxy.RemoveToxic(name);
+        Log.ToxicRemoved(logger, name, proxy.Name);
         context.Response.StatusCode = StatusCodes.Status204NoContent;
         return Task.CompletedTask;
     });
@@ -87,6 +94,7 @@ internal sealed class ChaosApi(ChaosProxies proxies)
     public Task Reset(HttpContext context) => Run(context, () =>
     {
         proxies.Reset();
+        Log.Reset(logger);
         context.Response.StatusCode = StatusCodes.Status204NoContent;
         return Task.CompletedTask;
     });
@@ -95,6 +103,9 @@ internal sealed class ChaosApi(ChaosProxies proxies)
 
     public static Task RefuseProxyChange(HttpContext context) => WriteError(context, StatusCodes.Status405MethodNotAllowed,
         "proxies cannot be created or deleted here: each is a broker listener of the Kafka proxy, named broker-<node id> (GET /proxies lists them); disable one with POST /proxies/{name} {\"enabled\": false}");
+
+    private void LogToxic(ChaosProxy proxy, Toxic toxic, string change) =>
+        Log.ToxicChanged(logger, toxic.Name, toxic.Type, Toxic.StreamName(toxic.Stream), toxic.Toxicity, change, proxy.Name, toxic.Attributes.GetRawText());
 
     private ChaosProxy Proxy(HttpContext context) => proxies.Get((string)context.Request.RouteValues["proxy"]!);
 

@@ -4,6 +4,8 @@ using KafkaProxy.Core.Chaos;
 using KafkaProxy.Http.Chaos;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 #pragma warning disable IDE0130 // Endpoint extensions live in ASP.NET Core's builder namespace, as its own Map* methods do.
 namespace Microsoft.AspNetCore.Builder;
@@ -26,7 +28,8 @@ public static class ChaosEndpointRouteBuilderExtensions
         ArgumentNullException.ThrowIfNull(endpoints);
         var proxies = endpoints.ServiceProvider.GetService<ChaosProxies>()
             ?? throw new InvalidOperationException("The chaos API needs the chaos proxies: call services.AddKafkaProxy(...).AddChaos() first.");
-        var api = new ChaosApi(proxies);
+        var loggers = endpoints.ServiceProvider.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
+        var api = new ChaosApi(proxies, loggers.CreateLogger(KafkaProxy.Http.Chaos.Log.Category));
         var group = endpoints.MapGroup("/");
         // RequestDelegates, not Delegates: nothing to bind, so no reflection (trimming and native AOT safe).
         group.MapGet("/proxies", api.ListProxies);

@@ -227,6 +227,7 @@ public partial class ConsoleHostTests : IDisposable
                 Assert.Equal(HttpStatusCode.OK, disable.StatusCode);
             }
 
+            await ReadUntilAsync(host, new Regex("(Chaos API: proxy broker-1 disabled)")); // on record (5010)
             string[] address = proxy.Split(':');
             using (var refused = new TcpClient())
             {
