@@ -7,7 +7,6 @@ using KafkaProxy.Core.Proxy;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace KafkaProxy.Testing.Chaos;
@@ -135,8 +134,10 @@ public sealed class KafkaChaosProxy : IAsyncDisposable
 
     private async Task ServeApiAsync(CancellationToken cancellationToken)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
+        // An empty builder: the test project's appsettings.json and ASPNETCORE_* variables are not this server's settings.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore();
+        builder.Services.AddRoutingCore();
         builder.Services.AddSingleton(_chaos);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();
