@@ -69,12 +69,14 @@ void AddSources(IConfigurationBuilder configuration, bool reloadOnChange)
 }
 
 HttpEndpointSettings http;
+ChaosApiSettings chaos;
 bool brokersMapped;
 using (var first = new ConfigurationManager())
 {
     AddSources(first, reloadOnChange: false);
     var problems = new List<string>();
     http = HttpEndpointSettings.Read(first, problems);
+    chaos = ChaosApiSettings.Read(first, problems);
     if (problems.Count > 0)
     {
         return ConfigurationInvalid(problems);
@@ -86,8 +88,9 @@ using (var first = new ConfigurationManager())
 
 await using var demoCluster = brokersMapped ? null : await KafkaTestCluster.StartAsync(brokers: 3);
 
-// With HTTP on, the host is a web application serving /health, /ready and /metrics; otherwise a plain host.
-WebApplicationBuilder? web = http.Enabled ? WebApplication.CreateSlimBuilder() : null;
+// With HTTP on, the host is a web application serving /health, /ready and /metrics (and the chaos API when asked for);
+// otherwise a plain host.
+WebApplicationBuilder? web = http.Enabled || chaos.ApiAddress is not null ? WebApplication.CreateSlimBuilder() : null;
 IHostApplicationBuilder builder = web is null ? Host.CreateApplicationBuilder() : web;
 builder.Configuration.Sources.Clear();
 AddSources(builder.Configuration, reloadOnChange: true);
@@ -98,7 +101,18 @@ if (demoCluster is not null)
     builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["KafkaProxy:Brokers"] = $"{broker.Host}:{broker.Port},127.0.0.1:0" });
 }
 
-web?.WebHost.UseUrls($"http://{http.ListenAddress}");
+var urls = new List<string>();
+if (http.Enabled)
+{
+    urls.Add($"http://{http.ListenAddress}");
+}
+
+if (chaos.ApiAddress is { } chaosAddress)
+{
+    urls.Add($"http://{chaosAddress}");
+}
+
+web?.WebHost.UseUrls([.. urls]);
 
 // Console logs: one line per event with UTC times, or JSON lines (Logging:Console:FormatterName, --log-format).
 builder.Logging.ClearProviders();
@@ -116,9 +130,27 @@ if (web is null)
 else
 {
     proxyBuilder.AddOperationsEndpoints();
+    if (chaos.ApiAddress is not null)
+    {
+#pragma warning disable KPX0002 // The chaos API is experimental.
+        proxyBuilder.AddChaos();
+#pragma warning restore KPX0002
+    }
+
     var app = web.Build();
-    app.MapKafkaProxyHealth(http.HealthPath, http.ReadyPath);
-    app.MapKafkaProxyMetrics(http.MetricsPath);
+    if (http.Enabled)
+    {
+        app.MapKafkaProxyHealth(http.HealthPath, http.ReadyPath);
+        app.MapKafkaProxyMetrics(http.MetricsPath);
+    }
+
+    if (chaos.ApiAddress is { } apiAddress)
+    {
+#pragma warning disable KPX0002
+        app.MapKafkaChaosApi().RequireHost($"*:{apiAddress.Port}"); // on its own port only, never on the health port
+#pragma warning restore KPX0002
+    }
+
     host = app;
 }
 

@@ -159,6 +159,8 @@ internal static class ServerFlags
             "Prometheus metrics path (default /metrics).").ForHost(),
         ServerFlag.InvertedSwitch("http-disable", "KafkaProxy:Http:Enabled",
             "Serve no HTTP endpoints.").ForHost(),
+        ServerFlag.Value("chaos-api-address", "host:port", "KafkaProxy:Chaos:ApiAddress",
+            "Serve Toxiproxy's HTTP API here (e.g. 127.0.0.1:8474) to inject faults in tests: whoever reaches it can take the cluster away (default: off).").ForHost(),
         ServerFlag.Choice("log-level", "level", "Logging:LogLevel:Default",
             [("trace", "Trace"), ("debug", "Debug"), ("info", "Information"), ("warn", "Warning"), ("error", "Error")],
             "trace, debug, info, warn or error (default info).").ForHost(),

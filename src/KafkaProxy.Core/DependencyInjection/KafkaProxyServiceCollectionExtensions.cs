@@ -31,7 +31,8 @@ public static class KafkaProxyServiceCollectionExtensions
             sp.GetService<ILoggerFactory>(),
             sp.GetService<IMeterFactory>(),
             sp.GetService<TimeProvider>(),
-            sp.GetServices<IKafkaFilter>()));
+            sp.GetServices<IKafkaFilter>(),
+            sp.GetService<KafkaProxy.Core.Chaos.ChaosProxies>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ProxyEngineHostedService>());
         return new KafkaProxyBuilder(services, configuration: null);
     }

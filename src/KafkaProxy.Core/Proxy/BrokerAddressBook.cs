@@ -35,11 +35,23 @@ internal sealed class BrokerAddressBook : IBrokerAddressMapper
 
     public bool Contains(ReadOnlySpan<byte> hostUtf8, int port) => TryFind(_entries, hostUtf8, port, out _);
 
+    /// <summary>The node id responses last gave the broker at <paramref name="upstream"/>, or null before any did (names chaos proxies).</summary>
+    public int? NodeIdOf(HostPort upstream)
+    {
+        byte[] host = Encoding.UTF8.GetBytes(upstream.Host);
+        return TryFind(_entries, host, upstream.Port, out var entry) && entry.NodeId >= 0 ? entry.NodeId : null;
+    }
+
     public BrokerEndpoint Map(int nodeId, ReadOnlySpan<byte> hostUtf8, int port)
     {
         if (TryFind(_entries, hostUtf8, port, out var found))
         {
-            return found;
+            if (found.NodeId != nodeId && nodeId >= 0)
+            {
+                found.NodeId = nodeId;
+            }
+
+            return found.Advertised;
         }
 
         if (_dynamicListeners)
@@ -50,20 +62,32 @@ internal sealed class BrokerAddressBook : IBrokerAddressMapper
         throw new UnmappedBrokerException(new HostPort(Encoding.UTF8.GetString(hostUtf8), port).ToString());
     }
 
-    private static bool TryFind(Entry[] entries, ReadOnlySpan<byte> host, int port, out BrokerEndpoint advertised)
+    private static bool TryFind(Entry[] entries, ReadOnlySpan<byte> host, int port, out Entry found)
     {
         foreach (var entry in entries)
         {
             if (entry.Port == port && host.SequenceEqual(entry.HostUtf8))
             {
-                advertised = entry.Advertised;
+                found = entry;
                 return true;
             }
         }
 
-        advertised = null!;
+        found = null!;
         return false;
     }
 
-    private sealed record Entry(byte[] HostUtf8, int Port, BrokerEndpoint Advertised);
+    private sealed class Entry(byte[] hostUtf8, int port, BrokerEndpoint advertised)
+    {
+        private int _nodeId = -1;
+
+        public byte[] HostUtf8 { get; } = hostUtf8;
+
+        public int Port { get; } = port;
+
+        public BrokerEndpoint Advertised { get; } = advertised;
+
+        /// <summary>The node id a response last named at this address; -1 before any did.</summary>
+        public int NodeId { get => Volatile.Read(ref _nodeId); set => Volatile.Write(ref _nodeId, value); }
+    }
 }

@@ -88,6 +88,8 @@ internal sealed class ProxyConnection
             return;
         }
 
+        clientStream = _context.Chaos?.Wrap(Route, Id, clientStream, _client, Abort) ?? clientStream; // toxics, with the chaos API only
+
         await using var clientStreamScope = clientStream.ConfigureAwait(false);
         if (_context.Sni is { } sni)
         {
@@ -167,6 +169,7 @@ internal sealed class ProxyConnection
         }
         finally
         {
+            await Chaos.ChaosProxies.SlowCloseAsync(clientStream).ConfigureAwait(false);
             Abort();
             await _clientReader.CompleteAsync().ConfigureAwait(false);
             await upstreamReader.CompleteAsync().ConfigureAwait(false);

@@ -34,6 +34,7 @@ public sealed class ProxyEngine : IAsyncDisposable
     private readonly DynamicListeners? _dynamicListeners;
     private readonly SniRouter? _sni;
     private readonly Filters.Audit.AuditSink? _audit;
+    private readonly Chaos.ChaosProxies? _chaos;
     private readonly ConcurrentDictionary<long, (ProxyConnection Connection, Task Run)> _connections = new();
     private readonly ConcurrentBag<(BrokerListener Listener, Task Accepting)> _listeners = [];
     private ITimer? _deadlineTimer;
@@ -54,7 +55,8 @@ public sealed class ProxyEngine : IAsyncDisposable
     /// <param name="meterFactory">Metrics (meter <c>KafkaProxy.Proxy</c>); a private factory when null.</param>
     /// <param name="timeProvider">The clock of deadlines, timeouts and re-authentication; the system clock when null.</param>
     /// <param name="filters">The user's filters, in the order they run (after the built-in ones); none when null.</param>
-    internal ProxyEngine(IOptions<KafkaProxyOptions> options, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null, TimeProvider? timeProvider = null, IEnumerable<IKafkaFilter>? filters = null)
+    /// <param name="chaos">The chaos proxies the Toxiproxy API changes (<c>AddChaos()</c>); none when null.</param>
+    internal ProxyEngine(IOptions<KafkaProxyOptions> options, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null, TimeProvider? timeProvider = null, IEnumerable<IKafkaFilter>? filters = null, Chaos.ChaosProxies? chaos = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
@@ -95,7 +97,9 @@ public sealed class ProxyEngine : IAsyncDisposable
         _filtersAfterGate = [.. BuiltInFilters(_options), .. filters ?? []];
         _settings = new LiveSettings(ReloadableSettings.From(_options, _options, _filtersBeforeGate, _filtersAfterGate));
         var clientAuth = _options.ClientAuth.Enabled ? ClientAuthenticator.Create(_options, _settings, _loggers.ClientAuth, _metrics, _clock) : null;
-        _context = new ConnectionContext(_options, addresses, _dynamicListeners, _sni, _metrics, _clock, _loggers, security, _settings, clientTls, clientAuth);
+        _chaos = chaos;
+        _chaos?.UseClock(_clock.Provider);
+        _context = new ConnectionContext(_options, addresses, _dynamicListeners, _sni, _metrics, _clock, _loggers, security, _settings, clientTls, clientAuth, chaos);
     }
 
     /// <summary>Creates an engine without DI.</summary>
@@ -356,6 +360,7 @@ public sealed class ProxyEngine : IAsyncDisposable
 
     private void Run(BrokerListener listener)
     {
+        _chaos?.Add(listener.Info, listener.Route, () => _addressBook.NodeIdOf(listener.Info.Upstream));
         _listeners.Add((listener, listener.AcceptLoopAsync(OnAccepted, _loggers.Listeners, _clock.Provider)));
         if (Volatile.Read(ref _state) == 2)
         {
@@ -373,6 +378,12 @@ public sealed class ProxyEngine : IAsyncDisposable
     // accept → dial → two pumps → close: the life of a connection, on its own task.
     private void OnAccepted(BrokerListener listener, Socket client)
     {
+        if (_chaos?.Refuses(listener.Route) == true)
+        {
+            client.Dispose(); // a chaos proxy disabled: its broker is away (docs/testing.md)
+            return;
+        }
+
         // A slot is taken before anything is spent on the client: accept loops of several listeners run at once.
         int limit = MaxConnections;
         if (Interlocked.Increment(ref _open) > limit || Volatile.Read(ref _state) != 1)

@@ -21,7 +21,8 @@ public sealed class ServerFlagsTests
         Assert.All(ServerFlags.All.Where(f => f.IsHostSetting), f =>
         {
             Assert.DoesNotContain(f.Key!, keys);
-            Assert.True(f.Key!.StartsWith("KafkaProxy:Http:", StringComparison.Ordinal) || f.Key.StartsWith("Logging:", StringComparison.Ordinal), f.Key);
+            Assert.True(f.Key!.StartsWith("KafkaProxy:Http:", StringComparison.Ordinal) || f.Key.StartsWith("KafkaProxy:Chaos:", StringComparison.Ordinal)
+                || f.Key.StartsWith("Logging:", StringComparison.Ordinal), f.Key);
         });
     }
 

@@ -61,6 +61,8 @@ public partial class ConsoleHostTests : IDisposable
     [InlineData("--kafka-dial-timeout=ten", "KafkaProxy:DialTimeout: 'ten' is not a duration such as 500ms, 15s, 5m, 1h30m or 00:05:00. (from --kafka-dial-timeout)")]
     [InlineData("--bootstrap-server-mapping=onlyhost", "KafkaProxy:Brokers (item 2): 'onlyhost' must be 'broker:port,local:port'")]
     [InlineData("--http-listen-address=nohost", "KafkaProxy:Http:ListenAddress: 'nohost' is not host:port")]
+    [InlineData("--chaos-api-address=nohost", "KafkaProxy:Chaos:ApiAddress: 'nohost' is not host:port")]
+    [InlineData("--chaos-api-address=127.0.0.1:0", "KafkaProxy:Chaos:ApiAddress: '127.0.0.1:0' has port 0")]
     [InlineData("--max-connections=0", "KafkaProxy:MaxConnections is 0; it must be at least 1 connections. (from --max-connections)")]
     public async Task BadFlags_FailFastWithAClearMessageAndExitTwo(string flag, string expected)
     {
@@ -226,6 +228,50 @@ public partial class ConsoleHostTests : IDisposable
             Assert.True(listing.ExitCode == 0, listing.ToString());
             Assert.Equal(3, Regex.Count(listing.StandardOutput, @"broker \d at 127\.0\.0\.1:\d+"));
             Assert.All(cluster.Brokers, real => Assert.DoesNotContain(real.Address, listing.StandardOutput, StringComparison.Ordinal));
+        }
+        finally
+        {
+            host.Kill(entireProcessTree: true);
+            await host.WaitForExitAsync();
+        }
+    }
+
+    [Fact]
+    public async Task ChaosApiAddress_ToxiproxyApiListsEveryBroker_DisablingOneTakesItAwayUntilReset()
+    {
+        await using var cluster = await KafkaTestCluster.StartAsync(brokers: 3);
+        int apiPort = SampleHost.FreePort();
+        using var host = StartHost("server", "--http-disable", "--chaos-api-address", $"127.0.0.1:{apiPort}", "--bootstrap-server-mapping", $"{cluster.Brokers[0].Address},127.0.0.1:0");
+        try
+        {
+            string proxy = await ReadUntilAsync(host, ListeningLine());
+            var listing = await ExternalProcess.RunAsync("kcat", ["-L", "-b", proxy, "-m", "10"], Clients.Patience); // names every broker
+            Assert.True(listing.ExitCode == 0, listing.ToString());
+            using var api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{apiPort}") };
+
+            string proxies = await api.GetStringAsync("/proxies");
+
+            Assert.Equal(["broker-1", "broker-2", "broker-3"], System.Text.Json.Nodes.JsonNode.Parse(proxies)!.AsObject().Select(p => p.Key).Order());
+            using (var disable = await api.PostAsync("/proxies/broker-1", new StringContent("{\"enabled\": false}", Encoding.UTF8, "application/json")))
+            {
+                Assert.Equal(HttpStatusCode.OK, disable.StatusCode);
+            }
+
+            await ReadUntilAsync(host, new Regex("(Chaos API: proxy broker-1 disabled)")); // on record (5010)
+            string[] address = proxy.Split(':');
+            using (var refused = new TcpClient())
+            {
+                await refused.ConnectAsync(address[0], int.Parse(address[1], CultureInfo.InvariantCulture));
+                Assert.Equal(0, await refused.GetStream().ReadAsync(new byte[16]).AsTask().WaitAsync(Clients.Patience)); // accepted and closed
+            }
+
+            using (var reset = await api.PostAsync("/reset", null))
+            {
+                Assert.Equal(HttpStatusCode.NoContent, reset.StatusCode);
+            }
+
+            var again = await ExternalProcess.RunAsync("kcat", ["-L", "-b", proxy, "-m", "10"], Clients.Patience);
+            Assert.True(again.ExitCode == 0, again.ToString());
         }
         finally
         {

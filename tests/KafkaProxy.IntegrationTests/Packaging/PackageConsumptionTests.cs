@@ -33,7 +33,7 @@ public sealed class PackageConsumptionTests : IDisposable
     [Fact]
     public async Task FreshApp_AddsThePackages_RunsAProxyThatAClientProducesAndConsumesThrough()
     {
-        string feed = await PackAsync("src/KafkaProxy.Protocol", "src/KafkaProxy.Core", "src/KafkaProxy.Testing");
+        string feed = await PackAsync("src/KafkaProxy.Protocol", "src/KafkaProxy.Core", "src/KafkaProxy.Http", "src/KafkaProxy.Testing"); // Testing serves the chaos API with Http
         string app = await CreateAppAsync("app", feed);
         await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), """
             using Confluent.Kafka;
