@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using KafkaProxy.Core.Chaos.Kafka;
 
 namespace KafkaProxy.Core.Chaos;
 
@@ -18,6 +19,12 @@ internal static class ToxicTypes
         ["reset_peer"] = a => new ResetPeerToxic(a.Integer("timeout", 0)),
         ["slicer"] = a => Slicer(a.Integer("average_size", 0), a.Integer("size_variation", 0), a.Integer("delay", 0)),
         ["limit_data"] = a => new LimitDataToxic(a.Integer("bytes", 0, 0, long.MaxValue)),
+        ["kafka_error"] = KafkaError,
+        ["kafka_leader_storm"] = a => new LeaderStormToxic(KafkaToxicScope.Read(a, topicRequired: true, defaultDurationMs: 10_000)),
+        ["kafka_duplicate"] = a => new DuplicateToxic(KafkaToxicScope.Read(a)),
+        ["kafka_corrupt"] = a => new CorruptToxic(KafkaToxicScope.Read(a)),
+        ["kafka_throttle"] = a => new ThrottleToxic(a.RequiredInteger("throttle_ms", 1, int.MaxValue), KafkaToxicScope.Read(a)),
+        ["kafka_schema_id"] = a => new SchemaIdToxic((int)a.RequiredInteger("schema_id", int.MinValue, int.MaxValue), KafkaToxicScope.Read(a)),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>The names of every type, for messages.</summary>
@@ -33,6 +40,18 @@ internal static class ToxicTypes
         }
 
         return factory(attributes);
+    }
+
+    private static KafkaErrorToxic KafkaError(ToxicAttributes attributes)
+    {
+        long apiKey = attributes.RequiredInteger("api_key", 0, short.MaxValue);
+        if (!KafkaChaosFilter.ErrorApiKeys.Contains((short)apiKey))
+        {
+            throw ChaosRequestException.Field("attributes.api_key", $"{apiKey} is not an api key the proxy answers with errors; it answers {string.Join(", ", KafkaChaosFilter.ErrorApiKeys.Select(k => k switch { 0 => "0 (Produce)", 1 => "1 (Fetch)", _ => "19 (CreateTopics)" }))}");
+        }
+
+        long errorCode = attributes.RequiredInteger("error_code", -1, short.MaxValue);
+        return new KafkaErrorToxic((short)apiKey, (short)errorCode, KafkaToxicScope.Read(attributes));
     }
 
     private static SlicerToxic Slicer(long averageSize, long sizeVariation, long delay)

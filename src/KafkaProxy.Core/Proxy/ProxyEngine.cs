@@ -94,7 +94,9 @@ public sealed class ProxyEngine : IAsyncDisposable
         _filtersBeforeGate = _audit is null
             ? [new AddressRewritingFilter(addresses), .. reauthentication]
             : [new AddressRewritingFilter(addresses), .. reauthentication, new Filters.Audit.AuditFilter(_options.Audit, _audit)];
-        _filtersAfterGate = [.. BuiltInFilters(_options), .. filters ?? []];
+        // The chaos filter runs last: the faults it makes look, to every other filter, as if the broker made them.
+        IKafkaFilter[] chaosFilter = chaos is null ? [] : [new Chaos.Kafka.KafkaChaosFilter(chaos, _clock.Provider)];
+        _filtersAfterGate = [.. BuiltInFilters(_options), .. filters ?? [], .. chaosFilter];
         _settings = new LiveSettings(ReloadableSettings.From(_options, _options, _filtersBeforeGate, _filtersAfterGate));
         var clientAuth = _options.ClientAuth.Enabled ? ClientAuthenticator.Create(_options, _settings, _loggers.ClientAuth, _metrics, _clock) : null;
         _chaos = chaos;

@@ -74,6 +74,34 @@ public sealed class ChaosToxic
     public static ChaosToxic LimitData(long bytes, ChaosDirection stream = ChaosDirection.Downstream) =>
         new("limit_data", new Dictionary<string, object?> { ["bytes"] = bytes }, stream);
 
+    /// <summary>
+    /// Requests of <paramref name="apiKey"/> (0 Produce, 1 Fetch, 19 CreateTopics) are answered by the proxy with
+    /// <paramref name="errorCode"/> on every topic and partition; the broker never sees them. With
+    /// <paramref name="topic"/>, only requests naming it; with <paramref name="count"/>, that many requests in all (0: no limit).
+    /// </summary>
+    public static ChaosToxic KafkaError(short apiKey, short errorCode, string? topic = null, long count = 0) =>
+        new("kafka_error", new Dictionary<string, object?> { ["api_key"] = (long)apiKey, ["error_code"] = (long)errorCode, ["topic"] = topic, ["count"] = count });
+
+    /// <summary>Produce and Fetch requests naming <paramref name="topic"/> get NOT_LEADER_OR_FOLLOWER for <paramref name="duration"/>, as in a run of leader elections.</summary>
+    public static ChaosToxic LeaderStorm(string topic, TimeSpan duration) =>
+        new("kafka_leader_storm", new Dictionary<string, object?> { ["topic"] = topic, ["duration_ms"] = Milliseconds(duration) });
+
+    /// <summary>Produce requests (naming <paramref name="topic"/>, or all) reach the broker twice.</summary>
+    public static ChaosToxic Duplicate(string? topic = null) =>
+        new("kafka_duplicate", new Dictionary<string, object?> { ["topic"] = topic });
+
+    /// <summary>Fetch responses (for <paramref name="topic"/>, or all) come with a byte of each record batch flipped: the client's CRC check fails.</summary>
+    public static ChaosToxic Corrupt(string? topic = null) =>
+        new("kafka_corrupt", new Dictionary<string, object?> { ["topic"] = topic });
+
+    /// <summary>Responses to Produce and Fetch (of <paramref name="clientId"/>, or of every client) wait <paramref name="throttle"/> and carry it as their throttle time.</summary>
+    public static ChaosToxic Throttle(TimeSpan throttle, string? clientId = null) =>
+        new("kafka_throttle", new Dictionary<string, object?> { ["throttle_ms"] = Milliseconds(throttle), ["client_id"] = clientId });
+
+    /// <summary>Record values (of <paramref name="topic"/>, or all) in the schema registry's wire format reach consumers with <paramref name="schemaId"/> as their schema id (uncompressed batches).</summary>
+    public static ChaosToxic SchemaId(int schemaId, string? topic = null) =>
+        new("kafka_schema_id", new Dictionary<string, object?> { ["schema_id"] = (long)schemaId, ["topic"] = topic });
+
     /// <summary>This toxic under <paramref name="name"/>.</summary>
     public ChaosToxic Named(string name)
     {
