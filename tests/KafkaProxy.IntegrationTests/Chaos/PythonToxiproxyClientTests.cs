@@ -10,7 +10,7 @@ public sealed class PythonToxiproxyClientTests
     private static readonly TimeSpan ScriptPatience = TimeSpan.FromSeconds(120);
 
     [Fact]
-    public async Task Python_AddsLatencyAndMeasuresIt_DisablesBroker2AndEnablesIt_NothingLost()
+    public async Task Python_AddsLatencyAndMeasuresIt_DisablesBroker2AndEnablesIt_NothingLost_KafkaErrorFailsDeliveriesUntilRemoved()
     {
         await using var rig = await ChaosRig.StartAsync(serveApi: true);
         rig.TopicLedBy("py-slow", leader: 1);
@@ -69,6 +69,24 @@ public sealed class PythonToxiproxyClientTests
                     values.append(message.value().decode())
             consumer.close()
             print('CONSUMED', len(values), 'DISTINCT', len(set(values)))
+
+            # kafka_error: Produce (api key 0) answered with NOT_LEADER_OR_FOLLOWER (6) by broker-1's proxy.
+            failed, ok = [], []
+            def outcome(err, msg):
+                (failed if err is not None else ok).append(str(err) if err is not None else msg.offset())
+            toxic = call('POST', '/proxies/broker-1/toxics', {'name': 'produce-errors', 'type': 'kafka_error', 'attributes': {'api_key': 0, 'error_code': 6}})
+            print('KAFKA_TOXIC', toxic['name'], toxic['type'], toxic['attributes']['api_key'], toxic['attributes']['error_code'])
+            impatient = Producer({'bootstrap.servers': bootstrap, 'acks': 'all', 'linger.ms': 0, 'message.timeout.ms': 2000})
+            for i in range(3):
+                impatient.produce('py-slow', value=('erred-%d' % i).encode(), on_delivery=outcome)
+            impatient.flush(30)
+            print('WITH_ERROR', len(failed), len(ok))
+            call('DELETE', '/proxies/broker-1/toxics/produce-errors')
+            failed.clear(); ok.clear()
+            for i in range(3):
+                impatient.produce('py-slow', value=('fine-%d' % i).encode(), on_delivery=outcome)
+            impatient.flush(30)
+            print('AFTER_REMOVAL', len(failed), len(ok))
             """;
 
         var result = await ExternalProcess.RunAsync(Python, ["-c", script, rig.Chaos.BootstrapServers, rig.Chaos.ApiAddress!.ToString()], ScriptPatience);
@@ -79,6 +97,7 @@ public sealed class PythonToxiproxyClientTests
         Assert.Equal("TOXIC latency_downstream 300", lines[1]);
         int measured = int.Parse(lines[2].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
         Assert.True(measured >= 300, $"a produce under 300 ms of latency took {measured} ms");
-        Assert.Equal(["TOXICS_LEFT 0", "ENABLED False", "WHILE_DISABLED 20 0 20", "ENABLED True", "DELIVERED 60 ERRORS 0", "CONSUMED 60 DISTINCT 60"], lines[3..]);
+        Assert.Equal(["TOXICS_LEFT 0", "ENABLED False", "WHILE_DISABLED 20 0 20", "ENABLED True", "DELIVERED 60 ERRORS 0", "CONSUMED 60 DISTINCT 60",
+            "KAFKA_TOXIC produce-errors kafka_error 0 6", "WITH_ERROR 3 0", "AFTER_REMOVAL 0 3"], lines[3..]);
     }
 }

@@ -92,6 +92,13 @@ public sealed class ToxiproxyApiTests
     [InlineData("""{"type": "latency", "attributes": [1]}""", "attributes")]
     [InlineData("""{"type": "slicer", "attributes": {"average_size": 10, "size_variation": 10}}""", "attributes.size_variation")]
     [InlineData("""{"type": "latency", "name": 7}""", "name")]
+    [InlineData("""{"type": "kafka_error", "attributes": {"error_code": 6}}""", "attributes.api_key")]
+    [InlineData("""{"type": "kafka_error", "attributes": {"api_key": 3, "error_code": 6}}""", "attributes.api_key")]
+    [InlineData("""{"type": "kafka_error", "attributes": {"api_key": 0}}""", "attributes.error_code")]
+    [InlineData("""{"type": "kafka_leader_storm", "attributes": {"duration_ms": 1000}}""", "attributes.topic")]
+    [InlineData("""{"type": "kafka_throttle", "attributes": {"client_id": "app"}}""", "attributes.throttle_ms")]
+    [InlineData("""{"type": "kafka_schema_id", "attributes": {"topic": "t", "schema_id": "x"}}""", "attributes.schema_id")]
+    [InlineData("""{"type": "kafka_corrupt", "attributes": {"count": -1}}""", "attributes.count")]
     [InlineData("""not json""", "body")]
     [InlineData("""[1, 2]""", "body")]
     public async Task CreateToxic_BadField_400NamingIt(string body, string field)
