@@ -189,7 +189,15 @@ internal sealed class ChaosStream : Stream
         if (delayMicroseconds > 0)
         {
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, connection.Closed);
-            await Task.Delay(TimeSpan.FromMicroseconds(delayMicroseconds), connection.Time, linked.Token).ConfigureAwait(false);
+            var delay = TimeSpan.FromMicroseconds(delayMicroseconds);
+            long started = connection.Time.GetTimestamp();
+            await Task.Delay(delay, connection.Time, linked.Token).ConfigureAwait(false);
+            // A timer may fire up to a millisecond early: a latency toxic promises at least its latency.
+            var early = delay - connection.Time.GetElapsedTime(started);
+            if (early > TimeSpan.Zero)
+            {
+                await Task.Delay(early + TimeSpan.FromMilliseconds(1), connection.Time, linked.Token).ConfigureAwait(false);
+            }
         }
 
         return true;
