@@ -113,6 +113,11 @@ internal sealed class PushEndpoints(
             return PushRejection.BufferFull();
         }
 
+        if (flusher.SpoolIsFull(request.ContentLength ?? 0))
+        {
+            return PushRejection.SpoolFull();
+        }
+
         return null;
     }
 
@@ -135,7 +140,8 @@ internal sealed class PushEndpoints(
             }
 
             count = parser.Messages.Count;
-            result = flusher.Enqueue(parser.Messages, trackDelivery: WantsToWait(context.Request));
+            // With the spool on, this waits until the messages are on disk (with the memory they hold still counted).
+            result = await flusher.EnqueueAsync(parser.Messages, trackDelivery: WantsToWait(context.Request)).ConfigureAwait(false);
         }
 
         switch (result.Status)
@@ -146,6 +152,10 @@ internal sealed class PushEndpoints(
                 return PushRejection.BufferFull();
             case EnqueueStatus.ExceedsCapacity:
                 return PushRejection.ExceedsBuffer(flusher.Options.MaxBufferedMessages, flusher.Options.MaxBufferedBytes);
+            case EnqueueStatus.SpoolFull:
+                return PushRejection.SpoolFull();
+            case EnqueueStatus.SpoolFailed:
+                return PushRejection.SpoolFailed();
             default:
                 return PushRejection.NotRunning();
         }
