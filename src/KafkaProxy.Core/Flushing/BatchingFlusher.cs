@@ -74,7 +74,7 @@ internal sealed class BatchingFlusher : IAsyncDisposable
 
         if (_options.SpoolDirectory.Length > 0)
         {
-            _spool = new MessageSpool(_options.SpoolDirectory, _options.MaxSpoolBytes, _logger, OnSpooled);
+            _spool = new MessageSpool(_options.SpoolDirectory, _options.MaxSpoolBytes, _logger, OnSpooled, time: _time);
         }
 
         _metrics = new FlusherMetrics(meterFactory, () => BufferedMessages, () => BufferedBytes, _spool);

@@ -9,16 +9,23 @@ namespace KafkaProxy.Core.Flushing;
 /// request is answered. One writer thread takes every request queued while it wrote the last group and makes them
 /// durable with one write and one fsync (group commit). A segment is deleted once every message in it was settled.
 /// At most <see cref="BatchingFlusherOptions.MaxSpoolBytes"/> of files (and reservations) are held.
+/// A segment is closed for writing (sealed) when it reaches a sixteenth of that, or once it holds messages and is
+/// <see cref="RollAfter"/> old, writes or not: so after a crash only about the last quarter second of traffic, and what Kafka
+/// had not acknowledged, is produced again.
 /// </summary>
 internal sealed class MessageSpool : IDisposable
 {
     public const string Setting = "KAFKA_FLUSHER_SPOOL_DIR (KafkaProxy:Flusher:SpoolDirectory)";
     private const string Extension = ".spool";
 
+    /// <summary>The age at which a segment holding messages is sealed and a new one started.</summary>
+    public static readonly TimeSpan RollAfter = TimeSpan.FromMilliseconds(250);
+
     private readonly string _directory;
     private readonly long _maxBytes;
     private readonly long _segmentBytes;
     private readonly ILogger _logger;
+    private readonly TimeProvider _time;
     private readonly Func<string, FileStream> _create;
     private readonly Action<SpoolAppend, SpoolSegment> _onDurable;
     private readonly object _queueLock = new();
@@ -39,6 +46,7 @@ internal sealed class MessageSpool : IDisposable
     private bool _broken;
     private ArrayBufferWriter<byte> _buffer = new(256 * 1024);
     private long _nextSequence;
+    private long _currentStarted;
     private long _syncs;
 
     /// <param name="directory">Where the segments live.</param>
@@ -46,8 +54,10 @@ internal sealed class MessageSpool : IDisposable
     /// <param name="logger">The flusher's logger.</param>
     /// <param name="onDurable">Called on the writer thread, in the order of <see cref="Append"/>, once a request's messages are on disk and before it is told.</param>
     /// <param name="create">Creates a new segment file (tests replace it to make writes fail).</param>
-    public MessageSpool(string directory, long maxBytes, ILogger logger, Action<SpoolAppend, SpoolSegment> onDurable, Func<string, FileStream>? create = null)
+    /// <param name="time">The clock of <see cref="RollAfter"/>.</param>
+    public MessageSpool(string directory, long maxBytes, ILogger logger, Action<SpoolAppend, SpoolSegment> onDurable, Func<string, FileStream>? create = null, TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
         _directory = Path.GetFullPath(directory);
         _maxBytes = maxBytes;
         _segmentBytes = Math.Clamp(maxBytes / 16, 64 * 1024, 64 * 1024 * 1024);
@@ -212,10 +222,13 @@ internal sealed class MessageSpool : IDisposable
             {
                 while (_queue.Count == 0 && !_closing)
                 {
-                    Monitor.Wait(_queueLock);
+                    if (!Monitor.Wait(_queueLock, RollAfter))
+                    {
+                        break;
+                    }
                 }
 
-                if (_queue.Count == 0)
+                if (_queue.Count == 0 && _closing)
                 {
                     return;
                 }
@@ -224,7 +237,14 @@ internal sealed class MessageSpool : IDisposable
                 _queue = [];
             }
 
-            WriteGroup(group);
+            if (group.Count > 0)
+            {
+                WriteGroup(group);
+            }
+            else if (IsOld())
+            {
+                TryRollIdle();
+            }
         }
     }
 
@@ -233,7 +253,7 @@ internal sealed class MessageSpool : IDisposable
         long[] written = new long[group.Count];
         try
         {
-            if (_broken || _current!.Length >= _segmentBytes)
+            if (_broken || _current!.Length >= _segmentBytes || IsOld())
             {
                 Roll();
             }
@@ -292,6 +312,24 @@ internal sealed class MessageSpool : IDisposable
         }
     }
 
+    // The current segment holds messages and was started RollAfter ago.
+    private bool IsOld() =>
+        _current is { } current && current.Length > SpoolFormat.Magic.Length && _time.GetElapsedTime(_currentStarted) >= RollAfter;
+
+    // Between requests: seal the old segment so that it can go once settled; a failure waits for the next write.
+    private void TryRollIdle()
+    {
+        try
+        {
+            Roll();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Log.SpoolWriteFailed(_logger, _directory, 0, 0, "could not start a new segment: " + ex.Message);
+            _broken = true;
+        }
+    }
+
     // After a failed write: cut the segment back to what was durable before it, or give it up for a new one.
     private void Recover()
     {
@@ -340,6 +378,7 @@ internal sealed class MessageSpool : IDisposable
         _current = new SpoolSegment(sequence, path, SpoolFormat.Magic.Length, Release);
         _currentTopic = null;
         _broken = false;
+        _currentStarted = _time.GetTimestamp();
         lock (_bytesLock)
         {
             _bytes += SpoolFormat.Magic.Length;
