@@ -32,7 +32,7 @@ internal static class SpoolCommand
         Say($"machine: {machine.Cores} cores, {machine.Cpu}, load {machine.LoadAverage}; spool in {spoolDirectory}");
         await using var cluster = await ClusterProcess.StartAsync(settings.LogDirectory);
         await using var memory = await GatewayProcess.StartAsync(settings.GatewayPath, cluster.BootstrapServers, BenchTopics.Gateway.Name, settings.LogDirectory, name: "gateway-memory");
-        await using var spool = await GatewayProcess.StartAsync(
+        var spool = await GatewayProcess.StartAsync(
             settings.GatewayPath, cluster.BootstrapServers, BenchTopics.Gateway.Name, settings.LogDirectory, [$"KAFKA_FLUSHER_SPOOL_DIR={spoolDirectory}"], "gateway-spool");
         var modes = new (string Name, GatewayProcess Gateway)[] { ("memory", memory), ("spool", spool) };
         var results = new List<(int Clients, string Mode, int Round, PushResult Result)>();

@@ -372,6 +372,7 @@ internal sealed class BatchingFlusher : IAsyncDisposable
             _spool.Append(append); // under _gate: the spool's order is the order of acceptance
         }
 
+        _spool!.Write();
         if (!await append.Durable.ConfigureAwait(false))
         {
             lock (_gate)

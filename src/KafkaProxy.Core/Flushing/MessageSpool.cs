@@ -6,8 +6,10 @@ namespace KafkaProxy.Core.Flushing;
 
 /// <summary>
 /// The gateway's disk spool: accepted messages are appended to the current segment file and fsynced before their
-/// request is answered. One writer thread takes every request queued while it wrote the last group and makes them
-/// durable with one write and one fsync (group commit). A segment is deleted once every message in it was settled.
+/// request is answered. Group commit: one writer at a time takes every request queued while the last group was being
+/// written and makes them durable with one write and one fsync. The writer is the request that found no write going
+/// on (so a lone client pays no thread switch); after one group it hands the next to a thread-pool thread, so no
+/// request waits for others' writes. A segment is deleted once every message in it was settled.
 /// At most <see cref="BatchingFlusherOptions.MaxSpoolBytes"/> of files (and reservations) are held.
 /// A segment is closed for writing (sealed) when it reaches a sixteenth of that, or once it holds messages and is
 /// <see cref="RollAfter"/> old, writes or not: so after a crash only about the last quarter second of traffic, and what Kafka
@@ -32,7 +34,8 @@ internal sealed class MessageSpool : IDisposable
     private readonly object _bytesLock = new();
     private List<SpoolAppend> _queue = [];
     private bool _closing;
-    private Thread? _writer;
+    private bool _writing; // guarded by _queueLock: someone holds the writer's role
+    private ITimer? _idleRoll;
     private FileStream? _lock;
 
     // Guarded by _bytesLock.
@@ -135,8 +138,7 @@ internal sealed class MessageSpool : IDisposable
             throw new IOException($"The spool directory {_directory} ({Setting}) cannot be used: {ex.Message} Make it a writable directory on local disk that no other gateway uses, or unset the setting to run without a spool.", ex);
         }
 
-        _writer = new Thread(WriteLoop) { IsBackground = true, Name = "gateway spool writer" };
-        _writer.Start();
+        _idleRoll = _time.CreateTimer(_ => RollIfIdleAndOld(), null, RollAfter, RollAfter);
         return recovered;
     }
 
@@ -155,7 +157,10 @@ internal sealed class MessageSpool : IDisposable
         }
     }
 
-    /// <summary>Queues a request (its bytes reserved) for the writer; call in the order the messages were accepted.</summary>
+    /// <summary>
+    /// Queues a request (its bytes reserved); call in the order the messages were accepted, then <see cref="Write"/>
+    /// outside any lock of the caller's.
+    /// </summary>
     public void Append(SpoolAppend append)
     {
         lock (_queueLock)
@@ -168,11 +173,26 @@ internal sealed class MessageSpool : IDisposable
             }
 
             _queue.Add(append);
-            if (_queue.Count == 1)
-            {
-                Monitor.Pulse(_queueLock);
-            }
         }
+    }
+
+    /// <summary>
+    /// Writes what is queued when no one else is writing, on the calling thread (it blocks for one write and fsync);
+    /// otherwise returns at once and the writer of the moment takes the queued requests next.
+    /// </summary>
+    public void Write()
+    {
+        lock (_queueLock)
+        {
+            if (_writing || _queue.Count == 0)
+            {
+                return;
+            }
+
+            _writing = true;
+        }
+
+        WriteOneGroupThenHandOff();
     }
 
     /// <summary>Reads a recovered segment; the caller seals the segment when done with it.</summary>
@@ -192,13 +212,31 @@ internal sealed class MessageSpool : IDisposable
     /// <summary>Writes what is queued and stops the writer; later appends are refused.</summary>
     public void StopWriting()
     {
+        _idleRoll?.Dispose();
         lock (_queueLock)
         {
             _closing = true;
-            Monitor.Pulse(_queueLock);
+            while (_writing)
+            {
+                Monitor.Wait(_queueLock);
+            }
+
+            if (_queue.Count == 0)
+            {
+                return;
+            }
+
+            _writing = true;
         }
 
-        _writer?.Join();
+        WriteOneGroupThenHandOff();
+        lock (_queueLock)
+        {
+            while (_writing)
+            {
+                Monitor.Wait(_queueLock);
+            }
+        }
     }
 
     /// <summary>Stops writing and closes the current segment (deleted if all of it was settled).</summary>
@@ -213,39 +251,64 @@ internal sealed class MessageSpool : IDisposable
         _lock?.Dispose();
     }
 
-    private void WriteLoop()
+    // Holding the writer's role: writes the queued group, then gives the role up or passes it to a pool thread.
+    private void WriteOneGroupThenHandOff()
     {
-        while (true)
+        List<SpoolAppend> group;
+        lock (_queueLock)
         {
-            List<SpoolAppend> group;
-            lock (_queueLock)
+            group = _queue;
+            _queue = [];
+        }
+
+        if (group.Count > 0)
+        {
+            WriteGroup(group);
+        }
+
+        lock (_queueLock)
+        {
+            if (_queue.Count == 0)
             {
-                while (_queue.Count == 0 && !_closing)
-                {
-                    if (!Monitor.Wait(_queueLock, RollAfter))
-                    {
-                        break;
-                    }
-                }
+                _writing = false;
+                Monitor.PulseAll(_queueLock);
+                return;
+            }
+        }
 
-                if (_queue.Count == 0 && _closing)
-                {
-                    return;
-                }
+        ThreadPool.UnsafeQueueUserWorkItem(static spool => spool.WriteOneGroupThenHandOff(), this, preferLocal: false);
+    }
 
-                group = _queue;
-                _queue = [];
+    // The timer's turn: between requests, seal a segment that is old enough so that it can go once settled.
+    private void RollIfIdleAndOld()
+    {
+        lock (_queueLock)
+        {
+            if (_writing || _closing || _queue.Count > 0)
+            {
+                return;
             }
 
-            if (group.Count > 0)
-            {
-                WriteGroup(group);
-            }
-            else if (IsOld())
+            _writing = true;
+        }
+
+        try
+        {
+            if (IsOld())
             {
                 TryRollIdle();
             }
         }
+        finally
+        {
+            lock (_queueLock)
+            {
+                _writing = false;
+                Monitor.PulseAll(_queueLock);
+            }
+        }
+
+        Write(); // requests that came while rolling
     }
 
     private void WriteGroup(List<SpoolAppend> group)

@@ -236,6 +236,7 @@ public sealed class SpoolTests : IDisposable
         Assert.True(spool.TryReserve(bytes));
         var append = new SpoolAppend(topic, messages, DateTimeOffset.UtcNow, null, bytes);
         spool.Append(append);
+        spool.Write();
         return await append.Durable.WaitAsync(TimeSpan.FromSeconds(30));
     }
 
