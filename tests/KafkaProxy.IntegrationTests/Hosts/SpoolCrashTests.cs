@@ -106,7 +106,8 @@ public sealed partial class SpoolCrashTests(ITestOutputHelper output) : IDisposa
 
         first.Process.Kill();
         await first.Process.WaitForExitAsync().WaitAsync(Clients.Patience);
-        string segment = Assert.Single(Directory.GetFiles(_spool.FullName, "*.spool"));
+        // The segment being written when the host died (older ones were sealed after 250 ms).
+        string segment = Directory.GetFiles(_spool.FullName, "*.spool").Order(StringComparer.Ordinal).Last();
         long good = new FileInfo(segment).Length;
         // A crash in the middle of writing the next request: its header and part of its body reached the disk.
         await using (var file = new FileStream(segment, FileMode.Append))
@@ -116,7 +117,13 @@ public sealed partial class SpoolCrashTests(ITestOutputHelper output) : IDisposa
 
         // No topic cache: the current topic after the restart is `events` again; the replayed messages keep theirs.
         var second = StartGateway(cluster, ("KAFKA_FLUSHER_TIMEOUT", "0.05"));
-        (await ConnectAsync(second)).Dispose();
+        string metrics;
+        using (var http = await ConnectAsync(second))
+        {
+            await Eventually.TrueAsync(() => Directory.GetFiles(_spool.FullName, "*.spool").Length == 1, () => "the replayed segments were not deleted once acknowledged");
+            metrics = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        }
+
         var events = RunningGateway.ReadBack(cluster.BootstrapServers, Topic, 10);
         var switchedTo = RunningGateway.ReadBack(cluster.BootstrapServers, "second", 10);
         var (exitCode, log) = await TerminateAsync(second);
@@ -125,6 +132,7 @@ public sealed partial class SpoolCrashTests(ITestOutputHelper output) : IDisposa
         Assert.Equal(Enumerable.Range(0, 10).Select(i => $"second-{i}").Order(), switchedTo.Select(r => Encoding.UTF8.GetString(r.Message.Value)).Order());
         Assert.Contains($"has a torn tail at offset {good}", log, StringComparison.Ordinal);
         Assert.Contains("11 bytes cut off", log, StringComparison.Ordinal);
+        Assert.Matches(new Regex(@"^gateway_spool_replayed_total(\{[^}]*\})? 20$", RegexOptions.Multiline), metrics);
         Assert.True(exitCode == 0, log);
     }
 
