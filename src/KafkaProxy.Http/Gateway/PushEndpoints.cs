@@ -150,6 +150,9 @@ internal sealed class PushEndpoints(
                 break;
             case EnqueueStatus.BufferFull:
                 return PushRejection.BufferFull();
+            case EnqueueStatus.ExceedsCapacity when flusher.Spool is { } spool:
+                return PushRejection.TooLarge(
+                    $"The request holds more than the gateway's whole buffer ({flusher.Options.MaxBufferedMessages} messages, {flusher.Options.MaxBufferedBytes} bytes) or half its disk spool ({spool.MaxBytes / 2} bytes, KafkaProxy:Flusher:MaxSpoolBytes): split it.");
             case EnqueueStatus.ExceedsCapacity:
                 return PushRejection.ExceedsBuffer(flusher.Options.MaxBufferedMessages, flusher.Options.MaxBufferedBytes);
             case EnqueueStatus.SpoolFull:

@@ -31,6 +31,22 @@ public sealed class SpoolGatewayTests : IDisposable
     }
 
     [Fact]
+    public async Task Request_OverHalfOfMaxSpoolBytes_Is413_AndTakesNothing()
+    {
+        await using var gateway = await RunningGateway.StartAsync(flusher: o =>
+        {
+            o.SpoolDirectory = _spool.FullName;
+            o.MaxSpoolBytes = 64 * 1024;
+        });
+
+        using var response = await gateway.PushAsync(Enumerable.Range(0, 40).Select(_ => new byte[1000]));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Contains("half its disk spool (32768 bytes", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, gateway.Flusher.BufferedMessages);
+    }
+
+    [Fact]
     public async Task DiskError_Answers503SpoolFailed_LogsIt_AndNoMessageItRefusedReachesKafka()
     {
         await using var gateway = await RunningGateway.StartAsync(flusher: o => o.SpoolDirectory = _spool.FullName);
