@@ -12,6 +12,9 @@ internal sealed class LoadSettings
         Usage: kafkaproxy-load run [flags]       direct vs proxied: every scenario, the gateway, idle connections
                kafkaproxy-load compare [flags]   proxy builds and settings side by side: the proxy's CPU and allocations
                                                  per request over each run's steady window, in interleaved rounds
+               kafkaproxy-load spool [flags]     the HTTP gateway with its disk spool against memory mode, 1, 8 and 64
+                                                 clients, interleaved rounds, medians (writes <output>/spool.md; uses
+                                                 --duration, --rounds, --output, --command)
           --proxy <path>          the kafka-proxy executable (default: samples/KafkaProxy.ConsoleHost/bin/Release/net10.0/kafka-proxy)
           --output <dir>          where latest.md, latest.svg and latest.json go (default: bench/results); the
                                   cluster and proxy logs go to <dir>/raw

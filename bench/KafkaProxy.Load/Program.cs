@@ -8,6 +8,7 @@ CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
 // kafkaproxy-load run [flags]      measures direct vs proxied and writes the results (bench/run.sh calls this)
 // kafkaproxy-load compare [flags]  measures proxy builds and settings side by side (bench/filters.sh calls this)
+// kafkaproxy-load spool [flags]    the gateway's disk spool against memory mode (bench/spool.sh calls this)
 // kafkaproxy-load cluster          the test cluster as a process of its own (started by 'run'; prints its bootstrap)
 string command = args.Length == 0 ? "run" : args[0];
 string[] rest = args.Length == 0 ? [] : args[1..];
@@ -15,7 +16,7 @@ switch (command)
 {
     case "cluster":
         return await ClusterCommand.RunAsync();
-    case "run" or "compare":
+    case "run" or "compare" or "spool":
         LoadSettings settings;
         try
         {
@@ -42,7 +43,12 @@ switch (command)
 
         try
         {
-            return command == "run" ? await RunCommand.RunAsync(settings) : await CompareCommand.RunAsync(settings);
+            return command switch
+            {
+                "run" => await RunCommand.RunAsync(settings),
+                "spool" => await SpoolCommand.RunAsync(settings),
+                _ => await CompareCommand.RunAsync(settings),
+            };
         }
         catch (Exception ex) when (ex is FileNotFoundException or TimeoutException or InvalidOperationException or IOException)
         {
@@ -54,6 +60,6 @@ switch (command)
         Console.WriteLine(LoadSettings.HelpText);
         return 0;
     default:
-        Console.Error.WriteLine($"kafkaproxy-load: unknown command '{command}'. Commands: run, compare, cluster. kafkaproxy-load --help lists the flags.");
+        Console.Error.WriteLine($"kafkaproxy-load: unknown command '{command}'. Commands: run, compare, spool, cluster. kafkaproxy-load --help lists the flags.");
         return 2;
 }

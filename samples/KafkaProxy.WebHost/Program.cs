@@ -3,8 +3,8 @@ using KafkaProxy.Testing;
 using Microsoft.Extensions.Options;
 
 // The HTTP push gateway: a composition root. Configuration → AddHttpPush → endpoints → run until SIGTERM/SIGINT.
-// Settings: KAFKA_PROXY_TOKEN, KAFKA_PROXY_KAFKA_SERVER, KAFKA_PROXY_TOPIC, KAFKA_FLUSHER_* (or the KafkaProxy:Flusher
-// and KafkaProxy:HttpPush sections); listen addresses and TLS the ASP.NET way (ASPNETCORE_URLS, Kestrel certificates).
+// Settings: KAFKA_PROXY_TOKEN, KAFKA_PROXY_KAFKA_SERVER, KAFKA_PROXY_TOPIC, KAFKA_FLUSHER_* (the disk spool:
+// KAFKA_FLUSHER_SPOOL_DIR), or the KafkaProxy:Flusher and KafkaProxy:HttpPush sections); listen addresses and TLS the ASP.NET way (ASPNETCORE_URLS, Kestrel certificates).
 var builder = WebApplication.CreateSlimBuilder(args);
 var configuration = builder.Configuration;
 
@@ -36,6 +36,12 @@ try
 catch (OptionsValidationException ex)
 {
     Console.Error.WriteLine("kafka-proxy-gateway: the configuration is not valid:\n  " + string.Join("\n  ", ex.Failures));
+    return 2;
+}
+catch (IOException ex)
+{
+    // A spool directory that cannot be used, say: the message names the setting.
+    Console.Error.WriteLine("kafka-proxy-gateway: could not start: " + ex.Message);
     return 2;
 }
 

@@ -19,7 +19,9 @@ internal sealed class GatewayProcess : IAsyncDisposable
 
     public Uri Address { get; }
 
-    public static async Task<GatewayProcess> StartAsync(string executable, string bootstrapServers, string topic, string logDirectory)
+    /// <summary>Starts the gateway; <paramref name="extraEnvironment"/> adds settings (NAME=value), <paramref name="name"/> names its log.</summary>
+    public static async Task<GatewayProcess> StartAsync(
+        string executable, string bootstrapServers, string topic, string logDirectory, IReadOnlyList<string>? extraEnvironment = null, string name = "gateway")
     {
         if (!File.Exists(executable))
         {
@@ -35,8 +37,9 @@ internal sealed class GatewayProcess : IAsyncDisposable
             $"KAFKA_PROXY_TOPIC={topic}",
             $"ASPNETCORE_URLS={address}",
             "Logging__LogLevel__Default=Warning",
+            .. extraEnvironment ?? [],
         ];
-        var gateway = new GatewayProcess(ChildProcess.Start("gateway", executable, [], Path.Combine(logDirectory, "gateway.log"), environment), address);
+        var gateway = new GatewayProcess(ChildProcess.Start(name, executable, [], Path.Combine(logDirectory, name + ".log"), environment), address);
         using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (true)
@@ -63,6 +66,13 @@ internal sealed class GatewayProcess : IAsyncDisposable
 
             await Task.Delay(100);
         }
+    }
+
+    /// <summary>The gateway's <c>/metrics</c> now.</summary>
+    public async Task<MetricsSnapshot> ScrapeAsync()
+    {
+        using var http = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(10) };
+        return MetricsSnapshot.Parse(await http.GetStringAsync(new Uri("metrics", UriKind.Relative)));
     }
 
     public ValueTask DisposeAsync() => _process.DisposeAsync();

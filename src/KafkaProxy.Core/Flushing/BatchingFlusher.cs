@@ -24,6 +24,7 @@ internal sealed class BatchingFlusher : IAsyncDisposable
     private readonly FlusherMetrics _metrics;
     private readonly OwnedMeterFactory? _ownedMeterFactory;
     private readonly bool _ownsTopicStore;
+    private readonly MessageSpool? _spool;
     private readonly SemaphoreSlim _topicSwitch = new(1, 1);
     private readonly object _gate = new();
 
@@ -35,6 +36,7 @@ internal sealed class BatchingFlusher : IAsyncDisposable
     private bool _accepting;
     private bool _finalStop;
     private TaskCompletionSource _wake = NewWake();
+    private TaskCompletionSource? _room; // set while the spool's replay waits for room in the buffer
 
     private List<PendingMessage> _flushing = []; // owned by the one task that flushes
     private string _topic = "";
@@ -42,6 +44,7 @@ internal sealed class BatchingFlusher : IAsyncDisposable
     private CancellationTokenSource? _loopStop;
     private Task _loop = Task.CompletedTask;
     private Task _refresh = Task.CompletedTask;
+    private Task _replay = Task.CompletedTask;
     private int _stopped;
 
     /// <summary>Creates a flusher; <see cref="StartAsync"/> connects it.</summary>
@@ -69,7 +72,12 @@ internal sealed class BatchingFlusher : IAsyncDisposable
             meterFactory = _ownedMeterFactory;
         }
 
-        _metrics = new FlusherMetrics(meterFactory, () => BufferedMessages, () => BufferedBytes);
+        if (_options.SpoolDirectory.Length > 0)
+        {
+            _spool = new MessageSpool(_options.SpoolDirectory, _options.MaxSpoolBytes, _logger, OnSpooled, time: _time);
+        }
+
+        _metrics = new FlusherMetrics(meterFactory, () => BufferedMessages, () => BufferedBytes, _spool);
     }
 
     /// <summary>The topic that messages accepted now are produced to.</summary>
@@ -102,6 +110,9 @@ internal sealed class BatchingFlusher : IAsyncDisposable
     /// <summary>The settings this flusher runs with.</summary>
     internal BatchingFlusherOptions Options => _options;
 
+    /// <summary>The disk spool, when <see cref="BatchingFlusherOptions.SpoolDirectory"/> is set.</summary>
+    internal MessageSpool? Spool => _spool;
+
     /// <summary>Reads the current topic from the store, creates the producer and starts the flush loop.</summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
@@ -113,11 +124,25 @@ internal sealed class BatchingFlusher : IAsyncDisposable
         }
 
         Volatile.Write(ref _topic, stored ?? _options.InitialTopic);
+        var recovered = _spool?.Open() ?? [];
+        if (_spool is not null)
+        {
+            Log.SpoolOpened(_logger, _spool.Directory, _spool.MaxBytes);
+        }
+
         _producer = BuildProducer();
         _loopStop = new CancellationTokenSource();
-        lock (_gate)
+        if (recovered.Count == 0)
         {
-            _accepting = true;
+            lock (_gate)
+            {
+                _accepting = true;
+            }
+        }
+        else
+        {
+            Log.SpoolFound(_logger, _spool!.Directory, recovered.Count, recovered.Sum(s => s.Length));
+            _replay = Task.Run(() => ReplayAsync(recovered, _loopStop.Token), CancellationToken.None);
         }
 
         _loop = Task.Run(() => RunAsync(_loopStop.Token), CancellationToken.None);
@@ -180,6 +205,25 @@ internal sealed class BatchingFlusher : IAsyncDisposable
             return new EnqueueResult(EnqueueStatus.Accepted, topic, tracker);
         }
     }
+
+    /// <summary>
+    /// Takes all of <paramref name="messages"/> for the current topic, or none of them, as <see cref="Enqueue"/> does;
+    /// with the spool on, finishes once they are on disk (fsynced), or with <see cref="EnqueueStatus.SpoolFailed"/> when
+    /// they could not be written.
+    /// </summary>
+    public ValueTask<EnqueueResult> EnqueueAsync(IReadOnlyList<byte[]> messages, bool trackDelivery)
+    {
+        if (_spool is null)
+        {
+            return ValueTask.FromResult(Enqueue(messages, trackDelivery));
+        }
+
+        ArgumentNullException.ThrowIfNull(messages);
+        return SpoolAsync(messages, trackDelivery);
+    }
+
+    /// <summary>True when the spool is on and has no room for <paramref name="bytes"/> more now.</summary>
+    internal bool SpoolIsFull(long bytes) => _spool is not null && _spool.Bytes + bytes > _spool.MaxBytes;
 
     /// <summary>
     /// Switches the topic of the messages accepted from now on, after storing it durably. Messages accepted before keep
@@ -260,14 +304,18 @@ internal sealed class BatchingFlusher : IAsyncDisposable
             await _loopStop.CancelAsync().ConfigureAwait(false);
             await _loop.ConfigureAwait(false);
             await _refresh.ConfigureAwait(false);
+            await _replay.ConfigureAwait(false);
         }
 
         if (_producer is not null)
         {
+            // Requests taken before the stop are written first (their messages join the buffer), then drained.
+            _spool?.StopWriting();
             await DrainAsync(_producer, cancellationToken).ConfigureAwait(false);
             _producer.Dispose();
         }
 
+        _spool?.Dispose();
         _loopStop?.Dispose();
     }
 
@@ -280,6 +328,164 @@ internal sealed class BatchingFlusher : IAsyncDisposable
         if (_ownsTopicStore && _topicStore is IDisposable disposable)
         {
             disposable.Dispose();
+        }
+    }
+
+    // The buffer's limits apply as in Enqueue, and the spool's on top; the messages join the buffer once on disk.
+    private async ValueTask<EnqueueResult> SpoolAsync(IReadOnlyList<byte[]> messages, bool trackDelivery)
+    {
+        long bytes = 0;
+        for (int i = 0; i < messages.Count; i++)
+        {
+            bytes += messages[i].Length;
+        }
+
+        SpoolAppend append;
+        string topic;
+        lock (_gate)
+        {
+            topic = _topic;
+            if (!_accepting)
+            {
+                return new EnqueueResult(EnqueueStatus.NotRunning, topic, null);
+            }
+
+            long spoolBytes = SpoolAppend.BytesFor(topic, messages);
+            if (messages.Count > _options.MaxBufferedMessages || bytes > _options.MaxBufferedBytes || spoolBytes > _spool!.MaxBytes / 2)
+            {
+                return new EnqueueResult(EnqueueStatus.ExceedsCapacity, topic, null);
+            }
+
+            if (_bufferedMessages + messages.Count > _options.MaxBufferedMessages || _bufferedBytes + bytes > _options.MaxBufferedBytes)
+            {
+                return new EnqueueResult(EnqueueStatus.BufferFull, topic, null);
+            }
+
+            if (!_spool.TryReserve(spoolBytes))
+            {
+                return new EnqueueResult(EnqueueStatus.SpoolFull, topic, null);
+            }
+
+            _bufferedMessages += messages.Count;
+            _bufferedBytes += bytes;
+            append = new SpoolAppend(topic, messages, _time.GetUtcNow(), trackDelivery ? new DeliveryTracker(messages.Count) : null, spoolBytes);
+            _spool.Append(append); // under _gate: the spool's order is the order of acceptance
+        }
+
+        _spool!.Write();
+        if (!await append.Durable.ConfigureAwait(false))
+        {
+            lock (_gate)
+            {
+                _bufferedMessages -= messages.Count;
+                _bufferedBytes -= bytes;
+            }
+
+            return new EnqueueResult(EnqueueStatus.SpoolFailed, topic, null);
+        }
+
+        return new EnqueueResult(EnqueueStatus.Accepted, topic, append.Tracker);
+    }
+
+    // On the spool's writer thread, in the order of acceptance: the messages are on disk, now they wait for a flush.
+    private void OnSpooled(SpoolAppend append, SpoolSegment segment)
+    {
+        lock (_gate)
+        {
+            for (int i = 0; i < append.Messages.Count; i++)
+            {
+                _pending.Add(new PendingMessage(append.Topic, append.Messages[i], append.Accepted, append.Tracker, i, segment));
+            }
+
+            if (_pending.Count >= _options.BatchSize)
+            {
+                _wake.TrySetResult();
+            }
+        }
+
+        _metrics.Accepted(append.Messages.Count);
+    }
+
+    // At start: what the last run left in the spool goes to the buffer first, in the order it was written, as room
+    // allows; new requests are taken after it.
+    private async Task ReplayAsync(IReadOnlyList<SpoolSegment> segments, CancellationToken stop)
+    {
+        long replayed = 0;
+        try
+        {
+            foreach (var segment in segments)
+            {
+                using (var reader = MessageSpool.Read(segment))
+                {
+                    while (reader.TryReadNext(out string topic, out var record))
+                    {
+                        byte[] value = record.Value!;
+                        await WaitForRoomAsync(value.Length, stop).ConfigureAwait(false);
+                        segment.Hold(1);
+                        lock (_gate)
+                        {
+                            _pending.Add(new PendingMessage(topic, value, record.Accepted, null, 0, segment));
+                            _bufferedMessages++;
+                            _bufferedBytes += value.Length;
+                            if (_pending.Count >= _options.BatchSize)
+                            {
+                                _wake.TrySetResult();
+                            }
+                        }
+
+                        replayed++;
+                        _metrics.Replayed(1);
+                    }
+
+                    if (reader.TornOffset >= 0)
+                    {
+                        Log.SpoolTornTail(_logger, segment.Path, reader.TornOffset, reader.TornBytes);
+                    }
+
+                    _spool!.Replayed(segment, reader.Length);
+                }
+
+                segment.Seal();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping: what was not replayed stays in the spool for the next start.
+            return;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The spool cannot be read back: taking new requests would put them before older ones, so stay refusing.
+            Log.SpoolWriteFailed(_logger, _spool!.Directory, 0, 0, "replay failed: " + ex.Message);
+            return;
+        }
+
+        Log.SpoolReplayed(_logger, replayed);
+        lock (_gate)
+        {
+            _accepting = Volatile.Read(ref _stopped) == 0;
+        }
+    }
+
+    private async Task WaitForRoomAsync(int bytes, CancellationToken stop)
+    {
+        while (true)
+        {
+            Task room;
+            lock (_gate)
+            {
+                if (_bufferedMessages == 0
+                    || (_bufferedMessages < _options.MaxBufferedMessages && _bufferedBytes + bytes <= _options.MaxBufferedBytes))
+                {
+                    return;
+                }
+
+                _room ??= NewWake();
+                room = _room.Task;
+                _wake.TrySetResult(); // a full buffer is flushed now, not at the next interval
+            }
+
+            await room.WaitAsync(stop).ConfigureAwait(false);
         }
     }
 
@@ -470,6 +676,7 @@ internal sealed class BatchingFlusher : IAsyncDisposable
         if (!report.Error.IsError)
         {
             Release(pending.Value.Length);
+            pending.Segment?.Settle();
             _metrics.Delivered((_time.GetUtcNow() - pending.Accepted).TotalSeconds);
             pending.Tracker?.Report(pending.Index, new MessageDelivery(report.Topic, report.Partition.Value, report.Offset.Value, null, false));
             return;
@@ -491,12 +698,28 @@ internal sealed class BatchingFlusher : IAsyncDisposable
             }
         }
 
+        if (pending.Segment is not null && IsStopped(report.Error.Code))
+        {
+            // Cut off by the stop, not refused by Kafka: it stays in the spool for the next start.
+            pending.Tracker?.Report(pending.Index, new MessageDelivery(pending.Topic, -1, -1, "The gateway stopped before Kafka acknowledged the message; it stays in the spool.", true));
+            return;
+        }
+
         Fail(pending, report.Error);
+    }
+
+    private bool IsStopped(ErrorCode code)
+    {
+        lock (_gate)
+        {
+            return _finalStop || code is ErrorCode.Local_PurgeQueue or ErrorCode.Local_PurgeInflight or ErrorCode.Local_Destroy;
+        }
     }
 
     private void Fail(in PendingMessage pending, Error error)
     {
         Release(pending.Value.Length);
+        pending.Segment?.Settle();
         _metrics.Failed(1);
         Log.DeliveryFailed(_logger, pending.Topic, error.Code.ToString(), error.Reason);
         pending.Tracker?.Report(pending.Index, new MessageDelivery(pending.Topic, -1, -1, $"{error.Code}: {error.Reason}", error.Code == ErrorCode.Local_MsgTimedOut));
@@ -508,6 +731,11 @@ internal sealed class BatchingFlusher : IAsyncDisposable
         {
             _bufferedMessages--;
             _bufferedBytes -= bytes;
+            if (_room is not null)
+            {
+                _room.TrySetResult();
+                _room = null;
+            }
         }
     }
 
@@ -558,8 +786,16 @@ internal sealed class BatchingFlusher : IAsyncDisposable
             return;
         }
 
-        Log.DrainIncomplete(_logger, messages, bytes, _options.DrainTimeout);
-        _metrics.Failed(messages);
+        if (_spool is not null)
+        {
+            Log.SpoolKept(_logger, messages, bytes, _options.DrainTimeout);
+        }
+        else
+        {
+            Log.DrainIncomplete(_logger, messages, bytes, _options.DrainTimeout);
+            _metrics.Failed(messages);
+        }
+
         foreach (var pending in abandoned)
         {
             pending.Tracker?.Report(pending.Index, new MessageDelivery(pending.Topic, -1, -1, "The gateway stopped before Kafka acknowledged the message.", true));

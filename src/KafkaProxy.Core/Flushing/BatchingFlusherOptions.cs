@@ -43,6 +43,16 @@ public sealed class BatchingFlusherOptions
     /// <summary>Most message bytes held at once, waiting or in flight to Kafka (default 256 MiB).</summary>
     public long MaxBufferedBytes { get; set; } = 256L * 1024 * 1024;
 
+    /// <summary>
+    /// The disk spool (<c>KAFKA_FLUSHER_SPOOL_DIR</c>): when set, a request's messages are written to a segment file in
+    /// this directory and fsynced before the request is answered 200, and what Kafka did not acknowledge before a crash
+    /// is produced again at the next start. Empty (the default): messages are held in memory only.
+    /// </summary>
+    public string SpoolDirectory { get; set; } = "";
+
+    /// <summary>Most bytes the spool's files may take (default 1 GiB). When full, new requests are turned away (HTTP 503).</summary>
+    public long MaxSpoolBytes { get; set; } = 1024L * 1024 * 1024;
+
     /// <summary>How long shutdown waits for Kafka to acknowledge what the flusher holds (default 30 s).</summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

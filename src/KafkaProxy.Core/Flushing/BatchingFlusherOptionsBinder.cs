@@ -44,6 +44,12 @@ internal static class BatchingFlusherOptionsBinder
             o.TopicStateTopic = stateTopic;
         }
 
+        if (r.Text("SpoolDirectory") is { } spool)
+        {
+            o.SpoolDirectory = spool;
+        }
+
+        o.MaxSpoolBytes = r.Long("MaxSpoolBytes") ?? o.MaxSpoolBytes;
         o.TopicStateRefreshInterval = r.Duration("TopicStateRefreshInterval") ?? o.TopicStateRefreshInterval;
         o.BatchSize = r.Int("BatchSize") ?? o.BatchSize;
         o.FlushInterval = r.Duration("FlushInterval") ?? o.FlushInterval;

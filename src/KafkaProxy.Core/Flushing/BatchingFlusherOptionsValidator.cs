@@ -46,6 +46,16 @@ internal sealed class BatchingFlusherOptionsValidator : IValidateOptions<Batchin
             errors.Add($"KafkaProxy:Flusher:MaxBufferedBytes is {options.MaxBufferedBytes}: it must be at least 1.");
         }
 
+        if (options.MaxSpoolBytes < 64 * 1024)
+        {
+            errors.Add($"KafkaProxy:Flusher:MaxSpoolBytes is {options.MaxSpoolBytes}: it must be at least 65536 (64 KiB).");
+        }
+
+        if (options.SpoolDirectory.Length > 0 && options.SpoolDirectory.IndexOfAny(Path.GetInvalidPathChars()) >= 0)
+        {
+            errors.Add($"KAFKA_FLUSHER_SPOOL_DIR (KafkaProxy:Flusher:SpoolDirectory) '{options.SpoolDirectory}' is not a valid path.");
+        }
+
         CheckTimeout(errors, "KAFKA_FLUSHER_TIMEOUT (KafkaProxy:Flusher:FlushInterval)", options.FlushInterval);
         CheckTimeout(errors, "KafkaProxy:Flusher:DrainTimeout", options.DrainTimeout);
         CheckTimeout(errors, "KafkaProxy:Flusher:DeliveryTimeout", options.DeliveryTimeout);

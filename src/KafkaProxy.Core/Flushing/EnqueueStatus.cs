@@ -12,6 +12,12 @@ internal enum EnqueueStatus
     /// <summary>The request alone holds more messages or bytes than the whole buffer; it can never fit.</summary>
     ExceedsCapacity,
 
+    /// <summary>The spool has no room for them now; try again later.</summary>
+    SpoolFull,
+
+    /// <summary>The spool could not write them to disk (logged); nothing was taken.</summary>
+    SpoolFailed,
+
     /// <summary>The flusher is not running (not started yet, or shutting down).</summary>
     NotRunning,
 }

@@ -40,4 +40,25 @@ internal static partial class Log
 
     [LoggerMessage(3010, LogLevel.Information, "Topic {Topic} read from {Store}")]
     public static partial void TopicLoaded(ILogger logger, string topic, string store);
+
+    [LoggerMessage(3013, LogLevel.Information, "Spool {Directory}: {Segments} segments ({Bytes} bytes) left by the last run; their messages are produced again before new requests are taken")]
+    public static partial void SpoolFound(ILogger logger, string directory, int segments, long bytes);
+
+    [LoggerMessage(3014, LogLevel.Warning, "Spool segment {Path} has a torn tail at offset {Offset} (a write cut short by a crash, or damage): {Bytes} bytes cut off; no message answered 200 was in them unless the disk lost acknowledged writes")]
+    public static partial void SpoolTornTail(ILogger logger, string path, long offset, long bytes);
+
+    [LoggerMessage(3015, LogLevel.Error, "Could not write to the spool {Directory}: {Requests} requests ({Messages} messages) answered 503 and not taken: {Reason}")]
+    public static partial void SpoolWriteFailed(ILogger logger, string directory, int requests, int messages, string reason);
+
+    [LoggerMessage(3016, LogLevel.Information, "Spool replay done: {Messages} messages from the last run handed to the producer; taking new requests")]
+    public static partial void SpoolReplayed(ILogger logger, long messages);
+
+    [LoggerMessage(3017, LogLevel.Warning, "Could not delete the settled spool segment {Path}; its messages will be produced again at the next start: {Reason}")]
+    public static partial void SpoolDeleteFailed(ILogger logger, string path, string reason);
+
+    [LoggerMessage(3018, LogLevel.Warning, "Flusher stopped with {Messages} messages ({Bytes} bytes) not acknowledged by Kafka within the drain timeout {DrainTimeout}; they stay in the spool and are produced at the next start")]
+    public static partial void SpoolKept(ILogger logger, long messages, long bytes, TimeSpan drainTimeout);
+
+    [LoggerMessage(3019, LogLevel.Information, "Spool on at {Directory}: every request is on disk before it is answered 200 (at most {MaxBytes} bytes)")]
+    public static partial void SpoolOpened(ILogger logger, string directory, long maxBytes);
 }

@@ -1,4 +1,7 @@
 namespace KafkaProxy.Core.Flushing;
 
-/// <summary>A message held by the flusher. <see cref="Value"/> is owned by the flusher once accepted.</summary>
-internal readonly record struct PendingMessage(string Topic, byte[] Value, DateTimeOffset Accepted, DeliveryTracker? Tracker, int Index);
+/// <summary>
+/// A message held by the flusher. <see cref="Value"/> is owned by the flusher once accepted. With the spool on,
+/// <see cref="Segment"/> is the file it is written in, told when the message is settled.
+/// </summary>
+internal readonly record struct PendingMessage(string Topic, byte[] Value, DateTimeOffset Accepted, DeliveryTracker? Tracker, int Index, SpoolSegment? Segment = null);

@@ -9,7 +9,7 @@ namespace KafkaProxy.Http.Gateway;
 /// Reads the gateway's settings from configuration: the sections <c>KafkaProxy:Flusher</c> and
 /// <c>KafkaProxy:HttpPush</c>, then the environment names existing deployments use (<c>KAFKA_PROXY_TOKEN</c>,
 /// <c>KAFKA_PROXY_KAFKA_SERVER</c>, <c>KAFKA_PROXY_TOPIC</c>, <c>KAFKA_FLUSHER_TOPIC_CACHE</c>,
-/// <c>KAFKA_FLUSHER_NUM_MESSAGES</c>, <c>KAFKA_FLUSHER_TIMEOUT</c> in seconds), which win when set.
+/// <c>KAFKA_FLUSHER_SPOOL_DIR</c>, <c>KAFKA_FLUSHER_NUM_MESSAGES</c>, <c>KAFKA_FLUSHER_TIMEOUT</c> in seconds), which win when set.
 /// </summary>
 internal sealed class GatewayConfiguration(IConfiguration configuration) : IConfigureOptions<BatchingFlusherOptions>, IConfigureOptions<HttpPushOptions>
 {
@@ -32,6 +32,11 @@ internal sealed class GatewayConfiguration(IConfiguration configuration) : IConf
         if (Read("KAFKA_FLUSHER_TOPIC_CACHE") is { } cache)
         {
             options.TopicCacheFile = cache;
+        }
+
+        if (Read("KAFKA_FLUSHER_SPOOL_DIR") is { } spool)
+        {
+            options.SpoolDirectory = spool;
         }
 
         if (Read("KAFKA_FLUSHER_NUM_MESSAGES") is { } count)

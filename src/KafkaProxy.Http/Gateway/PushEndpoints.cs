@@ -113,6 +113,11 @@ internal sealed class PushEndpoints(
             return PushRejection.BufferFull();
         }
 
+        if (flusher.SpoolIsFull(request.ContentLength ?? 0))
+        {
+            return PushRejection.SpoolFull();
+        }
+
         return null;
     }
 
@@ -135,7 +140,8 @@ internal sealed class PushEndpoints(
             }
 
             count = parser.Messages.Count;
-            result = flusher.Enqueue(parser.Messages, trackDelivery: WantsToWait(context.Request));
+            // With the spool on, this waits until the messages are on disk (with the memory they hold still counted).
+            result = await flusher.EnqueueAsync(parser.Messages, trackDelivery: WantsToWait(context.Request)).ConfigureAwait(false);
         }
 
         switch (result.Status)
@@ -144,8 +150,15 @@ internal sealed class PushEndpoints(
                 break;
             case EnqueueStatus.BufferFull:
                 return PushRejection.BufferFull();
+            case EnqueueStatus.ExceedsCapacity when flusher.Spool is { } spool:
+                return PushRejection.TooLarge(
+                    $"The request holds more than the gateway's whole buffer ({flusher.Options.MaxBufferedMessages} messages, {flusher.Options.MaxBufferedBytes} bytes) or half its disk spool ({spool.MaxBytes / 2} bytes, KafkaProxy:Flusher:MaxSpoolBytes): split it.");
             case EnqueueStatus.ExceedsCapacity:
                 return PushRejection.ExceedsBuffer(flusher.Options.MaxBufferedMessages, flusher.Options.MaxBufferedBytes);
+            case EnqueueStatus.SpoolFull:
+                return PushRejection.SpoolFull();
+            case EnqueueStatus.SpoolFailed:
+                return PushRejection.SpoolFailed();
             default:
                 return PushRejection.NotRunning();
         }

@@ -44,6 +44,12 @@ internal sealed record PushRejection(int StatusCode, string Reason, string Messa
     public static PushRejection BufferFull() =>
         new(StatusCodes.Status503ServiceUnavailable, "buffer_full", "The gateway's buffer is full: retry after the time in Retry-After.");
 
+    public static PushRejection SpoolFull() =>
+        new(StatusCodes.Status503ServiceUnavailable, "spool_full", "The gateway's disk spool is full (KafkaProxy:Flusher:MaxSpoolBytes): retry after the time in Retry-After.");
+
+    public static PushRejection SpoolFailed() =>
+        new(StatusCodes.Status503ServiceUnavailable, "spool_failed", "The gateway could not write the messages to its disk spool; nothing was taken: retry after the time in Retry-After.");
+
     public static PushRejection InProgressFull() =>
         new(StatusCodes.Status503ServiceUnavailable, "in_progress_full",
             "The gateway is reading as many request bodies as its memory for requests in progress allows: retry after the time in Retry-After.");

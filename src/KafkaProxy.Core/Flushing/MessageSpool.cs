@@ -1,0 +1,514 @@
+using System.Buffers;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+
+namespace KafkaProxy.Core.Flushing;
+
+/// <summary>
+/// The gateway's disk spool: accepted messages are appended to the current segment file and fsynced before their
+/// request is answered. Group commit: one writer at a time takes every request queued while the last group was being
+/// written and makes them durable with one write and one fsync. The writer is the request that found no write going
+/// on (so a lone client pays no thread switch); after one group it hands the next to a thread-pool thread, so no
+/// request waits for others' writes. A segment is deleted once every message in it was settled.
+/// At most <see cref="BatchingFlusherOptions.MaxSpoolBytes"/> of files (and reservations) are held.
+/// A segment is closed for writing (sealed) when it reaches a sixteenth of that, or once it holds messages and is
+/// <see cref="RollAfter"/> old, writes or not: so after a crash only about the last quarter second of traffic, and what Kafka
+/// had not acknowledged, is produced again.
+/// </summary>
+internal sealed class MessageSpool : IDisposable
+{
+    public const string Setting = "KAFKA_FLUSHER_SPOOL_DIR (KafkaProxy:Flusher:SpoolDirectory)";
+    private const string Extension = ".spool";
+
+    /// <summary>The age at which a segment holding messages is sealed and a new one started.</summary>
+    public static readonly TimeSpan RollAfter = TimeSpan.FromMilliseconds(250);
+
+    private readonly string _directory;
+    private readonly long _maxBytes;
+    private readonly long _segmentBytes;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly Func<string, FileStream> _create;
+    private readonly Action<SpoolAppend, SpoolSegment> _onDurable;
+    private readonly object _queueLock = new();
+    private readonly object _bytesLock = new();
+    private List<SpoolAppend> _queue = [];
+    private bool _closing;
+    private bool _writing; // guarded by _queueLock: someone holds the writer's role
+    private ITimer? _idleRoll;
+    private FileStream? _lock;
+
+    // Guarded by _bytesLock.
+    private long _bytes;
+    private int _segments;
+
+    // Owned by the writer thread (by Open before it starts).
+    private FileStream? _file;
+    private SpoolSegment? _current;
+    private string? _currentTopic;
+    private bool _broken;
+    private ArrayBufferWriter<byte> _buffer = new(256 * 1024);
+    private long _nextSequence;
+    private long _currentStarted;
+    private long _syncs;
+
+    /// <param name="directory">Where the segments live.</param>
+    /// <param name="maxBytes">The most the segments (and reservations) may take.</param>
+    /// <param name="logger">The flusher's logger.</param>
+    /// <param name="onDurable">Called on the writer thread, in the order of <see cref="Append"/>, once a request's messages are on disk and before it is told.</param>
+    /// <param name="create">Creates a new segment file (tests replace it to make writes fail).</param>
+    /// <param name="time">The clock of <see cref="RollAfter"/>.</param>
+    public MessageSpool(string directory, long maxBytes, ILogger logger, Action<SpoolAppend, SpoolSegment> onDurable, Func<string, FileStream>? create = null, TimeProvider? time = null)
+    {
+        _time = time ?? TimeProvider.System;
+        _directory = Path.GetFullPath(directory);
+        _maxBytes = maxBytes;
+        _segmentBytes = Math.Clamp(maxBytes / 16, 64 * 1024, 64 * 1024 * 1024);
+        _logger = logger;
+        _onDurable = onDurable;
+        _create = create ?? (path => new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, bufferSize: 0));
+    }
+
+    public string Directory => _directory;
+
+    /// <summary>Bytes of the segment files plus what requests being written reserved.</summary>
+    public long Bytes
+    {
+        get
+        {
+            lock (_bytesLock)
+            {
+                return _bytes;
+            }
+        }
+    }
+
+    public int Segments
+    {
+        get
+        {
+            lock (_bytesLock)
+            {
+                return _segments;
+            }
+        }
+    }
+
+    /// <summary>fsyncs of the segments so far: with many requests at once, fewer than the requests.</summary>
+    public long Syncs => Interlocked.Read(ref _syncs);
+
+    public long MaxBytes => _maxBytes;
+
+    /// <summary>
+    /// Takes the directory (creating it, and locking it against a second gateway), finds the segments a previous run
+    /// left, in the order they were written, and starts a new segment for this run.
+    /// </summary>
+    /// <exception cref="IOException">The directory cannot be used; the message names the setting.</exception>
+    public IReadOnlyList<SpoolSegment> Open()
+    {
+        var recovered = new List<SpoolSegment>();
+        try
+        {
+            System.IO.Directory.CreateDirectory(_directory);
+            _lock = new FileStream(Path.Combine(_directory, "spool.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 0);
+            foreach (string path in System.IO.Directory.EnumerateFiles(_directory, "*" + Extension).Order(StringComparer.Ordinal))
+            {
+                if (!long.TryParse(Path.GetFileNameWithoutExtension(path), NumberStyles.None, CultureInfo.InvariantCulture, out long sequence))
+                {
+                    continue;
+                }
+
+                _nextSequence = Math.Max(_nextSequence, sequence + 1);
+                if (CheckMagic(path) is { } length)
+                {
+                    recovered.Add(new SpoolSegment(sequence, path, length, Release));
+                    lock (_bytesLock)
+                    {
+                        _bytes += length;
+                        _segments++;
+                    }
+                }
+            }
+
+            Roll();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _lock?.Dispose();
+            throw new IOException($"The spool directory {_directory} ({Setting}) cannot be used: {ex.Message} Make it a writable directory on local disk that no other gateway uses, or unset the setting to run without a spool.", ex);
+        }
+
+        _idleRoll = _time.CreateTimer(_ => RollIfIdleAndOld(), null, RollAfter, RollAfter);
+        return recovered;
+    }
+
+    /// <summary>Reserves room for a request; false when the spool has none now.</summary>
+    public bool TryReserve(long bytes)
+    {
+        lock (_bytesLock)
+        {
+            if (_bytes + bytes > _maxBytes)
+            {
+                return false;
+            }
+
+            _bytes += bytes;
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Queues a request (its bytes reserved); call in the order the messages were accepted, then <see cref="Write"/>
+    /// outside any lock of the caller's.
+    /// </summary>
+    public void Append(SpoolAppend append)
+    {
+        lock (_queueLock)
+        {
+            if (_closing)
+            {
+                Unreserve(append.ReservedBytes);
+                append.Complete(false);
+                return;
+            }
+
+            _queue.Add(append);
+        }
+    }
+
+    /// <summary>
+    /// Writes what is queued when no one else is writing, on the calling thread (it blocks for one write and fsync);
+    /// otherwise returns at once and the writer of the moment takes the queued requests next.
+    /// </summary>
+    public void Write()
+    {
+        lock (_queueLock)
+        {
+            if (_writing || _queue.Count == 0)
+            {
+                return;
+            }
+
+            _writing = true;
+        }
+
+        WriteOneGroupThenHandOff();
+    }
+
+    /// <summary>Reads a recovered segment; the caller seals the segment when done with it.</summary>
+    public static SpoolSegmentReader Read(SpoolSegment segment) => new(segment.Path);
+
+    /// <summary>A recovered segment was read to its end; <paramref name="length"/> is what is left after a cut.</summary>
+    public void Replayed(SpoolSegment segment, long length)
+    {
+        lock (_bytesLock)
+        {
+            _bytes -= segment.Length - length;
+        }
+
+        segment.Length = length;
+    }
+
+    /// <summary>Writes what is queued and stops the writer; later appends are refused.</summary>
+    public void StopWriting()
+    {
+        _idleRoll?.Dispose();
+        lock (_queueLock)
+        {
+            _closing = true;
+            while (_writing)
+            {
+                Monitor.Wait(_queueLock);
+            }
+
+            if (_queue.Count == 0)
+            {
+                return;
+            }
+
+            _writing = true;
+        }
+
+        WriteOneGroupThenHandOff();
+        lock (_queueLock)
+        {
+            while (_writing)
+            {
+                Monitor.Wait(_queueLock);
+            }
+        }
+    }
+
+    /// <summary>Stops writing and closes the current segment (deleted if all of it was settled).</summary>
+    public void Dispose()
+    {
+        StopWriting();
+        _file?.Dispose();
+        _file = null;
+        var current = _current;
+        _current = null;
+        current?.Seal();
+        _lock?.Dispose();
+    }
+
+    // Holding the writer's role: writes the queued group, then gives the role up or passes it to a pool thread.
+    private void WriteOneGroupThenHandOff()
+    {
+        List<SpoolAppend> group;
+        lock (_queueLock)
+        {
+            group = _queue;
+            _queue = [];
+        }
+
+        if (group.Count > 0)
+        {
+            WriteGroup(group);
+        }
+
+        lock (_queueLock)
+        {
+            if (_queue.Count == 0)
+            {
+                _writing = false;
+                Monitor.PulseAll(_queueLock);
+                return;
+            }
+        }
+
+        ThreadPool.UnsafeQueueUserWorkItem(static spool => spool.WriteOneGroupThenHandOff(), this, preferLocal: false);
+    }
+
+    // The timer's turn: between requests, seal a segment that is old enough so that it can go once settled.
+    private void RollIfIdleAndOld()
+    {
+        lock (_queueLock)
+        {
+            if (_writing || _closing || _queue.Count > 0)
+            {
+                return;
+            }
+
+            _writing = true;
+        }
+
+        try
+        {
+            if (IsOld())
+            {
+                TryRollIdle();
+            }
+        }
+        finally
+        {
+            lock (_queueLock)
+            {
+                _writing = false;
+                Monitor.PulseAll(_queueLock);
+            }
+        }
+
+        Write(); // requests that came while rolling
+    }
+
+    private void WriteGroup(List<SpoolAppend> group)
+    {
+        long[] written = new long[group.Count];
+        try
+        {
+            if (_broken || _current!.Length >= _segmentBytes || IsOld())
+            {
+                Roll();
+            }
+
+            _buffer.ResetWrittenCount();
+            for (int i = 0; i < group.Count; i++)
+            {
+                var append = group[i];
+                int start = _buffer.WrittenCount;
+                if (append.Topic != _currentTopic)
+                {
+                    SpoolFormat.WriteTopic(_buffer, append.Topic);
+                    _currentTopic = append.Topic;
+                }
+
+                foreach (byte[] message in append.Messages)
+                {
+                    SpoolFormat.WriteMessage(_buffer, append.Accepted, message);
+                }
+
+                written[i] = _buffer.WrittenCount - start;
+            }
+
+            _file!.Write(_buffer.WrittenSpan);
+            _file.Flush(flushToDisk: true);
+            Interlocked.Increment(ref _syncs);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            int messages = group.Sum(a => a.Messages.Count);
+            Log.SpoolWriteFailed(_logger, _directory, group.Count, messages, ex.Message);
+            Recover();
+            foreach (var append in group)
+            {
+                Unreserve(append.ReservedBytes);
+                append.Complete(false);
+            }
+
+            return;
+        }
+
+        var segment = _current!;
+        segment.Length += _buffer.WrittenCount;
+        for (int i = 0; i < group.Count; i++)
+        {
+            var append = group[i];
+            Unreserve(append.ReservedBytes - written[i]);
+            segment.Hold(append.Messages.Count);
+            _onDurable(append, segment);
+            append.Complete(true);
+        }
+
+        if (_buffer.Capacity > 4 * 1024 * 1024)
+        {
+            _buffer = new ArrayBufferWriter<byte>(256 * 1024); // not kept at the size of one huge group
+        }
+    }
+
+    // The current segment holds messages and was started RollAfter ago.
+    private bool IsOld() =>
+        _current is { } current && current.Length > SpoolFormat.Magic.Length && _time.GetElapsedTime(_currentStarted) >= RollAfter;
+
+    // Between requests: seal the old segment so that it can go once settled; a failure waits for the next write.
+    private void TryRollIdle()
+    {
+        try
+        {
+            Roll();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Log.SpoolWriteFailed(_logger, _directory, 0, 0, "could not start a new segment: " + ex.Message);
+            _broken = true;
+        }
+    }
+
+    // After a failed write: cut the segment back to what was durable before it, or give it up for a new one.
+    private void Recover()
+    {
+        _currentTopic = null;
+        if (_file is null || _current is null)
+        {
+            _broken = true;
+            return;
+        }
+
+        try
+        {
+            _file.SetLength(_current.Length);
+            _file.Position = _current.Length;
+            _file.Flush(flushToDisk: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _broken = true;
+        }
+    }
+
+    // Starts a new segment: created, its magic written, the file and the directory entry fsynced.
+    private void Roll()
+    {
+        long sequence = _nextSequence++;
+        string path = Path.Combine(_directory, sequence.ToString("D20", CultureInfo.InvariantCulture) + Extension);
+        FileStream? file = null;
+        try
+        {
+            file = _create(path);
+            file.Write(SpoolFormat.Magic);
+            file.Flush(flushToDisk: true);
+            DirectorySync.Flush(_directory);
+        }
+        catch
+        {
+            file?.Dispose();
+            TryDelete(path);
+            throw;
+        }
+
+        _file?.Dispose();
+        var old = _current;
+        _file = file;
+        _current = new SpoolSegment(sequence, path, SpoolFormat.Magic.Length, Release);
+        _currentTopic = null;
+        _broken = false;
+        _currentStarted = _time.GetTimestamp();
+        lock (_bytesLock)
+        {
+            _bytes += SpoolFormat.Magic.Length;
+            _segments++;
+        }
+
+        old?.Seal();
+    }
+
+    // The length of a segment a previous run left, or null when it holds nothing (deleted here).
+    private long? CheckMagic(string path)
+    {
+        Span<byte> magic = stackalloc byte[SpoolFormat.Magic.Length];
+        int read;
+        long length;
+        using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0))
+        {
+            length = file.Length;
+            read = file.ReadAtLeast(magic, magic.Length, throwOnEndOfStream: false);
+        }
+
+        if (read == magic.Length && magic.SequenceEqual(SpoolFormat.Magic))
+        {
+            return length;
+        }
+
+        if (SpoolFormat.Magic.StartsWith(magic[..read]))
+        {
+            // Created by a run that crashed before the file's first bytes were on disk: nothing in it was answered.
+            Log.SpoolTornTail(_logger, path, 0, length);
+            File.Delete(path);
+            return null;
+        }
+
+        throw new IOException($"{path} is not a spool segment (it does not start with the spool's magic bytes). Move it out of the spool directory.");
+    }
+
+    private void Unreserve(long bytes)
+    {
+        lock (_bytesLock)
+        {
+            _bytes -= bytes;
+        }
+    }
+
+    // The last hold on a segment went: every message in it was settled and nothing more is written to it.
+    private void Release(SpoolSegment segment)
+    {
+        lock (_bytesLock)
+        {
+            _bytes -= segment.Length;
+            _segments--;
+        }
+
+        TryDelete(segment.Path);
+    }
+
+    private void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Its messages would be produced again after a restart: duplicates, never losses.
+            Log.SpoolDeleteFailed(_logger, path, ex.Message);
+        }
+    }
+}

@@ -1,0 +1,256 @@
+using System.Buffers;
+using System.Text;
+using KafkaProxy.Core.Flushing;
+using KafkaProxy.Core.Tests.Support;
+using Microsoft.Extensions.Logging;
+
+namespace KafkaProxy.Core.Tests.Flushing;
+
+/// <summary>The spool's segment format (length, CRC-32C, torn tails) and its files, without Kafka.</summary>
+public sealed class SpoolTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("spool-").FullName;
+    private readonly LogCapture _logs = new();
+    private readonly List<(SpoolAppend Append, SpoolSegment Segment)> _durable = [];
+
+    public void Dispose()
+    {
+        _logs.Dispose();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    [Fact]
+    public void WriteMessage_LaysOutLengthCrcKindTimeAndValue()
+    {
+        var writer = new ArrayBufferWriter<byte>();
+        SpoolFormat.WriteMessage(writer, DateTimeOffset.FromUnixTimeMilliseconds(0x0102030405), "hi"u8);
+
+        byte[] expected = Convert.FromHexString(
+            "0B000000" +         // body length 11, little-endian: kind, time, value
+            "00000000" +         // CRC-32C of the body (checked below, not by hand)
+            "01" +               // kind: message
+            "0504030201000000" + // accepted, Unix milliseconds, little-endian
+            "6869");             // "hi"
+        Assert.Equal(Convert.ToHexString(expected[..4]), Convert.ToHexString(writer.WrittenSpan[..4]));
+        Assert.Equal(Convert.ToHexString(expected[8..]), Convert.ToHexString(writer.WrittenSpan[8..]));
+        Assert.Equal(KafkaProxy.Protocol.Primitives.Crc32C.Compute(writer.WrittenSpan[8..]), BitConverter.ToUInt32(writer.WrittenSpan[4..8]));
+    }
+
+    [Fact]
+    public void TryRead_EveryByteFlipped_IsNeverReadAsTheRecord()
+    {
+        byte[] record = Record("payload"u8.ToArray());
+        for (int i = 0; i < record.Length; i++)
+        {
+            byte[] damaged = (byte[])record.Clone();
+            damaged[i] ^= 0x20;
+
+            var status = SpoolFormat.TryRead(damaged, out _, out _);
+
+            Assert.True(status != SpoolRead.Complete, $"the record with byte {i} flipped was read as complete");
+        }
+    }
+
+    [Fact]
+    public void TryRead_EveryPrefix_IsIncomplete_AndTheWholeIsComplete()
+    {
+        byte[] record = Record("payload"u8.ToArray());
+        for (int length = 0; length < record.Length; length++)
+        {
+            Assert.Equal(SpoolRead.Incomplete, SpoolFormat.TryRead(record.AsSpan(0, length), out _, out _));
+        }
+
+        Assert.Equal(SpoolRead.Complete, SpoolFormat.TryRead(record, out var message, out int consumed));
+        Assert.Equal(record.Length, consumed);
+        Assert.Equal("payload"u8.ToArray(), message.Value);
+    }
+
+    [Fact]
+    public async Task Reopen_AfterACrash_ReadsEveryMessageInOrderWithTheTopicItWasAcceptedFor()
+    {
+        var first = OpenSpool();
+        Assert.Empty(first.Open());
+        await AppendAsync(first, "alpha", "a1", "a2");
+        await AppendAsync(first, "beta", "b1");
+        await AppendAsync(first, "alpha", "a3");
+        first.Dispose(); // nothing settled: as after a crash, the segment stays
+
+        var second = OpenSpool();
+        var recovered = second.Open();
+
+        Assert.Equal(["alpha:a1", "alpha:a2", "beta:b1", "alpha:a3"], ReadAll(Assert.Single(recovered), out var reader));
+        Assert.Equal(-1, reader.TornOffset);
+        second.Dispose();
+    }
+
+    [Theory]
+    [InlineData(1)]   // a cut inside the length
+    [InlineData(7)]   // inside the CRC
+    [InlineData(12)]  // inside the body
+    public async Task Reopen_WithATornTail_ReadsTheGoodRecords_AndCutsTheRestOff(int tornBytes)
+    {
+        var first = OpenSpool();
+        first.Open();
+        await AppendAsync(first, "alpha", "a1", "a2");
+        first.Dispose();
+        string path = Assert.Single(Directory.GetFiles(_directory, "*.spool"));
+        long good = new FileInfo(path).Length;
+        await using (var file = new FileStream(path, FileMode.Append))
+        {
+            file.Write(Record(new byte[40]).AsSpan(0, tornBytes));
+        }
+
+        var second = OpenSpool();
+        var recovered = Assert.Single(second.Open());
+
+        Assert.Equal(["alpha:a1", "alpha:a2"], ReadAll(recovered, out var reader));
+        Assert.Equal(good, reader.TornOffset);
+        Assert.Equal(tornBytes, reader.TornBytes);
+        Assert.Equal(good, new FileInfo(path).Length);
+        second.Dispose();
+    }
+
+    [Fact]
+    public async Task Reopen_LastRecordWithABadCrc_IsCutOff_NeverReadAsAMessage()
+    {
+        var first = OpenSpool();
+        first.Open();
+        await AppendAsync(first, "alpha", "a1", "a2");
+        first.Dispose();
+        string path = Assert.Single(Directory.GetFiles(_directory, "*.spool"));
+        byte[] bytes = File.ReadAllBytes(path);
+        bytes[^1] ^= 0xFF; // the last byte of "a2"
+        File.WriteAllBytes(path, bytes);
+
+        var second = OpenSpool();
+
+        Assert.Equal(["alpha:a1"], ReadAll(Assert.Single(second.Open()), out var reader));
+        Assert.Equal(SpoolFormat.MessageRecordBytes(2), reader.TornBytes);
+        second.Dispose();
+    }
+
+    [Fact]
+    public async Task Settle_EveryMessageOfASealedSegment_DeletesItsFile_AndGivesItsBytesBack()
+    {
+        var spool = OpenSpool();
+        spool.Open();
+        await AppendAsync(spool, "alpha", "a1", "a2");
+        var segment = _durable[^1].Segment;
+        long before = spool.Bytes;
+
+        spool.Dispose(); // seals the current segment
+        Assert.True(File.Exists(segment.Path));
+        segment.Settle();
+        segment.Settle();
+
+        Assert.False(File.Exists(segment.Path));
+        Assert.Equal(before - segment.Length, spool.Bytes);
+        Assert.Equal(0, spool.Segments);
+    }
+
+    [Fact]
+    public async Task Append_WhenTheFsyncFails_CompletesFalse_GivesTheBytesBack_AndTheNextGoesToANewSegment()
+    {
+        bool fail = false;
+        var spool = OpenSpool(path => new FailingFileStream(path, () => fail));
+        spool.Open();
+        long empty = spool.Bytes;
+        fail = true;
+
+        Assert.False(await AppendAsync(spool, "alpha", "lost"));
+        Assert.Equal(empty, spool.Bytes);
+        Assert.Contains(_logs.Events, e => e.EventId == 3015 && e.Level == LogLevel.Error);
+
+        fail = false;
+        Assert.True(await AppendAsync(spool, "alpha", "kept"));
+        spool.Dispose();
+        var reopened = OpenSpool();
+        var read = reopened.Open().SelectMany(s => ReadAll(s, out _)).ToList();
+        reopened.Dispose();
+        Assert.Equal(["alpha:kept"], read);
+    }
+
+    [Fact]
+    public void TryReserve_BeyondMaxSpoolBytes_IsRefused()
+    {
+        var spool = OpenSpool(maxBytes: 64 * 1024);
+        spool.Open();
+
+        Assert.True(spool.TryReserve(60 * 1024));
+        Assert.False(spool.TryReserve(8 * 1024));
+        spool.Dispose();
+    }
+
+    [Fact]
+    public void Open_DirectoryPathIsAFile_NamesTheSetting()
+    {
+        string file = Path.Combine(_directory, "not-a-directory");
+        File.WriteAllText(file, "x");
+        var spool = new MessageSpool(file, 1 << 20, _logs.CreateLogger("test"), (_, _) => { });
+
+        var error = Assert.ThrowsAny<IOException>(() => spool.Open());
+
+        Assert.Contains("KAFKA_FLUSHER_SPOOL_DIR (KafkaProxy:Flusher:SpoolDirectory)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Open_ASecondSpoolOnTheSameDirectory_IsRefused()
+    {
+        var first = OpenSpool();
+        first.Open();
+
+        var error = Assert.ThrowsAny<IOException>(() => OpenSpool().Open());
+
+        Assert.Contains("no other gateway uses", error.Message, StringComparison.Ordinal);
+        first.Dispose();
+    }
+
+    private static byte[] Record(byte[] value)
+    {
+        var writer = new ArrayBufferWriter<byte>();
+        SpoolFormat.WriteMessage(writer, DateTimeOffset.UnixEpoch, value);
+        return writer.WrittenSpan.ToArray();
+    }
+
+    private static List<string> ReadAll(SpoolSegment segment, out SpoolSegmentReader reader)
+    {
+        var read = new List<string>();
+        using (reader = MessageSpool.Read(segment))
+        {
+            while (reader.TryReadNext(out string topic, out var message))
+            {
+                read.Add(topic + ":" + Encoding.UTF8.GetString(message.Value!));
+            }
+        }
+
+        return read;
+    }
+
+    private MessageSpool OpenSpool(Func<string, FileStream>? create = null, long maxBytes = 1 << 20) =>
+        new(_directory, maxBytes, _logs.CreateLogger("test"), (append, segment) => _durable.Add((append, segment)), create);
+
+    private static async Task<bool> AppendAsync(MessageSpool spool, string topic, params string[] values)
+    {
+        byte[][] messages = values.Select(Encoding.UTF8.GetBytes).ToArray();
+        long bytes = SpoolAppend.BytesFor(topic, messages);
+        Assert.True(spool.TryReserve(bytes));
+        var append = new SpoolAppend(topic, messages, DateTimeOffset.UtcNow, null, bytes);
+        spool.Append(append);
+        spool.Write();
+        return await append.Durable.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    // A segment file whose fsync fails while the test says so, as a disk that went bad would.
+    private sealed class FailingFileStream(string path, Func<bool> fail) : FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, bufferSize: 0)
+    {
+        public override void Flush(bool flushToDisk)
+        {
+            if (fail())
+            {
+                throw new IOException("Input/output error (simulated)");
+            }
+
+            base.Flush(flushToDisk);
+        }
+    }
+}
