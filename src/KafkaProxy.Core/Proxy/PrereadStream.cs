@@ -22,7 +22,7 @@ internal sealed class PrereadStream(ReadOnlyMemory<byte> preread, Stream inner) 
 
     public override int Read(Span<byte> buffer)
     {
-        if (_preread.IsEmpty || buffer.IsEmpty)
+        if (_preread.IsEmpty)
         {
             return inner.Read(buffer);
         }
@@ -38,7 +38,8 @@ internal sealed class PrereadStream(ReadOnlyMemory<byte> preread, Stream inner) 
 
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        if (_preread.IsEmpty || buffer.IsEmpty)
+        // A zero-byte read (SslStream waits with one) returns at once while preread bytes are there to read.
+        if (_preread.IsEmpty)
         {
             return inner.ReadAsync(buffer, cancellationToken);
         }
