@@ -6,6 +6,7 @@ using KafkaProxy.IntegrationTests.Support;
 using KafkaProxy.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -51,6 +52,15 @@ public sealed partial class VirtualClusterTests
 
         Assert.NotEqual(proxy.Engine(Names[0]).Listeners.Single().Advertised.Port, proxy.Engine(Names[1]).Listeners.Single().Advertised.Port);
         proxy.AssertEveryMeasurementNamesItsCluster(Names);
+        var ready = await proxy.ReadinessAsync();
+        Assert.True(ready.Status == HealthStatus.Healthy, ready.Description);
+        Assert.StartsWith("orders: ", ready.Description, StringComparison.Ordinal);
+        Assert.Contains(" payments: ", ready.Description, StringComparison.Ordinal);
+
+        orders.SetBrokerDown(orders.Brokers[0].Id);
+        var notReady = await proxy.ReadinessAsync();
+        Assert.Equal(HealthStatus.Unhealthy, notReady.Status);
+        Assert.Equal("Virtual cluster orders: No broker accepted a connection.", notReady.Description);
     }
 
     [Fact]
@@ -173,6 +183,9 @@ public sealed partial class VirtualClusterTests
             await host.StartAsync();
             return new RunningProxy(host, metrics, logs);
         }
+
+        public Task<HealthCheckResult> ReadinessAsync() =>
+            new Http.Health.ProxyReadinessCheck(_host.Services).CheckHealthAsync(new HealthCheckContext());
 
         public Core.Proxy.ProxyEngine Engine(string name) =>
             _host.Services.GetRequiredService<Core.Proxy.VirtualClusters>().Engines.Single(e => e.Name == name).Engine;
