@@ -4,6 +4,7 @@ using KafkaProxy.Core.Proxy;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace KafkaProxy.Core.Tests.Configuration;
@@ -107,6 +108,26 @@ public sealed class VirtualClusterConfigurationTests
 
         Assert.Contains("AddChaos() serves one cluster", failure.Message, StringComparison.Ordinal);
         Assert.Contains("orders, payments", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Reload_EachClusterChanged_AppliesItsOwnChangeOnly()
+    {
+        var logs = new Support.LogCapture();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(TwoValidClusters).Build();
+        using var host = new HostBuilder()
+            .ConfigureLogging(l => l.AddProvider(logs))
+            .ConfigureServices(services => services.AddKafkaProxy(configuration.GetSection("KafkaProxy")))
+            .Build();
+        await host.StartAsync();
+
+        configuration["KafkaProxy:Clusters:orders:ForbiddenApiKeys"] = "19";
+        configuration["KafkaProxy:Clusters:payments:MaxConnections"] = "5";
+        configuration.Reload();
+
+        Assert.Single(logs.Lines, l => l.StartsWith("Information 1017 ", StringComparison.Ordinal) && l.EndsWith(": ForbiddenApiKeys", StringComparison.Ordinal));
+        Assert.Single(logs.Lines, l => l.StartsWith("Warning 1018 ", StringComparison.Ordinal) && l.EndsWith(": MaxConnections", StringComparison.Ordinal));
+        await host.StopAsync();
     }
 
     [Fact]

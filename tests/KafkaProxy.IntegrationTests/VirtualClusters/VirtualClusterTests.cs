@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Net.Security;
+using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using Confluent.Kafka;
 using KafkaProxy.IntegrationTests.Security;
@@ -71,21 +73,10 @@ public sealed partial class VirtualClusterTests
         KafkaTestCluster[] clusters = [orders, payments];
         using var pki = new TestPki();
         var ca = pki.CreateAuthority("vc-ca");
-        var settings = new Dictionary<string, string?>();
-        for (int i = 0; i < Names.Length; i++)
+        var settings = SharedSniSettings(clusters, pki, ca);
+        foreach (var (cluster, name) in clusters.Zip(Names))
         {
-            clusters[i].CreateTopic($"{Names[i]}-events", partitions: 6);
-            // Each cluster answers with its own certificate: a client of the other cluster's names would not trust it.
-            var server = pki.Issue(ca, $"vc-{Names[i]}", [$"*.{Names[i]}.kafka.localhost"]);
-            string section = $"KafkaProxy:Clusters:{Names[i]}";
-            settings[$"{section}:Sni:ListenerAddress"] = "127.0.0.1:0";
-            settings[$"{section}:Sni:BootstrapHost"] = "bootstrap.$(virtualCluster).kafka.localhost";
-            settings[$"{section}:Sni:HostPattern"] = "broker-$(nodeId).$(virtualCluster).kafka.localhost";
-            settings[$"{section}:Sni:UpstreamBootstrapServers"] = clusters[i].Brokers[0].Address;
-            settings[$"{section}:ClientTls:Enabled"] = "true";
-            settings[$"{section}:ClientTls:CertFile"] = server.CertFile;
-            settings[$"{section}:ClientTls:KeyFile"] = server.KeyFile;
-            settings[$"{section}:DrainTimeout"] = "10s";
+            cluster.CreateTopic($"{name}-events", partitions: 6);
         }
 
         await using var proxy = await RunningProxy.StartAsync(settings);
@@ -121,6 +112,70 @@ public sealed partial class VirtualClusterTests
         }
 
         proxy.AssertEveryMeasurementNamesItsCluster(Names);
+    }
+
+    [Fact]
+    public async Task SharedSniPort_NameOfNoClusterOrNoTls_IsRefusedWithTheReasonLogged()
+    {
+        await using var orders = await KafkaTestCluster.StartAsync(brokers: 1);
+        await using var payments = await KafkaTestCluster.StartAsync(brokers: 1);
+        using var pki = new TestPki();
+        var ca = pki.CreateAuthority("vc-ca");
+        await using var proxy = await RunningProxy.StartAsync(SharedSniSettings([orders, payments], pki, ca));
+        int port = proxy.Engine(Names[0]).Listeners.Single().Advertised.Port;
+
+        // A name neither cluster claims goes to the first cluster of the listener, whose SNI routing refuses it.
+        using (var socket = new Socket(SocketType.Stream, ProtocolType.Tcp))
+        {
+            await socket.ConnectAsync("127.0.0.1", port);
+            await using var tls = new SslStream(new NetworkStream(socket, ownsSocket: false), leaveInnerStreamOpen: false);
+            await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+            {
+                TargetHost = "bootstrap.shipping.kafka.localhost",
+                // The name is wrong on purpose: the certificate must still be one of the proxy's.
+                RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate?.Issuer == ca.Certificate.Subject,
+            });
+            var read = await Record.ExceptionAsync(async () => Assert.Equal(0, await tls.ReadAsync(new byte[16]).AsTask().WaitAsync(Clients.Patience)));
+            Assert.True(read is null or IOException, read?.ToString());
+        }
+
+        await proxy.Logs.WaitForLineAsync("server name 'bootstrap.shipping.kafka.localhost' is neither bootstrap.orders.kafka.localhost nor of the form broker-$(nodeId).orders.kafka.localhost");
+        await Eventually.TrueAsync(
+            () => proxy.Metrics.Sum("proxy_connections_refused_total", ("reason", "sni_unknown_name"), ("virtual_cluster", "orders")) == 1,
+            () => $"one refusal counted for orders\n{proxy.Logs}");
+
+        // A client that speaks no TLS is closed by the listener itself.
+        using (var socket = new Socket(SocketType.Stream, ProtocolType.Tcp))
+        {
+            await socket.ConnectAsync("127.0.0.1", port);
+            await socket.SendAsync(new byte[] { 0, 0, 0, 10, 0, 18, 0, 3, 0, 0, 0, 1, 0, 0 });
+            Assert.Equal(0, await socket.ReceiveAsync(new byte[16]).WaitAsync(Clients.Patience));
+        }
+
+        string line = await proxy.Logs.WaitForLineAsync("its first bytes are not a TLS ClientHello");
+        Assert.StartsWith("Warning 1035 ", line, StringComparison.Ordinal);
+    }
+
+    // Two clusters in SNI mode on one listener (127.0.0.1, any port), named by $(virtualCluster), each with a certificate
+    // of its own from ca: a client of one cluster's names would not trust the other's.
+    private static Dictionary<string, string?> SharedSniSettings(KafkaTestCluster[] clusters, TestPki pki, TestPki.Authority ca)
+    {
+        var settings = new Dictionary<string, string?>();
+        for (int i = 0; i < Names.Length; i++)
+        {
+            var server = pki.Issue(ca, $"vc-{Names[i]}", [$"*.{Names[i]}.kafka.localhost"]);
+            string section = $"KafkaProxy:Clusters:{Names[i]}";
+            settings[$"{section}:Sni:ListenerAddress"] = "127.0.0.1:0";
+            settings[$"{section}:Sni:BootstrapHost"] = "bootstrap.$(virtualCluster).kafka.localhost";
+            settings[$"{section}:Sni:HostPattern"] = "broker-$(nodeId).$(virtualCluster).kafka.localhost";
+            settings[$"{section}:Sni:UpstreamBootstrapServers"] = clusters[i].Brokers[0].Address;
+            settings[$"{section}:ClientTls:Enabled"] = "true";
+            settings[$"{section}:ClientTls:CertFile"] = server.CertFile;
+            settings[$"{section}:ClientTls:KeyFile"] = server.KeyFile;
+            settings[$"{section}:DrainTimeout"] = "10s";
+        }
+
+        return settings;
     }
 
     private static async Task ProduceAndConsumeAsync(string cluster, string bootstrap, Action<ClientConfig>? tune)
