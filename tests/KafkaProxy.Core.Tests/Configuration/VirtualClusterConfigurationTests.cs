@@ -148,6 +148,17 @@ public sealed class VirtualClusterConfigurationTests
         Assert.Equal("orders", options.VirtualCluster);
     }
 
+    [Fact]
+    public void Validate_VirtualClusterTokenOutsideClusters_SaysWhereItApplies()
+    {
+        var options = Sni("x", "bootstrap.kafka.example.com", "broker-$(nodeId).$(virtualCluster).kafka.example.com", 9092);
+        options.ConfigurationPath = "KafkaProxy";
+
+        var result = new KafkaProxyOptionsValidator().Validate(null, options);
+
+        Assert.Contains("KafkaProxy:Sni: $(virtualCluster) stands for a virtual cluster's name and is replaced only in KafkaProxy:Clusters:<name>:Sni", Assert.Single(result.Failures!), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("bootstrap.a.example.com", "b-$(nodeId).a.example.com", "bootstrap.a.example.com", "b-$(nodeId).b.example.com", "both bootstrap as 'bootstrap.a.example.com'")]
     [InlineData("b-7.b.example.com", "b-$(nodeId).a.example.com", "bootstrap.b.example.com", "b-$(nodeId).b.example.com", "bootstrap name 'b-7.b.example.com' fits the other's host pattern")]
