@@ -82,8 +82,9 @@ using (var first = new ConfigurationManager())
         return ConfigurationInvalid(problems);
     }
 
-    // SNI routing names the cluster by its bootstrap servers instead of mappings.
-    brokersMapped = first.GetSection("KafkaProxy:Brokers").Exists() || first.GetSection("KafkaProxy:Sni:ListenerAddress").Exists();
+    // SNI routing names the cluster by its bootstrap servers instead of mappings; virtual clusters (appsettings only) name theirs.
+    brokersMapped = first.GetSection("KafkaProxy:Brokers").Exists() || first.GetSection("KafkaProxy:Sni:ListenerAddress").Exists()
+        || first.GetSection("KafkaProxy:Clusters").Exists();
 }
 
 await using var demoCluster = brokersMapped ? null : await KafkaTestCluster.StartAsync(brokers: 3);

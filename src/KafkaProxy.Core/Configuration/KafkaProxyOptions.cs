@@ -92,6 +92,9 @@ public sealed class KafkaProxyOptions
     /// <summary>The audit trail of requests (<c>KafkaProxy:Audit</c>); configuration only for now.</summary>
     internal Filters.Audit.AuditOptions Audit { get; } = new();
 
+    /// <summary>The virtual cluster these options serve (<c>KafkaProxy:Clusters:&lt;name&gt;</c>), null for the one cluster of a proxy without them.</summary>
+    internal string? VirtualCluster { get; set; }
+
     /// <summary>The configuration section these options were bound from, for messages (null when set in code).</summary>
     internal string? ConfigurationPath { get; set; }
 

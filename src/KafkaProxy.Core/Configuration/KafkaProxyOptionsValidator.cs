@@ -119,6 +119,14 @@ internal sealed class KafkaProxyOptionsValidator : IValidateOptions<KafkaProxyOp
         }
 
         string mode = $"SNI routing ({key["Sni:ListenerAddress"]})";
+        if (sni.BootstrapHost?.Contains(SniOptions.VirtualClusterToken, StringComparison.Ordinal) == true
+            || sni.HostPattern?.Contains(SniOptions.VirtualClusterToken, StringComparison.Ordinal) == true)
+        {
+            // Bound options of a virtual cluster have the token replaced: it is left only where there is no cluster.
+            errors.Add($"{key["Sni"]}: {SniOptions.VirtualClusterToken} stands for a virtual cluster's name and is replaced only in KafkaProxy:Clusters:<name>:Sni; write the name here.");
+            return;
+        }
+
         if (!options.ClientTls.Enabled)
         {
             errors.Add($"{mode} reads the broker's name from the client's TLS handshake: set {key["ClientTls:Enabled"]} with {key["ClientTls:CertFile"]} and {key["ClientTls:KeyFile"]}, a certificate for {key["Sni:BootstrapHost"]} and every name of {key["Sni:HostPattern"]} (a wildcard).");

@@ -11,6 +11,12 @@ public sealed class SniOptions
     /// <summary>The token of <see cref="HostPattern"/> that stands for the broker's node id.</summary>
     public const string NodeIdToken = "$(nodeId)";
 
+    /// <summary>
+    /// The token of <see cref="BootstrapHost"/> and <see cref="HostPattern"/> that stands for the virtual cluster's name
+    /// (<c>KafkaProxy:Clusters:&lt;name&gt;</c>), such as <c>broker-$(nodeId).$(virtualCluster).kafka.example.com</c>.
+    /// </summary>
+    public const string VirtualClusterToken = "$(virtualCluster)";
+
     // Reached through KafkaProxyOptions only.
     internal SniOptions()
     {

@@ -45,17 +45,80 @@ public static class KafkaProxyServiceCollectionExtensions
     /// does not bind, or a key that is not a setting, fails validation at start naming the key. When the configuration
     /// changes (a file with <c>reloadOnChange</c>), forbidden api keys, timeouts and the client credentials file apply
     /// at once; other changes are logged as needing a restart, and an invalid change is logged and not applied.
+    /// With a <c>Clusters</c> section (<c>KafkaProxy:Clusters:&lt;name&gt;</c>, each with the keys of the proxy's section) one
+    /// engine runs per virtual cluster, <paramref name="configure"/> runs on each, and filters added to the builder
+    /// serve every cluster (docs/routing.md, "Virtual clusters").
     /// </summary>
     public static IKafkaProxyBuilder AddKafkaProxy(this IServiceCollection services, IConfiguration configuration, Action<KafkaProxyOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
+        if (VirtualClusterBinder.Names(configuration) is { Count: > 0 } clusters)
+        {
+            return AddVirtualClusters(services, configuration, clusters, configure);
+        }
+
         // Registered before the caller's action, so that code configures on top of the file.
         services.AddSingleton<IConfigureOptions<KafkaProxyOptions>>(new ConfigureFromConfiguration<KafkaProxyOptions>(configuration, KafkaProxyOptionsBinder.Bind));
         services.AddKafkaProxy(configure);
         // After the engine's hosted service, so that changes reach a started engine.
         services.AddSingleton<IHostedService>(sp => new ProxyConfigurationReloader(
             configuration, sp.GetRequiredService<IOptionsFactory<KafkaProxyOptions>>(), sp.GetRequiredService<ProxyEngine>(), sp.GetService<ILoggerFactory>()));
+        return new KafkaProxyBuilder(services, configuration);
+    }
+
+    // One engine per cluster, each from its named options; the clusters' checks across each other run at start too.
+    private static KafkaProxyBuilder AddVirtualClusters(IServiceCollection services, IConfiguration configuration, IReadOnlyList<string> names, Action<KafkaProxyOptions>? configure)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KafkaProxyOptions>, KafkaProxyOptionsValidator>());
+        foreach (string name in names)
+        {
+            var options = services.AddOptions<KafkaProxyOptions>(name).Configure(o => VirtualClusterBinder.Bind(configuration, name, o));
+            if (configure is not null)
+            {
+                options.Configure(configure);
+            }
+
+            options.ValidateOnStart();
+        }
+
+        services.AddOptions<VirtualClustersOptions>()
+            .Configure(o =>
+            {
+                o.Names.AddRange(names);
+                o.Problems.AddRange(VirtualClusterBinder.MisplacedSettings(configuration));
+            })
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<VirtualClustersOptions>, VirtualClustersValidator>());
+        services.TryAddSingleton(sp =>
+        {
+            if (sp.GetService<KafkaProxy.Core.Chaos.ChaosProxies>() is not null)
+            {
+                throw new InvalidOperationException(
+                    $"AddChaos() serves one cluster, but {VirtualClusterBinder.Section} in the configuration defines virtual clusters ({string.Join(", ", names)}): run chaos tests against a proxy without virtual clusters.");
+            }
+
+            var monitor = sp.GetRequiredService<IOptionsMonitor<KafkaProxyOptions>>();
+            var loggerFactory = sp.GetService<ILoggerFactory>();
+            var filters = sp.GetServices<IKafkaFilter>().ToList();
+            return new VirtualClusters(
+                [.. names.Select(n => (n, monitor.Get(n)))],
+                (options, sharedSni) => new ProxyEngine(Options.Options.Create(options), loggerFactory, sp.GetService<IMeterFactory>(), sp.GetService<TimeProvider>(), filters, chaos: null, sharedSni),
+                (loggerFactory ?? Logging.Abstractions.NullLoggerFactory.Instance).CreateLogger(KafkaProxy.Core.Diagnostics.ProxyLoggers.ListenersCategory),
+                sp.GetService<TimeProvider>() ?? TimeProvider.System);
+        });
+        services.AddSingleton<IHostedService>(sp => new VirtualClustersHostedService(sp.GetRequiredService<VirtualClusters>()));
+        foreach (string name in names)
+        {
+            services.AddSingleton<IHostedService>(sp => new ProxyConfigurationReloader(
+                configuration,
+                sp.GetRequiredService<IOptionsFactory<KafkaProxyOptions>>(),
+                sp.GetRequiredService<VirtualClusters>().Engines.First(e => e.Name == name).Engine,
+                sp.GetService<ILoggerFactory>(),
+                name));
+        }
+
         return new KafkaProxyBuilder(services, configuration);
     }
 }

@@ -12,10 +12,11 @@ namespace KafkaProxy.Core.DependencyInjection;
 /// <summary>
 /// Applies a changed configuration (a file with <c>reloadOnChange</c>) to the running engine: the options are built and
 /// validated again as at start; valid ones go to <see cref="ProxyEngine.Reconfigure"/>, which applies what can change
-/// live and names the rest as needing a restart; invalid ones are logged and the running settings stay.
+/// live and names the rest as needing a restart; invalid ones are logged and the running settings stay. With virtual
+/// clusters one reloader runs per cluster, each for its named options (<paramref name="name"/>).
 /// </summary>
 internal sealed partial class ProxyConfigurationReloader(
-    IConfiguration configuration, IOptionsFactory<KafkaProxyOptions> factory, ProxyEngine engine, ILoggerFactory? loggerFactory = null)
+    IConfiguration configuration, IOptionsFactory<KafkaProxyOptions> factory, ProxyEngine engine, ILoggerFactory? loggerFactory = null, string? name = null)
     : IHostedService, IDisposable
 {
     private readonly ILogger _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("KafkaProxy.Configuration");
@@ -45,7 +46,7 @@ internal sealed partial class ProxyConfigurationReloader(
         KafkaProxyOptions next;
         try
         {
-            next = factory.Create(Options.DefaultName);
+            next = factory.Create(name ?? Options.DefaultName);
         }
         catch (OptionsValidationException ex)
         {

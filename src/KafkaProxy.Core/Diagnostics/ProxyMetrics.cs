@@ -14,6 +14,9 @@ namespace KafkaProxy.Core.Diagnostics;
 internal sealed class ProxyMetrics
 {
     public const string MeterName = "KafkaProxy.Proxy";
+
+    /// <summary>The tag naming the virtual cluster (<c>KafkaProxy:Clusters:&lt;name&gt;</c>) of a measurement.</summary>
+    public const string VirtualClusterTag = "virtual_cluster";
     private const int MaxVersionLabel = 63;
     private static readonly object[] ApiKeyLabels = Labels(KafkaApis.MaxKnownApiKey);
     private static readonly object[] VersionLabels = Labels(MaxVersionLabel);
@@ -35,9 +38,13 @@ internal sealed class ProxyMetrics
     private readonly Counter<long> _clientSecurityFailures;
     private readonly Counter<long> _clientAuthentications;
     private readonly Counter<long> _auditDropped;
+    // virtual_cluster=<name> on every measurement of an engine that serves a virtual cluster; null otherwise.
+    private readonly KeyValuePair<string, object?>? _virtualCluster;
 
-    public ProxyMetrics(IMeterFactory meterFactory)
+    /// <summary>Creates the instruments; with <paramref name="virtualCluster"/> every measurement carries <c>virtual_cluster</c>.</summary>
+    public ProxyMetrics(IMeterFactory meterFactory, string? virtualCluster = null)
     {
+        _virtualCluster = virtualCluster is null ? null : new KeyValuePair<string, object?>(VirtualClusterTag, virtualCluster);
         var meter = meterFactory.Create(MeterName);
         _openedConnections = meter.CreateUpDownCounter<long>("proxy_opened_connections", "{connection}", "Client connections open now.");
         _connectionsTotal = meter.CreateCounter<long>("proxy_connections_total", "{connection}", "Client connections accepted.");
@@ -59,68 +66,82 @@ internal sealed class ProxyMetrics
 
     public void ConnectionOpened(string broker)
     {
-        var tag = new KeyValuePair<string, object?>("broker", broker);
-        _openedConnections.Add(1, tag);
-        _connectionsTotal.Add(1, tag);
+                var tags = Tags(Tag("broker", broker));
+        _openedConnections.Add(1, tags);
+        _connectionsTotal.Add(1, tags);
     }
 
-    public void ConnectionClosed(string broker) => _openedConnections.Add(-1, new KeyValuePair<string, object?>("broker", broker));
+    public void ConnectionClosed(string broker) => _openedConnections.Add(-1, Tags(Tag("broker", broker)));
 
     public void Request(string broker, short apiKey, short apiVersion, long bytes)
     {
         var brokerTag = new KeyValuePair<string, object?>("broker", broker);
         if (_requestsTotal.Enabled)
         {
-            _requestsTotal.Add(1, brokerTag, new("api_key", ApiKeyLabel(apiKey)), new("api_version", VersionLabel(apiVersion)));
+            _requestsTotal.Add(1, Tags(brokerTag, Tag("api_key", ApiKeyLabel(apiKey)), Tag("api_version", VersionLabel(apiVersion))));
         }
 
-        _requestBytes.Add(bytes, brokerTag);
+        _requestBytes.Add(bytes, Tags(brokerTag));
     }
 
     public void Response(string broker, short apiKey, long bytes, long startTimestamp)
     {
         var brokerTag = new KeyValuePair<string, object?>("broker", broker);
-        _responseBytes.Add(bytes, brokerTag);
+        _responseBytes.Add(bytes, Tags(brokerTag));
         if (_requestDuration.Enabled)
         {
-            _requestDuration.Record(Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds, brokerTag, new("api_key", ApiKeyLabel(apiKey)));
+            _requestDuration.Record(Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds, Tags(brokerTag, Tag("api_key", ApiKeyLabel(apiKey))));
         }
     }
 
-    public void UpstreamConnectFailed(string broker) => _upstreamConnectFailures.Add(1, new KeyValuePair<string, object?>("broker", broker));
+    public void UpstreamConnectFailed(string broker) => _upstreamConnectFailures.Add(1, Tags(Tag("broker", broker)));
 
-    public void FrameRejected(string reason) => _framesRejected.Add(1, new KeyValuePair<string, object?>("reason", reason));
+    public void FrameRejected(string reason) => _framesRejected.Add(1, Tags(Tag("reason", reason)));
 
-    public void ConnectionRefused(string reason) => _connectionsRefused.Add(1, new KeyValuePair<string, object?>("reason", reason));
+    public void ConnectionRefused(string reason) => _connectionsRefused.Add(1, Tags(Tag("reason", reason)));
 
     /// <summary>Moves an open connection from the listener's label to its broker's, once SNI routing chose the broker.</summary>
     public void ConnectionRouted(string from, string to)
     {
-        _openedConnections.Add(-1, new KeyValuePair<string, object?>("broker", from));
-        _openedConnections.Add(1, new KeyValuePair<string, object?>("broker", to));
+        _openedConnections.Add(-1, Tags(Tag("broker", from)));
+        _openedConnections.Add(1, Tags(Tag("broker", to)));
     }
 
-    public void DynamicListenerStarted() => _dynamicListeners.Add(1);
+    public void DynamicListenerStarted() => _dynamicListeners.Add(1, Tags());
 
     /// <summary>A discovered broker got no listener; <paramref name="reason"/> is one of a few fixed words.</summary>
-    public void DynamicListenerRefused(string reason) => _dynamicListenersRefused.Add(1, new KeyValuePair<string, object?>("reason", reason));
+    public void DynamicListenerRefused(string reason) => _dynamicListenersRefused.Add(1, Tags(Tag("reason", reason)));
 
     /// <summary>A request refused by policy; <paramref name="reason"/> is one of a few fixed words.</summary>
     public void RequestRefused(short apiKey, string reason) =>
-        _requestsRefused.Add(1, new KeyValuePair<string, object?>("api_key", ApiKeyLabel(apiKey)), new KeyValuePair<string, object?>("reason", reason));
+        _requestsRefused.Add(1, Tags(Tag("api_key", ApiKeyLabel(apiKey)), Tag("reason", reason)));
 
     /// <summary>A client's TLS or authentication failure; <paramref name="stage"/> is one of a few fixed words.</summary>
-    public void ClientSecurityFailed(string stage) => _clientSecurityFailures.Add(1, new KeyValuePair<string, object?>("stage", stage));
+    public void ClientSecurityFailed(string stage) => _clientSecurityFailures.Add(1, Tags(Tag("stage", stage)));
 
     /// <summary>A client authenticated at the proxy; <paramref name="mechanism"/> is one of the supported SASL mechanisms.</summary>
-    public void ClientAuthenticated(string mechanism) => _clientAuthentications.Add(1, new KeyValuePair<string, object?>("mechanism", mechanism));
+    public void ClientAuthenticated(string mechanism) => _clientAuthentications.Add(1, Tags(Tag("mechanism", mechanism)));
 
     /// <summary>A TLS or SASL failure toward a broker; <paramref name="stage"/> is one of a few fixed words.</summary>
     public void UpstreamSecurityFailed(string broker, string stage) =>
-        _upstreamSecurityFailures.Add(1, new KeyValuePair<string, object?>("broker", broker), new KeyValuePair<string, object?>("stage", stage));
+        _upstreamSecurityFailures.Add(1, Tags(Tag("broker", broker), Tag("stage", stage)));
 
     /// <summary>Audit lines lost; <paramref name="reason"/> is one of a few fixed words.</summary>
-    public void AuditDropped(long count, string reason) => _auditDropped.Add(count, new KeyValuePair<string, object?>("reason", reason));
+    public void AuditDropped(long count, string reason) => _auditDropped.Add(count, Tags(Tag("reason", reason)));
+
+    // The measurement's own tags, and the virtual cluster's when the engine serves one. TagList keeps up to eight inline.
+    private TagList Tags(params ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        var list = new TagList(tags);
+        if (_virtualCluster is { } cluster)
+        {
+            list.Add(cluster);
+        }
+
+        return list;
+    }
+
+    private static KeyValuePair<string, object?> Tag(string name, object? value) => new(name, value);
 
     private static object ApiKeyLabel(short apiKey) => apiKey >= 0 && apiKey < ApiKeyLabels.Length ? ApiKeyLabels[apiKey] : OtherLabel;
 

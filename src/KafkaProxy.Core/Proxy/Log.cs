@@ -23,7 +23,7 @@ internal static partial class Log
     public static partial void DialFailed(ILogger logger, long connectionId, string upstream, string dial, string reason);
 
     [LoggerMessage(1007, LogLevel.Warning, "Refused a connection to {LocalEndPoint}: {Open} client connections are open, the limit (MaxConnections) is {Limit}")]
-    public static partial void ConnectionRefused(ILogger logger, string localEndPoint, int open, int limit);
+    public static partial void ConnectionRefused(ILogger logger, string? localEndPoint, int open, int limit);
 
     [LoggerMessage(1008, LogLevel.Error, "Connection {ConnectionId} to broker {Upstream} failed unexpectedly")]
     public static partial void ConnectionCrashed(ILogger logger, Exception exception, long connectionId, string upstream);
@@ -81,4 +81,7 @@ internal static partial class Log
 
     [LoggerMessage(1030, LogLevel.Debug, "Connection {ConnectionId} to broker {Broker}: filter '{Filter}' refused api key {ApiKey} v{ApiVersion}: {Reason}")]
     public static partial void RequestRefusedByFilter(ILogger logger, long connectionId, string broker, string filter, short apiKey, short apiVersion, string reason);
+
+    [LoggerMessage(1035, LogLevel.Warning, "Refused a client of the shared SNI listener on {LocalEndPoint}: {Reason}")]
+    public static partial void SharedSniRefused(ILogger logger, string localEndPoint, string reason);
 }

@@ -53,9 +53,12 @@ internal sealed class ProxyConnection
     // When the current write toward each peer began (0: none pending); one per pump, which is its only writer.
     private long _clientFlushStarted;
     private long _upstreamFlushStarted;
+    // The client's first bytes, read by a shared SNI listener to choose the virtual cluster; empty otherwise.
+    private readonly ReadOnlyMemory<byte> _preread;
 
-    public ProxyConnection(long id, Socket client, BrokerRoute route, ConnectionContext context)
+    public ProxyConnection(long id, Socket client, BrokerRoute route, ConnectionContext context, ReadOnlyMemory<byte> preread = default)
     {
+        _preread = preread;
         Id = id;
         Route = route;
         _client = client;
@@ -272,7 +275,12 @@ internal sealed class ProxyConnection
     // TLS with the client when the listeners speak it; the plain stream otherwise.
     private async Task<Stream?> SecureClientAsync()
     {
-        var stream = new NetworkStream(_client, ownsSocket: false);
+        Stream stream = new NetworkStream(_client, ownsSocket: false);
+        if (!_preread.IsEmpty)
+        {
+            stream = new PrereadStream(_preread, stream);
+        }
+
         if (_context.ClientTls is not { } tls)
         {
             return stream;

@@ -37,6 +37,8 @@ public sealed class ProxyEngine : IAsyncDisposable
     private readonly Chaos.ChaosProxies? _chaos;
     private readonly ConcurrentDictionary<long, (ProxyConnection Connection, Task Run)> _connections = new();
     private readonly ConcurrentBag<(BrokerListener Listener, Task Accepting)> _listeners = [];
+    private readonly bool _sharedSniListener; // the SNI listener is bound by VirtualClusters and shared with other engines
+    private (BrokerListener Listener, ProxyListenerInfo Info)? _shared;
     private ITimer? _deadlineTimer;
     private readonly string?[] _startedWith; // the settings that need a restart, as the engine started
     private string?[] _applied; // the reloadable settings as last applied
@@ -56,8 +58,10 @@ public sealed class ProxyEngine : IAsyncDisposable
     /// <param name="timeProvider">The clock of deadlines, timeouts and re-authentication; the system clock when null.</param>
     /// <param name="filters">The user's filters, in the order they run (after the built-in ones); none when null.</param>
     /// <param name="chaos">The chaos proxies the Toxiproxy API changes (<c>AddChaos()</c>); none when null.</param>
-    internal ProxyEngine(IOptions<KafkaProxyOptions> options, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null, TimeProvider? timeProvider = null, IEnumerable<IKafkaFilter>? filters = null, Chaos.ChaosProxies? chaos = null)
+    /// <param name="sharedSniListener">With SNI routing: the listener is not bound here but shared (<see cref="UseSharedSniListener"/>).</param>
+    internal ProxyEngine(IOptions<KafkaProxyOptions> options, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null, TimeProvider? timeProvider = null, IEnumerable<IKafkaFilter>? filters = null, Chaos.ChaosProxies? chaos = null, bool sharedSniListener = false)
     {
+        _sharedSniListener = sharedSniListener;
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
         var result = new KafkaProxyOptionsValidator().Validate(null, _options);
@@ -74,7 +78,7 @@ public sealed class ProxyEngine : IAsyncDisposable
             meterFactory = _ownedMeterFactory;
         }
 
-        _metrics = new ProxyMetrics(meterFactory);
+        _metrics = new ProxyMetrics(meterFactory, _options.VirtualCluster);
         _maxConnections = _options.MaxConnections;
         _startedWith = SettingsComparison.Values(SettingsComparison.NeedRestart, _options);
         _applied = SettingsComparison.Values(SettingsComparison.Reloadable, _options);
@@ -139,7 +143,11 @@ public sealed class ProxyEngine : IAsyncDisposable
     /// Every listener, mapped, dynamic and node-port, with its bound and advertised address; with SNI routing the one
     /// listener, advertised as the bootstrap name, its upstream the first bootstrap server.
     /// </summary>
-    public IReadOnlyList<ProxyListenerInfo> Listeners => _listeners.Select(l => l.Listener.Info).OrderBy(i => i.IsDynamic).ThenBy(i => i.Upstream.ToString(), StringComparer.Ordinal).ToList();
+    public IReadOnlyList<ProxyListenerInfo> Listeners =>
+        _listeners.Select(l => l.Listener.Info).Concat(_shared is { } shared ? [shared.Info] : []).OrderBy(i => i.IsDynamic).ThenBy(i => i.Upstream.ToString(), StringComparer.Ordinal).ToList();
+
+    /// <summary>The validated settings the engine runs with.</summary>
+    internal KafkaProxyOptions StartOptions => _options;
 
     /// <summary>Client connections open now.</summary>
     internal int OpenConnections => _connections.Count;
@@ -156,7 +164,7 @@ public sealed class ProxyEngine : IAsyncDisposable
     /// </summary>
     internal string? AcceptProblem()
     {
-        foreach (var (listener, _) in _listeners)
+        foreach (var (listener, _) in _listeners.Concat(_shared is { } shared ? [(shared.Listener, Task.CompletedTask)] : []))
         {
             var info = listener.Info;
             switch (listener.State)
@@ -233,7 +241,7 @@ public sealed class ProxyEngine : IAsyncDisposable
             Run(listener);
         }
 
-        if (_sni is not null)
+        if (_sni is not null && !_sharedSniListener)
         {
             var sni = _options.Sni;
             var listener = BrokerListener.Bind(sni.ListenerAddress!.Value, _sni.ListenerRoute, new HostPort(sni.BootstrapHost!, sni.AdvertisedPort), isDynamic: false, _options.ListenerSockets);
@@ -244,6 +252,26 @@ public sealed class ProxyEngine : IAsyncDisposable
         _deadlineTimer = _clock.Provider.CreateTimer(_ => CheckDeadlines(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
         return Task.CompletedTask;
     }
+
+    /// <summary>
+    /// Takes the SNI listener several virtual clusters share, bound by the caller, which hands this engine the clients whose
+    /// server name it claims (<see cref="ServesServerName"/>) with <see cref="AcceptShared"/>. Called once, after start.
+    /// </summary>
+    internal void UseSharedSniListener(BrokerListener listener)
+    {
+        var sni = _options.Sni;
+        var local = listener.Info.LocalEndPoint;
+        var info = new ProxyListenerInfo(_sni!.ListenerRoute.Upstream, local, new HostPort(sni.BootstrapHost!, sni.AdvertisedPort == 0 ? local.Port : sni.AdvertisedPort), isDynamic: false);
+        _sni.Listening(info.Advertised.Port);
+        _shared = (listener, info);
+        Log.ListenerStarted(_loggers.Listeners, local.ToString(), info.Upstream.ToString(), info.Advertised.ToString());
+    }
+
+    /// <summary>Whether a client asking for <paramref name="serverName"/> is this engine's to serve on a shared SNI listener.</summary>
+    internal bool ServesServerName(string? serverName) => _sni?.Claims(serverName) == true;
+
+    /// <summary>Serves a client of the shared SNI listener whose first bytes (its ClientHello) were read already.</summary>
+    internal void AcceptShared(Socket client, ReadOnlyMemory<byte> clientHello) => Accept(_sni!.ListenerRoute, client, clientHello);
 
     /// <summary>
     /// Stops gracefully: closes the listeners, lets every request in flight be answered (up to the drain timeout or
@@ -386,12 +414,17 @@ public sealed class ProxyEngine : IAsyncDisposable
             return;
         }
 
+        Accept(listener.Route, client, default);
+    }
+
+    private void Accept(BrokerRoute route, Socket client, ReadOnlyMemory<byte> preread)
+    {
         // A slot is taken before anything is spent on the client: accept loops of several listeners run at once.
         int limit = MaxConnections;
         if (Interlocked.Increment(ref _open) > limit || Volatile.Read(ref _state) != 1)
         {
             int open = Interlocked.Decrement(ref _open);
-            Log.ConnectionRefused(_loggers.Listeners, listener.Info.LocalEndPoint.ToString(), open, limit);
+            Log.ConnectionRefused(_loggers.Listeners, client.LocalEndPoint?.ToString(), open, limit);
             _metrics.ConnectionRefused("max_connections");
             client.Dispose();
             return;
@@ -410,8 +443,8 @@ public sealed class ProxyEngine : IAsyncDisposable
         }
 
         long id = Interlocked.Increment(ref _nextConnectionId);
-        var connection = new ProxyConnection(id, client, listener.Route, _context);
-        _metrics.ConnectionOpened(listener.Route.MetricName);
+        var connection = new ProxyConnection(id, client, route, _context, preread);
+        _metrics.ConnectionOpened(route.MetricName);
         // Registered before it starts: a connection that ends at once (a refused dial) must find its entry to remove.
         var start = new Task<Task>(() => RunConnectionAsync(connection), TaskCreationOptions.DenyChildAttach);
         _connections[id] = (connection, start.Unwrap());

@@ -54,6 +54,10 @@ internal sealed class SniRouter : IBrokerAddressMapper
     /// <summary>The host a node is advertised as.</summary>
     public string HostOf(int nodeId) => _prefix + nodeId.ToString(CultureInfo.InvariantCulture) + _suffix;
 
+    /// <summary>Whether <paramref name="serverName"/> is this router's bootstrap name or of its pattern's form (a shared listener asks).</summary>
+    public bool Claims(string? serverName) =>
+        serverName is not null && (string.Equals(serverName, _bootstrapHost, StringComparison.OrdinalIgnoreCase) || NodeIdOf(serverName) is not null);
+
     public BrokerEndpoint Map(int nodeId, ReadOnlySpan<byte> hostUtf8, int port)
     {
         if (_nodes.TryGetValue(nodeId, out var node) && node.Port == port && hostUtf8.SequenceEqual(node.HostUtf8))

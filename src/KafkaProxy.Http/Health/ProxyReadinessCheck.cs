@@ -14,11 +14,31 @@ internal sealed class ProxyReadinessCheck(IServiceProvider services) : IHealthCh
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        if (services.GetService<ProxyEngine>() is not { } engine)
+        if (services.GetService<VirtualClusters>() is { } clusters)
         {
-            return HealthCheckResult.Healthy("No proxy engine in this host.");
+            // Ready when every virtual cluster is: one that cannot serve makes its clients fail as surely as a lone proxy.
+            var ready = new List<string>();
+            foreach (var (name, clusterEngine) in clusters.Engines)
+            {
+                var result = await CheckAsync(clusterEngine, cancellationToken).ConfigureAwait(false);
+                if (result.Status != HealthStatus.Healthy)
+                {
+                    return HealthCheckResult.Unhealthy($"Virtual cluster {name}: {result.Description}");
+                }
+
+                ready.Add($"{name}: {result.Description}");
+            }
+
+            return HealthCheckResult.Healthy(string.Join(" ", ready));
         }
 
+        return services.GetService<ProxyEngine>() is { } engine
+            ? await CheckAsync(engine, cancellationToken).ConfigureAwait(false)
+            : HealthCheckResult.Healthy("No proxy engine in this host.");
+    }
+
+    private static async Task<HealthCheckResult> CheckAsync(ProxyEngine engine, CancellationToken cancellationToken)
+    {
         if (engine.Listeners.Count == 0)
         {
             return HealthCheckResult.Unhealthy("No listener is bound: the proxy has not started.");

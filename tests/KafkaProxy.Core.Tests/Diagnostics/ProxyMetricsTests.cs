@@ -236,6 +236,66 @@ public sealed class ProxyMetricsTests
 
     private static IEnumerable<string> Labels(int max) => Enumerable.Range(0, max + 1).Select(i => i.ToString(CultureInfo.InvariantCulture));
 
+    [Fact]
+    public void EveryInstrument_OfAVirtualCluster_CarriesItsNameOnEveryMeasurement()
+    {
+        using var factory = new TestMeterFactory();
+        var metrics = new ProxyMetrics(factory, virtualCluster: "orders");
+        var seen = new List<(string Instrument, IReadOnlyDictionary<string, object?> Tags)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Scope == factory)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, _, tags, _) => seen.Add((instrument.Name, tags.ToArray().ToDictionary(t => t.Key, t => t.Value))));
+        listener.SetMeasurementEventCallback<double>((instrument, _, tags, _) => seen.Add((instrument.Name, tags.ToArray().ToDictionary(t => t.Key, t => t.Value))));
+        listener.Start();
+
+        metrics.ConnectionOpened(Broker);
+        metrics.ConnectionRouted(Broker, "broker-2:9092");
+        metrics.ConnectionClosed(Broker);
+        metrics.Request(Broker, 0, 9, 100);
+        metrics.Response(Broker, 0, 100, Stopwatch.GetTimestamp());
+        metrics.UpstreamConnectFailed(Broker);
+        metrics.FrameRejected("too_large");
+        metrics.ConnectionRefused("sni_missing");
+        metrics.DynamicListenerStarted();
+        metrics.DynamicListenerRefused("max_listeners");
+        metrics.RequestRefused(20, "forbidden");
+        metrics.ClientSecurityFailed("client_tls");
+        metrics.ClientAuthenticated("PLAIN");
+        metrics.UpstreamSecurityFailed(Broker, "tls");
+        metrics.AuditDropped(1, "queue_full");
+
+        // Every instrument was measured (a new one must be added here, and so gets the check too).
+        Assert.Equal(InstrumentNames.ToHashSet(), seen.Select(s => s.Instrument).ToHashSet());
+        Assert.All(seen, s => Assert.Equal("orders", s.Tags[ProxyMetrics.VirtualClusterTag]));
+        Assert.Equal("broker-1:9092", seen.First(s => s.Instrument == "proxy_requests_total").Tags["broker"]);
+    }
+
+    [Fact]
+    public void Measurements_OfAProxyWithoutVirtualClusters_CarryNoClusterTag()
+    {
+        using var factory = new TestMeterFactory();
+        var metrics = new ProxyMetrics(factory);
+        using var recorder = new Recorder(factory, "proxy_connections_total");
+
+        metrics.ConnectionOpened(Broker);
+
+        Assert.DoesNotContain(ProxyMetrics.VirtualClusterTag, Assert.Single(recorder.Measurements).Tags.Keys);
+    }
+
+    private static readonly string[] InstrumentNames =
+    [
+        "proxy_opened_connections", "proxy_connections_total", "proxy_requests_total", "proxy_requests_bytes", "proxy_responses_bytes",
+        "proxy_request_duration_seconds", "proxy_upstream_connect_failures_total", "proxy_frames_rejected_total", "proxy_connections_refused_total",
+        "proxy_dynamic_listeners", "proxy_dynamic_listeners_refused_total", "proxy_requests_refused_total", "proxy_client_security_failures_total",
+        "proxy_client_authentications_total", "proxy_upstream_security_failures_total", "proxy_audit_dropped_total",
+    ];
+
     private sealed class TestMeterFactory : IMeterFactory
     {
         private readonly List<Meter> _meters = [];

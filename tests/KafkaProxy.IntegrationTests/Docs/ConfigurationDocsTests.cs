@@ -18,6 +18,7 @@ public sealed class ConfigurationDocsTests
             keys.Add($"KafkaProxy:{key}");
         }
 
+        keys.Add($"KafkaProxy:{VirtualClusterBinder.Section}:<name>");
         foreach (string key in BatchingFlusherOptionsBinder.Keys())
         {
             keys.Add($"KafkaProxy:Flusher:{key}");

@@ -72,6 +72,25 @@ public partial class ConsoleHostTests : IDisposable
         Assert.Contains(expected, result.StandardError, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("--max-connections=5", "KafkaProxy__Clusters__payments__MaxConnections", "KafkaProxy:MaxConnections is a setting of one cluster, but KafkaProxy:Clusters defines virtual clusters")]
+    [InlineData("--http-disable", "KafkaProxy__Clusters__orders__MaxConection", "KafkaProxy:Clusters:orders:MaxConection is not a setting")]
+    public async Task VirtualClusters_FromTheEnvironment_FlagsOfOneClusterOrBadKeysFailNamingTheKey(string flag, string variable, string expected)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["KafkaProxy__Clusters__orders__Brokers"] = "127.0.0.1:1,127.0.0.1:0",
+            ["KafkaProxy__Clusters__payments__Brokers"] = "127.0.0.1:2,127.0.0.1:0",
+            [variable] = "5",
+        };
+
+        var result = await Command.RunAsync(["server", "--http-disable", flag], Clients.Patience, environment: environment);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains(expected, result.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("test cluster", result.StandardOutput, StringComparison.Ordinal); // no demo cluster with clusters configured
+    }
+
     [Fact]
     public async Task Settings_FlagBeatsEnvironmentBeatsFile_EachNamedInTheMessage()
     {

@@ -14,7 +14,7 @@ internal static class KafkaProxyOptionsBinder
     /// Sections under the proxy's that other components read; they are not the proxy's unknown keys. <c>Filters</c> holds
     /// the options of the user's filters, each bound by its own registration; <c>Chaos</c> is the host's chaos API.
     /// </summary>
-    public static readonly string[] OtherComponents = ["Flusher", "HttpPush", "Http", "Filters", "Chaos"];
+    public static readonly string[] OtherComponents = ["Flusher", "HttpPush", "Http", "Filters", "Chaos", VirtualClusterBinder.Section];
 
     /// <summary>Binds <paramref name="section"/> onto <paramref name="options"/>; settings absent from it keep their values.</summary>
     public static void Bind(IConfiguration section, KafkaProxyOptions options)
