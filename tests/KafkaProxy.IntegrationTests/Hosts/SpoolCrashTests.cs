@@ -56,7 +56,7 @@ public sealed partial class SpoolCrashTests(ITestOutputHelper output) : IDisposa
         for (int round = 0; round < kills; round++)
         {
             var gateway = StartGateway(cluster, ("KAFKA_FLUSHER_TIMEOUT", "0.05"));
-            using var http = await ConnectAsync(gateway);
+            using var http = await gateway.ConnectAsync();
             using var stop = new CancellationTokenSource();
             int before = answered.Count;
             var clients = Enumerable.Range(0, 4).Select(c => PushUntilStoppedAsync(http, $"r{round}-c{c}", answered, stop.Token)).ToArray();
@@ -74,9 +74,9 @@ public sealed partial class SpoolCrashTests(ITestOutputHelper output) : IDisposa
 
         // A last start replays what the last kill left; a normal stop then drains and leaves the spool empty.
         var last = StartGateway(cluster, ("KAFKA_FLUSHER_TIMEOUT", "0.05"));
-        (await ConnectAsync(last)).Dispose();
+        (await last.ConnectAsync()).Dispose();
         var (read, perPartitionLow) = ReadAll(cluster.BootstrapServers, answered.Keys.ToHashSet());
-        var (exitCode, lastLog) = await TerminateAsync(last);
+        var (exitCode, lastLog) = await last.TerminateAsync();
         replayedTotal += ReplayedIn(lastLog);
 
         var missing = answered.Keys.Where(k => !read.ContainsKey(k)).ToList();
@@ -96,7 +96,7 @@ public sealed partial class SpoolCrashTests(ITestOutputHelper output) : IDisposa
         cluster.CreateTopic("second", partitions: 3);
         // Nothing is flushed before the kill: every answered message is in the spool only.
         var first = StartGateway(cluster, ("KAFKA_FLUSHER_TIMEOUT", "3600"), ("KAFKA_FLUSHER_NUM_MESSAGES", "100000"));
-        using (var http = await ConnectAsync(first))
+        using (var http = await first.ConnectAsync())
         {
             await PushAsync(http, Enumerable.Range(0, 10).Select(i => $"first-{i}"));
             using var switched = await http.SendAsync(RunningGateway.PushRequest([], "/topic/second", Token));
@@ -118,7 +118,7 @@ public sealed partial class SpoolCrashTests(ITestOutputHelper output) : IDisposa
         // No topic cache: the current topic after the restart is `events` again; the replayed messages keep theirs.
         var second = StartGateway(cluster, ("KAFKA_FLUSHER_TIMEOUT", "0.05"));
         string metrics;
-        using (var http = await ConnectAsync(second))
+        using (var http = await second.ConnectAsync())
         {
             await Eventually.TrueAsync(() => Directory.GetFiles(_spool.FullName, "*.spool").Length == 1, () => "the replayed segments were not deleted once acknowledged");
             metrics = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
@@ -126,7 +126,7 @@ public sealed partial class SpoolCrashTests(ITestOutputHelper output) : IDisposa
 
         var events = RunningGateway.ReadBack(cluster.BootstrapServers, Topic, 10);
         var switchedTo = RunningGateway.ReadBack(cluster.BootstrapServers, "second", 10);
-        var (exitCode, log) = await TerminateAsync(second);
+        var (exitCode, log) = await second.TerminateAsync();
 
         Assert.Equal(Enumerable.Range(0, 10).Select(i => $"first-{i}").Order(), events.Select(r => Encoding.UTF8.GetString(r.Message.Value)).Order());
         Assert.Equal(Enumerable.Range(0, 10).Select(i => $"second-{i}").Order(), switchedTo.Select(r => Encoding.UTF8.GetString(r.Message.Value)).Order());
@@ -144,7 +144,7 @@ public sealed partial class SpoolCrashTests(ITestOutputHelper output) : IDisposa
         var gateway = StartGateway(
             cluster, ("KAFKA_FLUSHER_TIMEOUT", "3600"), ("KAFKA_FLUSHER_NUM_MESSAGES", "100000"), ("KafkaProxy__Flusher__MaxSpoolBytes", "65536"));
         int accepted = 0;
-        using (var http = await ConnectAsync(gateway))
+        using (var http = await gateway.ConnectAsync())
         {
             while (true)
             {
@@ -163,7 +163,7 @@ public sealed partial class SpoolCrashTests(ITestOutputHelper output) : IDisposa
             }
         }
 
-        var (exitCode, log) = await TerminateAsync(gateway);
+        var (exitCode, log) = await gateway.TerminateAsync();
 
         Assert.True(exitCode == 0, log);
         Assert.InRange(accepted, 400, 640);
@@ -303,14 +303,12 @@ public sealed partial class SpoolCrashTests(ITestOutputHelper output) : IDisposa
 
     private GatewayProcess StartGateway(KafkaTestCluster cluster, params (string Name, string Value)[] settings)
     {
-        int port = SampleHost.FreePort();
         var environment = new Dictionary<string, string>
         {
             ["KAFKA_PROXY_KAFKA_SERVER"] = cluster.BootstrapServers,
             ["KAFKA_PROXY_TOKEN"] = Token,
             ["KAFKA_PROXY_TOPIC"] = Topic,
             ["KAFKA_FLUSHER_SPOOL_DIR"] = _spool.FullName,
-            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
             ["Logging__LogLevel__Default"] = "Warning",
             ["Logging__LogLevel__KafkaProxy"] = "Information",
         };
@@ -319,55 +317,11 @@ public sealed partial class SpoolCrashTests(ITestOutputHelper output) : IDisposa
             environment[name] = value;
         }
 
-        var process = SampleHost.Start(SampleHost.WebHostDll, [], environment);
-        _started.Add(process);
-        // Read the output from the start: a host blocked on a full pipe would never stop.
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        return new GatewayProcess(process, port, Combine(stdout, stderr));
-
-        static async Task<string> Combine(Task<string> stdout, Task<string> stderr) => await stdout + await stderr;
+        return GatewayProcess.Start(environment, _started);
     }
 
-    // A client of the started host, once its health endpoint answers.
-    private static async Task<HttpClient> ConnectAsync(GatewayProcess gateway)
-    {
-        var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{gateway.Port}"), Timeout = TimeSpan.FromSeconds(30) };
-        using var patience = new CancellationTokenSource(Clients.Patience);
-        while (true)
-        {
-            if (gateway.Process.HasExited)
-            {
-                Assert.Fail("the web host exited: " + await gateway.Output);
-            }
 
-            try
-            {
-                using var health = await http.GetAsync(new Uri("/health", UriKind.Relative), patience.Token);
-                if (health.IsSuccessStatusCode)
-                {
-                    return http;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
 
-            await Task.Delay(50, patience.Token);
-        }
-    }
-
-    private static async Task<(int ExitCode, string Output)> TerminateAsync(GatewayProcess gateway)
-    {
-        var host = gateway.Process;
-        var signal = await ExternalProcess.RunAsync("kill", ["-TERM", host.Id.ToString(CultureInfo.InvariantCulture)], Clients.Patience);
-        Assert.Equal(0, signal.ExitCode);
-        await host.WaitForExitAsync().WaitAsync(Clients.Patience);
-        return (host.ExitCode, await gateway.Output);
-    }
-
-    private sealed record GatewayProcess(Process Process, int Port, Task<string> Output);
 
     [GeneratedRegex(@"Spool replay done: (\d+) messages")]
     private static partial Regex ReplayDone();

@@ -34,7 +34,7 @@ public sealed partial class WebHostTests : IDisposable
     {
         await using var cluster = await StartClusterAsync();
         var gateway = StartGateway(cluster, ("KAFKA_FLUSHER_NUM_MESSAGES", "1000"), ("KAFKA_FLUSHER_TIMEOUT", "3600"));
-        using var http = await ConnectAsync(gateway);
+        using var http = await gateway.ConnectAsync();
 
         for (int post = 0; post < 3; post++)
         {
@@ -43,7 +43,7 @@ public sealed partial class WebHostTests : IDisposable
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
-        var (exitCode, output) = await TerminateAsync(gateway);
+        var (exitCode, output) = await gateway.TerminateAsync();
 
         Assert.True(exitCode == 0, output);
         Assert.Contains("Flusher stopping: flushing 300 messages", output, StringComparison.Ordinal);
@@ -61,17 +61,17 @@ public sealed partial class WebHostTests : IDisposable
         {
             var cache = ("KAFKA_FLUSHER_TOPIC_CACHE", Path.Combine(state.FullName, "topic"));
             var first = StartGateway(cluster, cache);
-            using (var http = await ConnectAsync(first))
+            using (var http = await first.ConnectAsync())
             {
                 using var switched = await http.SendAsync(RunningGateway.PushRequest([], "/topic/second", Token));
                 Assert.Equal(HttpStatusCode.OK, switched.StatusCode);
             }
 
-            var (firstExit, firstOutput) = await TerminateAsync(first);
+            var (firstExit, firstOutput) = await first.TerminateAsync();
             Assert.True(firstExit == 0, firstOutput);
 
             var second = StartGateway(cluster, cache);
-            using (var http = await ConnectAsync(second))
+            using (var http = await second.ConnectAsync())
             {
                 using var pushed = await http.SendAsync(RunningGateway.PushRequest(RunningGateway.Frame([Encoding.UTF8.GetBytes("after restart")]), "/?wait=true", Token));
                 Assert.Equal(HttpStatusCode.OK, pushed.StatusCode);
@@ -79,7 +79,7 @@ public sealed partial class WebHostTests : IDisposable
                 Assert.Equal("second", json.RootElement.GetProperty("offsets")[0].GetProperty("topic").GetString());
             }
 
-            var (secondExit, secondOutput) = await TerminateAsync(second);
+            var (secondExit, secondOutput) = await second.TerminateAsync();
             Assert.True(secondExit == 0, secondOutput);
             Assert.Equal("second", File.ReadAllText(Path.Combine(state.FullName, "topic")).Trim());
         }
@@ -164,64 +164,22 @@ public sealed partial class WebHostTests : IDisposable
 
     private GatewayProcess StartGateway(KafkaTestCluster cluster, params (string Name, string Value)[] settings)
     {
-        int port = SampleHost.FreePort();
         var environment = new Dictionary<string, string>
         {
             ["KAFKA_PROXY_KAFKA_SERVER"] = cluster.BootstrapServers,
             ["KAFKA_PROXY_TOKEN"] = Token,
             ["KAFKA_PROXY_TOPIC"] = RunningGateway.Topic,
-            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
         };
         foreach (var (name, value) in settings)
         {
             environment[name] = value;
         }
 
-        var process = SampleHost.Start(SampleHost.WebHostDll, [], environment);
-        _started.Add(process);
-        // Read the output from the start: a host blocked on a full pipe would never stop.
-        return new GatewayProcess(process, port, process.StandardOutput.ReadToEndAsync(), process.StandardError.ReadToEndAsync());
+        return GatewayProcess.Start(environment, _started);
     }
 
-    // A client of the started host, once its health endpoint answers.
-    private static async Task<HttpClient> ConnectAsync(GatewayProcess gateway)
-    {
-        var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{gateway.Port}") };
-        using var patience = new CancellationTokenSource(Clients.Patience);
-        while (true)
-        {
-            if (gateway.Process.HasExited)
-            {
-                Assert.Fail("the web host exited: " + await gateway.Stderr);
-            }
-            try
-            {
-                using var health = await http.GetAsync(new Uri("/health", UriKind.Relative), patience.Token);
-                if (health.IsSuccessStatusCode)
-                {
-                    return http;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
 
-            await Task.Delay(50, patience.Token);
-        }
-    }
 
-    private static async Task<(int ExitCode, string Output)> TerminateAsync(GatewayProcess gateway)
-    {
-        var host = gateway.Process;
-        var signal = await ExternalProcess.RunAsync("kill", ["-TERM", host.Id.ToString(CultureInfo.InvariantCulture)], Clients.Patience);
-        Assert.Equal(0, signal.ExitCode);
-        await host.WaitForExitAsync().WaitAsync(Clients.Patience);
-        int exitCode = host.ExitCode;
-        return (exitCode, await gateway.Stdout + await gateway.Stderr);
-    }
-
-    private sealed record GatewayProcess(Process Process, int Port, Task<string> Stdout, Task<string> Stderr);
 
     [GeneratedRegex(@"takes token ([0-9a-f]+)")]
     private static partial Regex TokenLine();
