@@ -107,7 +107,8 @@ builder.Logging.AddFilter(StartupFailureLogging.HostCategory, LogLevel.Critical)
 builder.Services.Configure<SimpleConsoleFormatterOptions>(o => { o.SingleLine = true; o.UseUtcTimestamp = true; o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ "; });
 builder.Services.Configure<JsonConsoleFormatterOptions>(o => o.UseUtcTimestamp = true);
 
-var proxyBuilder = builder.Services.AddKafkaProxy(builder.Configuration.GetSection("KafkaProxy"));
+// Metrics and spans over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set; /metrics (below) with HTTP on.
+var proxyBuilder = builder.Services.AddKafkaProxy(builder.Configuration.GetSection("KafkaProxy")).AddOtlpExport(builder.Configuration);
 IHost host;
 if (web is null)
 {
