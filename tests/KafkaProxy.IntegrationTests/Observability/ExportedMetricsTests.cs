@@ -1,6 +1,8 @@
 using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
 using Confluent.Kafka;
 using KafkaProxy.Core.Configuration;
 using KafkaProxy.Core.Flushing;
@@ -21,7 +23,7 @@ namespace KafkaProxy.IntegrationTests.Observability;
 /// dashboards query them) and ours. A name, a type or a label that changes fails here, as does an instrument added
 /// without being pinned and documented.
 /// </summary>
-public sealed class ExportedMetricsTests
+public sealed partial class ExportedMetricsTests
 {
     /// <summary>Name → (type, labels). A tag added to an instrument (virtual_cluster, say) is added here too.</summary>
     internal static readonly IReadOnlyDictionary<string, (string Type, string[] Labels)> Pinned = new Dictionary<string, (string, string[])>
@@ -137,6 +139,42 @@ public sealed class ExportedMetricsTests
     }
 
     [Fact]
+    public async Task Dashboards_EveryQuery_NamesMetricsAndLabelsThatMetricsExports()
+    {
+        await using var host = await ProxyAndGateway.StartAsync();
+        await host.TrafficAsync();
+        var scrape = PrometheusScrape.Parse(await host.Http.GetStringAsync(new Uri("/metrics", UriKind.Relative)));
+        string[] dashboards = Directory.GetFiles(Path.Combine(SampleHost.RepositoryRoot, "deploy", "grafana"), "*.json");
+        Assert.Equal(2, dashboards.Length);
+
+        int queries = 0;
+        foreach (string file in dashboards)
+        {
+            using var json = JsonDocument.Parse(File.ReadAllText(file));
+            foreach (string query in Queries(json.RootElement))
+            {
+                queries++;
+                var families = MetricName().Matches(query).Select(m => FamilyOf(m.Value, scrape)).Distinct().ToList();
+                Assert.True(families.Count > 0, $"{Path.GetFileName(file)}: '{query}' names no metric");
+                foreach (string family in families)
+                {
+                    Assert.True(scrape.Types.ContainsKey(family) || Pinned.ContainsKey(family), $"{Path.GetFileName(file)}: '{query}' names {family}, which /metrics does not export");
+                }
+
+                // Each label grouped by is one of the metric's (or, for the runtime's, one /metrics shows).
+                var labels = families.SelectMany(f => Pinned.TryGetValue(f, out var pinned) ? pinned.Labels
+                    : scrape.Samples.Where(x => scrape.FamilyOf(x) == f).SelectMany(x => x.Labels.Keys)).Append("le").ToHashSet();
+                foreach (string label in GroupedBy().Matches(query).SelectMany(m => m.Groups[1].Value.Split(',', StringSplitOptions.TrimEntries)))
+                {
+                    Assert.True(labels.Contains(label), $"{Path.GetFileName(file)}: '{query}' groups by {label}, a label none of its metrics has");
+                }
+            }
+        }
+
+        Assert.True(queries > 10);
+    }
+
+    [Fact]
     public void Docs_ListEveryPinnedMetric()
     {
         string docs = File.ReadAllText(Path.Combine(SampleHost.RepositoryRoot, "docs", "operations.md"))
@@ -144,6 +182,55 @@ public sealed class ExportedMetricsTests
 
         Assert.All(Pinned.Keys, name => Assert.Contains($"| `{name}` |", docs, StringComparison.Ordinal));
     }
+
+    // A histogram is queried by its series (_bucket, _sum, _count); the family is the histogram's name.
+    private static string FamilyOf(string name, PrometheusScrape scrape)
+    {
+        string stripped = HistogramSeries().Replace(name, string.Empty);
+        bool histogram = (Pinned.TryGetValue(stripped, out var pinned) && pinned.Type == "histogram") || scrape.Types.GetValueOrDefault(stripped) == "histogram";
+        return stripped != name && histogram ? stripped : name;
+    }
+
+    // Every "expr" and templating "query" in a dashboard.
+    private static IEnumerable<string> Queries(JsonElement element)
+    {
+        if (element.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var property in element.EnumerateObject())
+            {
+                if (property.Name is "expr" or "query" && property.Value.ValueKind == JsonValueKind.String && property.Value.GetString() != "prometheus")
+                {
+                    yield return property.Value.GetString()!;
+                }
+                else
+                {
+                    foreach (string query in Queries(property.Value))
+                    {
+                        yield return query;
+                    }
+                }
+            }
+        }
+        else if (element.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var item in element.EnumerateArray())
+            {
+                foreach (string query in Queries(item))
+                {
+                    yield return query;
+                }
+            }
+        }
+    }
+
+    [GeneratedRegex(@"\b(?:proxy|gateway|dotnet)_[a-z0-9_]+\b")]
+    private static partial Regex MetricName();
+
+    [GeneratedRegex(@"_(?:bucket|sum|count)$")]
+    private static partial Regex HistogramSeries();
+
+    [GeneratedRegex(@"\bby \(([^)]*)\)")]
+    private static partial Regex GroupedBy();
 
     /// <summary>A proxy and a push gateway in one web host (as a deployment may run both), on real ports, before a 1-broker test cluster.</summary>
     internal sealed class ProxyAndGateway : IAsyncDisposable
