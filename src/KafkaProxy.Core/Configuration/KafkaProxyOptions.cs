@@ -92,6 +92,9 @@ public sealed class KafkaProxyOptions
     /// <summary>The audit trail of requests (<c>KafkaProxy:Audit</c>); configuration only for now.</summary>
     internal Filters.Audit.AuditOptions Audit { get; } = new();
 
+    /// <summary>Spans per request of chosen api keys (<c>KafkaProxy:Tracing</c>), sampled; off until api keys are named.</summary>
+    internal Filters.Tracing.RequestTracingOptions Tracing { get; } = new();
+
     /// <summary>The configuration section these options were bound from, for messages (null when set in code).</summary>
     internal string? ConfigurationPath { get; set; }
 

@@ -89,9 +89,10 @@ public sealed class ProxyEngine : IAsyncDisposable
         IKafkaFilter[] reauthentication = security?.Sasl is { } sasl
             ? [new ReauthenticationFilter(sasl, _options.UpstreamSasl.ReauthenticateAt, () => _settings!.Current.UpstreamSaslTimeout, _clock.Provider, _loggers.UpstreamSecurity)]
             : [];
-        _filtersBeforeGate = _audit is null
-            ? [new AddressRewritingFilter(addresses), .. reauthentication]
-            : [new AddressRewritingFilter(addresses), .. reauthentication, new Filters.Audit.AuditFilter(_options.Audit, _audit)];
+        IKafkaFilter[] observers = [
+            .. _audit is null ? [] : (IKafkaFilter[])[new Filters.Audit.AuditFilter(_options.Audit, _audit)],
+            .. _options.Tracing.Enabled ? [new Filters.Tracing.RequestTracingFilter(_options.Tracing)] : (IKafkaFilter[])[]];
+        _filtersBeforeGate = [new AddressRewritingFilter(addresses), .. reauthentication, .. observers];
         _filtersAfterGate = [.. BuiltInFilters(_options), .. filters ?? []];
         _settings = new LiveSettings(ReloadableSettings.From(_options, _options, _filtersBeforeGate, _filtersAfterGate));
         var clientAuth = _options.ClientAuth.Enabled ? ClientAuthenticator.Create(_options, _settings, _loggers.ClientAuth, _metrics, _clock) : null;
