@@ -22,6 +22,8 @@ internal static class ProxyTracing
     public const string DialSpan = "kafka_proxy.dial";
     public const string UpstreamSecuritySpan = "kafka_proxy.upstream_security";
     public const string ClientAuthSpan = "kafka_proxy.client_auth";
+    public const string FlushSpan = "kafka_proxy.gateway.flush";
+    public const string BufferedEvent = "kafka_proxy.gateway.buffered";
 
     public const string ConnectionIdTag = "kafka_proxy.connection.id";
     public const string BrokerTag = "kafka_proxy.broker";

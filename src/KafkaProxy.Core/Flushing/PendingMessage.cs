@@ -1,4 +1,9 @@
+using System.Diagnostics;
+
 namespace KafkaProxy.Core.Flushing;
 
-/// <summary>A message held by the flusher. <see cref="Value"/> is owned by the flusher once accepted.</summary>
-internal readonly record struct PendingMessage(string Topic, byte[] Value, DateTimeOffset Accepted, DeliveryTracker? Tracker, int Index);
+/// <summary>
+/// A message held by the flusher. <see cref="Value"/> is owned by the flusher once accepted. <see cref="Origin"/> is the
+/// span of the push request that brought it (null unless traces are exported), which its flush's span links to.
+/// </summary>
+internal readonly record struct PendingMessage(string Topic, byte[] Value, DateTimeOffset Accepted, DeliveryTracker? Tracker, int Index, Activity? Origin = null);
