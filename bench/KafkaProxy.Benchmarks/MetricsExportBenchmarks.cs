@@ -37,10 +37,13 @@ public class MetricsExportBenchmarks
             }
         }
 
-        if (ExportOnce() < 10_000)
+        long received = MetricsHost.OtlpBytesReceived;
+        if (ExportOnce() < 10_000 || (Export == MetricsExport.OpenTelemetryOtlp && MetricsHost.OtlpBytesReceived - received < 10_000))
         {
-            throw new InvalidOperationException("the export is too small to hold the series");
+            throw new InvalidOperationException($"the export is too small to hold the series ({MetricsHost.OtlpBytesReceived - received} OTLP bytes)");
         }
+
+        Console.WriteLine($"// one export: {(Export == MetricsExport.OpenTelemetryOtlp ? MetricsHost.OtlpBytesReceived - received : ExportOnce())} bytes or characters");
     }
 
     [GlobalCleanup]

@@ -34,6 +34,7 @@ internal sealed class MetricsHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly LegacyPrometheusCollector? _collector;
+    private static long s_otlpBytes;
 
     private MetricsHost(WebApplication app, LegacyPrometheusCollector? collector, HttpClient http)
     {
@@ -46,6 +47,9 @@ internal sealed class MetricsHost : IAsyncDisposable
     public ProxyMetrics Metrics { get; }
 
     public HttpClient Http { get; }
+
+    /// <summary>Bytes of OTLP request bodies received so far (by every host of the process).</summary>
+    public static long OtlpBytesReceived => Interlocked.Read(ref s_otlpBytes);
 
     /// <summary>The OpenTelemetry MeterProvider, when the export is one of its exporters.</summary>
     public MeterProvider? Provider => _app.Services.GetService<MeterProvider>();
@@ -87,7 +91,9 @@ internal sealed class MetricsHost : IAsyncDisposable
 
         app.MapPost("/v1/metrics", async context =>
         {
-            await context.Request.Body.CopyToAsync(Stream.Null);
+            using var body = new MemoryStream();
+            await context.Request.Body.CopyToAsync(body);
+            Interlocked.Add(ref s_otlpBytes, body.Length);
             context.Response.ContentType = "application/x-protobuf";
         });
         await app.StartAsync();
