@@ -651,6 +651,14 @@ public partial class ConsoleHostTests : IDisposable
         return host;
     }
 
+    // Starts kafka-proxy with stdout and stderr captured and environment variables added.
+    private Process StartHost(IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        var host = Command.Start(environment, args);
+        _started.Add((host.Id, host.StartTime));
+        return host;
+    }
+
     // Reads stdout up to the printed kcat command and returns the proxy address in it; earlier lines go to seen.
     private static Task<string> ReadProxyAddressAsync(Process host, List<string>? seen = null) => ReadUntilAsync(host, KcatLine(), seen);
 

@@ -3,17 +3,15 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using KafkaProxy.IntegrationTests.Support;
 
-namespace KafkaProxy.IntegrationTests.Observability;
+namespace KafkaProxy.IntegrationTests.Hosts;
 
-/// <summary>
-/// kafka-proxy (the console host, as a process) with the standard OpenTelemetry variables pointing at a test OTLP/HTTP
-/// receiver: its metrics and its connections' spans arrive there, and its JSON logs carry each connection's fields.
-/// Traffic is kcat through the proxy to the embedded test cluster.
-/// </summary>
-public sealed partial class OtlpExportTests
+// kafka-proxy (the console host, as a process; the native AOT binary in NativeAotHostTests) with the standard
+// OpenTelemetry variables pointing at a test OTLP/HTTP receiver: its metrics and its connections' spans arrive there,
+// and its JSON logs carry each connection's fields. Traffic is kcat through the proxy to the embedded test cluster.
+public partial class ConsoleHostTests
 {
     [Fact]
-    public async Task OtlpEndpointSet_MetricsAndConnectionSpansArriveOverOtlpHttp()
+    public async Task OtlpEndpoint_MetricsAndConnectionSpansArriveOverOtlpHttp()
     {
         await using var receiver = await OtlpReceiver.StartAsync();
         var environment = new Dictionary<string, string>
@@ -23,10 +21,10 @@ public sealed partial class OtlpExportTests
             ["OTEL_METRIC_EXPORT_INTERVAL"] = "500",
             ["OTEL_BSP_SCHEDULE_DELAY"] = "200",
         };
-        using var host = SampleHost.StartProcess("dotnet", [SampleHost.ConsoleHostDll, "server", "--http-disable"], environment);
+        using var host = StartHost(environment, "server", "--http-disable");
         try
         {
-            string proxy = await ReadUntilAsync(host, KcatLine());
+            string proxy = await ReadProxyAddressAsync(host);
             var produce = await ExternalProcess.RunAsync("kcat", ["-P", "-b", proxy, "-t", "demo"], Clients.Patience, "one\ntwo\n");
             Assert.True(produce.ExitCode == 0, produce.ToString());
 
@@ -44,13 +42,12 @@ public sealed partial class OtlpExportTests
     }
 
     [Fact]
-    public async Task LogFormatJson_ConnectionLines_CarryConnectionClientAndBrokerFields()
+    public async Task LogFormatJson_ConnectionLinesCarryConnectionClientAndBrokerFields()
     {
-        using var host = SampleHost.StartProcess("dotnet", [SampleHost.ConsoleHostDll, "server", "--http-disable", "--log-format", "json", "--log-level", "debug"]);
+        using var host = StartHost("server", "--http-disable", "--log-format", "json", "--log-level", "debug");
         try
         {
-            var lines = new List<string>();
-            string proxy = await ReadUntilAsync(host, KcatLine(), lines, fromStandardError: true);
+            string proxy = await ReadUntilOnStandardErrorAsync(host, KcatLine());
             var produce = await ExternalProcess.RunAsync("kcat", ["-P", "-b", proxy, "-t", "demo"], Clients.Patience, "one\n");
             Assert.True(produce.ExitCode == 0, produce.ToString());
 
@@ -78,14 +75,12 @@ public sealed partial class OtlpExportTests
         }
     }
 
-    // Reads stdout (or stderr) up to a line the pattern matches and returns the pattern's first group.
-    private static async Task<string> ReadUntilAsync(Process host, Regex pattern, List<string>? seen = null, bool fromStandardError = false)
+    // Reads stderr (where the banner goes with JSON logs) up to a line the pattern matches; returns its first group.
+    private static async Task<string> ReadUntilOnStandardErrorAsync(Process host, Regex pattern)
     {
-        var reader = fromStandardError ? host.StandardError : host.StandardOutput;
         while (true)
         {
-            string line = await reader.ReadLineAsync().WaitAsync(Clients.Patience) ?? throw new InvalidOperationException("kafka-proxy exited early: " + await host.StandardError.ReadToEndAsync());
-            seen?.Add(line);
+            string line = await host.StandardError.ReadLineAsync().WaitAsync(Clients.Patience) ?? throw new InvalidOperationException("kafka-proxy exited early");
             var match = pattern.Match(line);
             if (match.Success)
             {
@@ -93,7 +88,4 @@ public sealed partial class OtlpExportTests
             }
         }
     }
-
-    [GeneratedRegex(@"kcat -L -b (\S+)")]
-    private static partial Regex KcatLine();
 }
