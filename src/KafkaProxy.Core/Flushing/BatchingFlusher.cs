@@ -460,8 +460,9 @@ internal sealed class BatchingFlusher : IAsyncDisposable
         {
             producer.Produce(pending.Topic, message, report =>
             {
-                OnDelivery(report, held);
+                // The flush's span ends before the last sender waiting for this batch hears of it.
                 span?.Done(report.Error.IsError);
+                OnDelivery(report, held);
             });
             return true;
         }
