@@ -120,9 +120,11 @@ builder.Logging.ClearProviders();
 builder.Logging.AddConsole();
 builder.Logging.AddFilter(StartupFailureLogging.HostCategory, LogLevel.Critical); // start-up failures: one line below
 builder.Services.Configure<SimpleConsoleFormatterOptions>(o => { o.SingleLine = true; o.UseUtcTimestamp = true; o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ "; });
-builder.Services.Configure<JsonConsoleFormatterOptions>(o => o.UseUtcTimestamp = true);
+// JSON lines carry each connection's fields (ConnectionId, ClientAddress, Broker, VirtualCluster, Principal) under Scopes.
+builder.Services.Configure<JsonConsoleFormatterOptions>(o => { o.UseUtcTimestamp = true; o.IncludeScopes = true; });
 
-var proxyBuilder = builder.Services.AddKafkaProxy(builder.Configuration.GetSection("KafkaProxy"));
+// Metrics and spans over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set; /metrics (below) with HTTP on.
+var proxyBuilder = builder.Services.AddKafkaProxy(builder.Configuration.GetSection("KafkaProxy")).AddOtlpExport(builder.Configuration);
 IHost host;
 if (web is null)
 {

@@ -23,7 +23,7 @@ if (demoCluster is not null)
     });
 }
 
-builder.Services.AddHttpPush(configuration).AddOperationsEndpoints();
+builder.Services.AddHttpPush(configuration).AddOperationsEndpoints().AddOtlpExport(configuration, serviceName: "kafka-proxy-gateway");
 var app = builder.Build();
 app.MapHttpPushGateway();
 app.MapKafkaProxyHealth();

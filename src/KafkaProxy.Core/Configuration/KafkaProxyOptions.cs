@@ -95,6 +95,9 @@ public sealed class KafkaProxyOptions
     /// <summary>The virtual cluster these options serve (<c>KafkaProxy:Clusters:&lt;name&gt;</c>), null for the one cluster of a proxy without them.</summary>
     internal string? VirtualCluster { get; set; }
 
+    /// <summary>Spans per request of chosen api keys (<c>KafkaProxy:Tracing</c>), sampled; off until api keys are named.</summary>
+    internal Filters.Tracing.RequestTracingOptions Tracing { get; } = new();
+
     /// <summary>The configuration section these options were bound from, for messages (null when set in code).</summary>
     internal string? ConfigurationPath { get; set; }
 

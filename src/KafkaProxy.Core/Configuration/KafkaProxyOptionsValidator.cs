@@ -107,6 +107,10 @@ internal sealed class KafkaProxyOptionsValidator : IValidateOptions<KafkaProxyOp
         UpstreamSasl(errors, key, options.UpstreamSasl);
         Policies(errors, key, options.Policies);
         Audit(errors, key, options.Audit);
+        if (options.Tracing.SampleRatio is < 0 or > 1 || double.IsNaN(options.Tracing.SampleRatio))
+        {
+            errors.Add($"{key["Tracing:SampleRatio"]} is {options.Tracing.SampleRatio}; it is the share of the traced api keys' requests that get a span and must be from 0 to 1, for example 0.01.");
+        }
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.Diagnostics.Metrics;
 using Confluent.Kafka;
@@ -189,9 +190,10 @@ internal sealed class BatchingFlusher : IAsyncDisposable
             }
 
             var tracker = trackDelivery ? new DeliveryTracker(messages.Count) : null;
+            var origin = Buffered(messages.Count, topic);
             for (int i = 0; i < messages.Count; i++)
             {
-                _pending.Add(new PendingMessage(topic, messages[i], accepted, tracker, i));
+                _pending.Add(new PendingMessage(topic, messages[i], accepted, tracker, i, Origin: origin));
             }
 
             _bufferedMessages += messages.Count;
@@ -625,10 +627,11 @@ internal sealed class BatchingFlusher : IAsyncDisposable
 
         _metrics.Flushed(trigger);
         var producer = _producer!;
+        var span = FlushSpan.Start(trigger, _flushing);
         int handed = 0;
         for (; handed < _flushing.Count; handed++)
         {
-            if (!TryProduce(producer, _flushing[handed]))
+            if (!TryProduce(producer, _flushing[handed], span))
             {
                 break;
             }
@@ -637,6 +640,11 @@ internal sealed class BatchingFlusher : IAsyncDisposable
         if (handed < _flushing.Count)
         {
             int left = _flushing.Count - handed;
+            for (int i = 0; i < left; i++)
+            {
+                span?.Done(failed: false); // waits for the next flush, which gets its own span
+            }
+
             lock (_gate)
             {
                 _pending.InsertRange(0, _flushing.GetRange(handed, left));
@@ -650,13 +658,18 @@ internal sealed class BatchingFlusher : IAsyncDisposable
 
     // False when the producer's local queue is full (the message stays waiting); a local refusal of this one
     // message (too large, unknown partition) is its final failure.
-    private bool TryProduce(IProducer<Null, byte[]> producer, in PendingMessage pending)
+    private bool TryProduce(IProducer<Null, byte[]> producer, in PendingMessage pending, FlushSpan? span = null)
     {
         var message = new Message<Null, byte[]> { Value = pending.Value, Timestamp = new Timestamp(pending.Accepted) };
         var held = pending;
         try
         {
-            producer.Produce(pending.Topic, message, report => OnDelivery(report, held));
+            producer.Produce(pending.Topic, message, report =>
+            {
+                // The flush's span ends before the last sender waiting for this batch hears of it.
+                span?.Done(report.Error.IsError);
+                OnDelivery(report, held);
+            });
             return true;
         }
         catch (ProduceException<Null, byte[]> ex) when (ex.Error.Code == ErrorCode.Local_QueueFull)
@@ -666,8 +679,22 @@ internal sealed class BatchingFlusher : IAsyncDisposable
         catch (ProduceException<Null, byte[]> ex)
         {
             Fail(pending, ex.Error);
+            span?.Done(failed: true);
             return true;
         }
+    }
+
+    // With traces exported: the push request's span (current while it enqueues) notes the acceptance, and is kept with
+    // the messages for their flush's span to link to. Null (nothing made) otherwise.
+    private static Activity? Buffered(int messages, string topic)
+    {
+        if (!ProxyTracing.Source.HasListeners() || Activity.Current is not { } request)
+        {
+            return null;
+        }
+
+        request.AddEvent(new ActivityEvent(ProxyTracing.BufferedEvent, tags: new ActivityTagsCollection { ["messaging.batch.message_count"] = messages, ["messaging.destination.name"] = topic }));
+        return request;
     }
 
     // Runs on the producer's delivery thread: quick, and never throws.

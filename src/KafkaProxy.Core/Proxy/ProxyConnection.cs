@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Net.Sockets;
+using KafkaProxy.Core.Diagnostics;
 using KafkaProxy.Core.Filters;
 using KafkaProxy.Core.Security;
 using KafkaProxy.Protocol.Frames;
@@ -30,6 +31,8 @@ internal sealed class ProxyConnection
     private readonly InFlightRequests _inFlight;
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly OwnRequests _ownRequests;
+    private readonly ConnectionLogScope _logScope;
+    private Activity? _span; // the connection's span when traces are exported (ProxyTracing)
     private ConnectionTurns? _turns;
     private Socket? _upstream;
     private PipeReader? _clientReader;
@@ -72,6 +75,7 @@ internal sealed class ProxyConnection
 
         _info = new KafkaConnectionInfo(id, client.RemoteEndPoint, route.Upstream, client.LocalEndPoint);
         _response = new KafkaResponse(_info);
+        _logScope = new ConnectionLogScope(id, client.RemoteEndPoint?.ToString(), route.MetricName) { VirtualCluster = context.Options.VirtualCluster };
     }
 
     public long Id { get; }
@@ -84,6 +88,8 @@ internal sealed class ProxyConnection
     public async Task RunAsync()
     {
         var log = _context.Loggers.Connections;
+        using var span = _span = ProxyTracing.StartConnection(Id, _client.RemoteEndPoint, Broker);
+        using var scope = log.BeginScope(_logScope);
         Log.ConnectionOpened(log, Id, _client.RemoteEndPoint?.ToString(), Broker);
         var clientStream = await SecureClientAsync().ConfigureAwait(false);
         if (clientStream is null)
@@ -98,6 +104,7 @@ internal sealed class ProxyConnection
         {
             if (!sni.TryRoute(_info.ServerName, Id, out var route))
             {
+                ProxyTracing.Closed(span, "SNI routing found no broker for the server name");
                 return;
             }
 
@@ -122,7 +129,16 @@ internal sealed class ProxyConnection
             // The handshake clamps the broker's ApiVersions answer before the pumps (and the filters) start; only then
             // does a connection need a rewriter of its own (its plan is a few hundred bytes).
             var rewriter = new ResponseRewriter(_context.AddressBook);
-            _info.Principal = await authenticator.AuthenticateAsync(clientStream, upstreamStream, rewriter, _context.Options.MaxFrameSize, Id, Broker).ConfigureAwait(false);
+            using (var step = ProxyTracing.StartStep(ProxyTracing.ClientAuthSpan))
+            {
+                _info.Principal = _logScope.Principal = await authenticator.AuthenticateAsync(clientStream, upstreamStream, rewriter, _context.Options.MaxFrameSize, Id, Broker).ConfigureAwait(false);
+                span?.SetTag(ProxyTracing.PrincipalTag, _info.Principal);
+                if (_info.Principal is null)
+                {
+                    ProxyTracing.StepFailed(step, "client authentication at the proxy failed");
+                }
+            }
+
             if (_info.Principal is null || _draining)
             {
                 // Refused, or the proxy began to stop while the client authenticated: no pumps start.
@@ -156,6 +172,7 @@ internal sealed class ProxyConnection
 
             // Logged before the sockets close, so the reason is on record by the time the client sees the close.
             string? failure = await DescribeFailureAsync(first).ConfigureAwait(false);
+            ProxyTracing.Closed(span, failure);
             if (failure is null)
             {
                 Log.ConnectionClosed(log, Id, Broker);
@@ -232,6 +249,7 @@ internal sealed class ProxyConnection
         if (reason is not null)
         {
             Log.ConnectionFailed(_context.Loggers.Connections, Id, Broker, reason);
+            ProxyTracing.Closed(_span, reason);
             _context.Metrics.FrameRejected("deadline");
             Abort();
         }
@@ -245,6 +263,9 @@ internal sealed class ProxyConnection
         var dialTimeout = _context.Settings.Current.DialTimeout;
         var dial = Route.Dial;
         Socket? socket = null;
+        using var step = ProxyTracing.StartStep(ProxyTracing.DialSpan);
+        step?.SetTag("server.address", dial.Host);
+        step?.SetTag("server.port", dial.Port);
         try
         {
             socket = new Socket(SocketType.Stream, ProtocolType.Tcp); // fails too when the process is out of descriptors
@@ -258,6 +279,7 @@ internal sealed class ProxyConnection
             socket?.Dispose();
             string reason = ex is OperationCanceledException ? $"no connection within {dialTimeout} (DialTimeout)" : ex.Message;
             Log.DialFailed(_context.Loggers.Connections, Id, Broker, dial.ToString(), reason);
+            ProxyTracing.StepFailed(step, reason);
             _context.Metrics.UpstreamConnectFailed(Broker);
             return null;
         }
@@ -268,6 +290,8 @@ internal sealed class ProxyConnection
     {
         _context.Metrics.ConnectionRouted(Broker, route.MetricName);
         Route = route;
+        _logScope.Broker = route.MetricName;
+        _span?.SetTag(ProxyTracing.BrokerTag, route.MetricName);
         _info = new KafkaConnectionInfo(Id, _client.RemoteEndPoint, route.Upstream, _client.LocalEndPoint) { ServerName = _info.ServerName };
         _response = new KafkaResponse(_info);
     }
@@ -286,6 +310,7 @@ internal sealed class ProxyConnection
             return stream;
         }
 
+        using var step = ProxyTracing.StartStep(ProxyTracing.ClientTlsSpan);
         try
         {
             var secured = await tls.AuthenticateAsync(stream, _context.Settings.Current.ClientTlsHandshakeTimeout).ConfigureAwait(false);
@@ -295,6 +320,7 @@ internal sealed class ProxyConnection
         catch (HandshakeFailedException ex)
         {
             Log.ClientSecurityFailed(_context.Loggers.ClientTls, Id, Broker, ex.Message);
+            ProxyTracing.StepFailed(step, ex.Message);
             _context.Metrics.ClientSecurityFailed(ex.Stage);
             return null;
         }
@@ -308,6 +334,7 @@ internal sealed class ProxyConnection
             return new NetworkStream(upstream, ownsSocket: false);
         }
 
+        using var step = ProxyTracing.StartStep(ProxyTracing.UpstreamSecuritySpan);
         try
         {
             var startedAt = _clock.Provider.GetUtcNow();
@@ -318,6 +345,7 @@ internal sealed class ProxyConnection
         catch (HandshakeFailedException ex)
         {
             Log.UpstreamSecurityFailed(_context.Loggers.UpstreamSecurity, Id, ex.Stage, Broker, ex.Message);
+            ProxyTracing.StepFailed(step, ex.Message);
             _context.Metrics.UpstreamSecurityFailed(Broker, ex.Stage);
             return null;
         }

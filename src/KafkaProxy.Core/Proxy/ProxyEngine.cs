@@ -95,9 +95,10 @@ public sealed class ProxyEngine : IAsyncDisposable
         IKafkaFilter[] reauthentication = security?.Sasl is { } sasl
             ? [new ReauthenticationFilter(sasl, _options.UpstreamSasl.ReauthenticateAt, () => _settings!.Current.UpstreamSaslTimeout, _clock.Provider, _loggers.UpstreamSecurity)]
             : [];
-        _filtersBeforeGate = _audit is null
-            ? [new AddressRewritingFilter(addresses), .. reauthentication]
-            : [new AddressRewritingFilter(addresses), .. reauthentication, new Filters.Audit.AuditFilter(_options.Audit, _audit)];
+        IKafkaFilter[] observers = [
+            .. _audit is null ? [] : (IKafkaFilter[])[new Filters.Audit.AuditFilter(_options.Audit, _audit)],
+            .. _options.Tracing.Enabled ? [new Filters.Tracing.RequestTracingFilter(_options.Tracing)] : (IKafkaFilter[])[]];
+        _filtersBeforeGate = [new AddressRewritingFilter(addresses), .. reauthentication, .. observers];
         // The chaos filter runs last: the faults it makes look, to every other filter, as if the broker made them.
         IKafkaFilter[] chaosFilter = chaos is null ? [] : [new Chaos.Kafka.KafkaChaosFilter(chaos, _clock.Provider)];
         _filtersAfterGate = [.. BuiltInFilters(_options), .. filters ?? [], .. chaosFilter];

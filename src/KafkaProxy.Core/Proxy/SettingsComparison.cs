@@ -42,6 +42,8 @@ internal static class SettingsComparison
         new("Audit:Logger", o => Text(o.Audit.Logger)),
         new("Audit:ApiKeys", o => Items(o.Audit.ApiKeys)),
         new("Audit:Capacity", o => Text(o.Audit.Capacity)),
+        new("Tracing:ApiKeys", o => Items(o.Tracing.ApiKeys)),
+        new("Tracing:SampleRatio", o => Text(o.Tracing.SampleRatio)),
         new("ExternalServers", o => Items(o.ExternalServers)),
         new("DialAddresses", o => Items(o.DialAddresses)),
         new("DynamicListeners:Enabled", o => Text(o.DynamicListeners.Enabled)),

@@ -1,8 +1,7 @@
-using KafkaProxy.Http.Metrics;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Net.Http.Headers;
 
 #pragma warning disable IDE0130 // Endpoint extensions live in ASP.NET Core's builder namespace, as its own Map* methods do.
 namespace Microsoft.AspNetCore.Builder;
@@ -11,13 +10,18 @@ namespace Microsoft.AspNetCore.Builder;
 /// <summary>Maps KafkaProxy's operations endpoints: Prometheus metrics, liveness and readiness (registered with <c>AddOperationsEndpoints</c>).</summary>
 public static class OperationsEndpointRouteBuilderExtensions
 {
-    /// <summary>Maps <c>GET {path}</c> to the Prometheus text format of every KafkaProxy metric.</summary>
+    /// <summary>Maps <c>GET {path}</c> to the Prometheus text format of every KafkaProxy metric and the runtime's (OpenTelemetry's Prometheus exporter).</summary>
     public static IEndpointConventionBuilder MapKafkaProxyMetrics(this IEndpointRouteBuilder endpoints, string path = "/metrics")
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var collector = endpoints.ServiceProvider.GetRequiredService<PrometheusCollector>();
-        // A RequestDelegate, not a Delegate: nothing to bind, so no reflection (trimming and native AOT safe).
-        return endpoints.MapGet(path, context => Results.Text(collector.Render(), "text/plain; version=0.0.4; charset=utf-8").ExecuteAsync(context));
+        return endpoints.MapPrometheusScrapingEndpoint(path, meterProvider: null, configureBranchedPipeline: pipeline => pipeline.Use(static (context, next) =>
+        {
+            // Always the classic text format (version 0.0.4), even to a scraper that prefers OpenMetrics: there a counter's
+            // samples must end in _total, and the Go kafka-proxy's counters proxy_requests_bytes and proxy_responses_bytes
+            // would change their names.
+            context.Request.Headers[HeaderNames.Accept] = "text/plain; version=0.0.4";
+            return next(context);
+        }), optionsName: null);
     }
 
     /// <summary>Maps liveness (<paramref name="healthPath"/>: the process serves) and readiness (<paramref name="readyPath"/>).</summary>

@@ -272,13 +272,14 @@ public sealed class PushGatewayTests
 
         using var ready = await gateway.Http.GetAsync(new Uri("/ready", UriKind.Relative));
         await WaitUntil(() => gateway.Flusher.BufferedMessages == 0);
-        string metrics = await gateway.Http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        var metrics = PrometheusScrape.Parse(await gateway.Http.GetStringAsync(new Uri("/metrics", UriKind.Relative)));
 
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
-        Assert.Contains("gateway_messages_accepted_total 2", metrics, StringComparison.Ordinal);
-        Assert.Contains("gateway_messages_flushed_total 2", metrics, StringComparison.Ordinal);
-        Assert.Contains("gateway_requests_rejected_total{reason=\"unauthorized\"} 1", metrics, StringComparison.Ordinal);
-        Assert.Contains("gateway_buffered_messages 0", metrics, StringComparison.Ordinal);
+        Assert.Equal(2, metrics.Sum("gateway_messages_accepted_total"));
+        Assert.Equal(2, metrics.Sum("gateway_messages_flushed_total"));
+        Assert.Equal(1, metrics.Sum("gateway_requests_rejected_total", ("reason", "unauthorized")));
+        Assert.True(metrics.Has("gateway_buffered_messages"));
+        Assert.Equal(0, metrics.Sum("gateway_buffered_messages"));
     }
 
     [Fact]

@@ -337,14 +337,20 @@ public partial class ConsoleHostTests : IDisposable
 
             Assert.Equal("Healthy", await http.GetStringAsync("/health"));
             Assert.Equal("Healthy", await http.GetStringAsync("/ready"));
-            string metrics = await http.GetStringAsync("/prom");
+            var metrics = PrometheusScrape.Parse(await http.GetStringAsync("/prom"));
 
-            Assert.Matches(@"proxy_requests_total\{broker=""127\.0\.0\.1:\d+"",api_key=""0"",api_version=""\d+""\} [1-9]", metrics);
-            Assert.Contains("# TYPE proxy_opened_connections gauge", metrics, StringComparison.Ordinal);
-            Assert.Matches(@"proxy_connections_total\{broker=""127\.0\.0\.1:\d+""\} [1-9]", metrics);
-            Assert.Matches(@"proxy_requests_bytes\{broker=""127\.0\.0\.1:\d+""\} [1-9]", metrics);
-            Assert.Matches(@"proxy_responses_bytes\{broker=""127\.0\.0\.1:\d+""\} [1-9]", metrics);
-            Assert.Contains("proxy_request_duration_seconds_bucket{", metrics, StringComparison.Ordinal);
+            // The Go kafka-proxy's five names and labels, each with its label set exactly.
+            Assert.Contains(metrics.Samples, s => s.Name == "proxy_requests_total" && s.Value > 0 && s.Labels["api_key"] == "0"
+                && LabelsAre(s, "broker", "api_key", "api_version") && BrokerLabel().IsMatch(s.Labels["broker"]));
+            Assert.Equal("gauge", metrics.Types["proxy_opened_connections"]);
+            Assert.Contains(metrics.Samples, s => s.Name == "proxy_opened_connections" && LabelsAre(s, "broker"));
+            foreach (string name in (string[])["proxy_connections_total", "proxy_requests_bytes", "proxy_responses_bytes"])
+            {
+                Assert.Equal("counter", metrics.Types[name]);
+                Assert.Contains(metrics.Samples, s => s.Name == name && s.Value > 0 && LabelsAre(s, "broker") && BrokerLabel().IsMatch(s.Labels["broker"]));
+            }
+
+            Assert.Equal("histogram", metrics.Types["proxy_request_duration_seconds"]);
         }
         finally
         {
@@ -710,6 +716,14 @@ public partial class ConsoleHostTests : IDisposable
         return host;
     }
 
+    // Starts kafka-proxy with stdout and stderr captured and environment variables added.
+    private Process StartHost(IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        var host = Command.Start(environment, args);
+        _started.Add((host.Id, host.StartTime));
+        return host;
+    }
+
     // Reads stdout up to the printed kcat command and returns the proxy address in it; earlier lines go to seen.
     private static Task<string> ReadProxyAddressAsync(Process host, List<string>? seen = null) => ReadUntilAsync(host, KcatLine(), seen);
 
@@ -727,6 +741,11 @@ public partial class ConsoleHostTests : IDisposable
             }
         }
     }
+
+    private static bool LabelsAre(PrometheusScrape.Sample sample, params string[] names) => sample.Labels.Keys.Order(StringComparer.Ordinal).SequenceEqual(names.Order(StringComparer.Ordinal));
+
+    [GeneratedRegex(@"^127\.0\.0\.1:\d+$")]
+    private static partial Regex BrokerLabel();
 
     [GeneratedRegex(@"test cluster \(([^)]+)\)")]
     private static partial Regex ClusterLine();

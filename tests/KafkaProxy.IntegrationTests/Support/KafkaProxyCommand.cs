@@ -23,6 +23,10 @@ internal sealed class KafkaProxyCommand
     /// <summary>Starts it with stdout and stderr captured.</summary>
     public Process Start(params string[] arguments) => SampleHost.StartProcess(_fileName, [.. _leadingArguments, .. arguments]);
 
+    /// <summary>Starts it with stdout and stderr captured and <paramref name="environment"/> added to its environment.</summary>
+    public Process Start(IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
+        SampleHost.StartProcess(_fileName, [.. _leadingArguments, .. arguments], environment);
+
     /// <summary>Starts it through <paramref name="wrapper"/> (a command that runs the rest of its arguments, such as <c>prlimit</c>).</summary>
     public Process StartUnder(string[] wrapper, params string[] arguments) => SampleHost.StartProcess(wrapper[0], [.. wrapper[1..], _fileName, .. _leadingArguments, .. arguments]);
 

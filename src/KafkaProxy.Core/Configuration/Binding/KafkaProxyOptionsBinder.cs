@@ -197,6 +197,25 @@ internal static class KafkaProxyOptionsBinder
         }
 
         Set(audit.Int("Capacity"), v => o.Audit.Capacity = v);
+
+        var tracing = r.Child("Tracing");
+        if (tracing.List("ApiKeys", ',') is { } traced)
+        {
+            o.Tracing.ApiKeys.Clear();
+            foreach (string key in traced)
+            {
+                if (ApiKeyOf(key) is { } parsed)
+                {
+                    o.Tracing.ApiKeys.Add(parsed);
+                }
+                else
+                {
+                    tracing.Error("ApiKeys", $"'{key}' is not an api key: give numbers from 0 to 32767 or names such as Produce, for example [Produce, Fetch, 19].");
+                }
+            }
+        }
+
+        Set(tracing.Double("SampleRatio"), v => o.Tracing.SampleRatio = v);
     }
 
     private static T? Refuse<T>(SectionReader reader, string name, string message)

@@ -2,9 +2,11 @@ using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Text;
 
-namespace KafkaProxy.Http.Metrics;
+namespace KafkaProxy.Benchmarks;
 
 /// <summary>
+/// The hand-made collector that served <c>/metrics</c> until the OpenTelemetry exporters replaced it (issue 19), kept
+/// here, unchanged but for its name, as the baseline of <see cref="MetricsRecordingBenchmarks"/>.
 /// Listens to KafkaProxy's meters and to the runtime's own (<c>System.Runtime</c>: GC counts, allocated bytes, CPU
 /// time) and keeps every series in memory for the Prometheus text format. KafkaProxy's instrument names are exported
 /// as they are (so the Go kafka-proxy's names stay intact); characters Prometheus does not allow in names, such as the
@@ -12,7 +14,7 @@ namespace KafkaProxy.Http.Metrics;
 /// instruments take from fixed tables, so recording a measurement allocates nothing once its series exists.
 /// Observable instruments are read at each <see cref="Render"/>.
 /// </summary>
-internal sealed class PrometheusCollector : IDisposable
+internal sealed class LegacyPrometheusCollector : IDisposable
 {
     /// <summary>Meters whose names start with this are collected.</summary>
     public const string MeterPrefix = "KafkaProxy.";
@@ -27,7 +29,7 @@ internal sealed class PrometheusCollector : IDisposable
     private readonly Dictionary<SeriesKey, Series> _series = [];
 
     /// <summary>Starts listening to every KafkaProxy meter, now and later created.</summary>
-    public PrometheusCollector()
+    public LegacyPrometheusCollector()
     {
         _listener.InstrumentPublished = (instrument, listener) =>
         {
