@@ -38,6 +38,12 @@ public sealed class KafkaConnectionInfo
     public string? ServerName { get; internal set; }
 
     /// <summary>
+    /// The virtual cluster the connection belongs to (<c>KafkaProxy:Clusters:&lt;name&gt;</c>), or null for a proxy without
+    /// virtual clusters: a filter registered once serves every cluster, and tells them apart by this.
+    /// </summary>
+    public string? VirtualCluster { get; internal set; }
+
+    /// <summary>
     /// When the proxy's SASL exchange with the broker began, by the engine's clock, and the session lifetime the broker
     /// granted in milliseconds (0: none); for the proxy's re-authentication.
     /// </summary>

@@ -73,7 +73,7 @@ internal sealed class ProxyConnection
         _inFlight = new InFlightRequests(context.Options.MaxInFlightRequests, reserved: 1);
         _ownRequests = new OwnRequests(_inFlight);
 
-        _info = new KafkaConnectionInfo(id, client.RemoteEndPoint, route.Upstream, client.LocalEndPoint);
+        _info = new KafkaConnectionInfo(id, client.RemoteEndPoint, route.Upstream, client.LocalEndPoint) { VirtualCluster = context.Options.VirtualCluster };
         _response = new KafkaResponse(_info);
         _logScope = new ConnectionLogScope(id, client.RemoteEndPoint?.ToString(), route.MetricName) { VirtualCluster = context.Options.VirtualCluster };
     }
@@ -292,7 +292,7 @@ internal sealed class ProxyConnection
         Route = route;
         _logScope.Broker = route.MetricName;
         _span?.SetTag(ProxyTracing.BrokerTag, route.MetricName);
-        _info = new KafkaConnectionInfo(Id, _client.RemoteEndPoint, route.Upstream, _client.LocalEndPoint) { ServerName = _info.ServerName };
+        _info = new KafkaConnectionInfo(Id, _client.RemoteEndPoint, route.Upstream, _client.LocalEndPoint) { ServerName = _info.ServerName, VirtualCluster = _info.VirtualCluster };
         _response = new KafkaResponse(_info);
     }
 

@@ -36,7 +36,14 @@ public sealed partial class VirtualClusterTests
             settings[$"KafkaProxy:Clusters:{Names[i]}:DrainTimeout"] = "10s";
         }
 
-        await using var proxy = await RunningProxy.StartAsync(settings);
+        // One filter registered once serves both clusters, and tells their connections apart.
+        var seen = new System.Collections.Concurrent.ConcurrentQueue<(string? Cluster, int Port)>();
+        var watch = new Filters.LambdaFilter("which-cluster", (key, _) => key == 3, (request, _) =>
+        {
+            seen.Enqueue((request.Connection.VirtualCluster, ((System.Net.IPEndPoint)request.Connection.Listener!).Port));
+            return ValueTask.CompletedTask;
+        });
+        await using var proxy = await RunningProxy.StartAsync(settings, watch);
 
         for (int i = 0; i < Names.Length; i++)
         {
@@ -53,6 +60,13 @@ public sealed partial class VirtualClusterTests
         }
 
         Assert.NotEqual(proxy.Engine(Names[0]).Listeners.Single().Advertised.Port, proxy.Engine(Names[1]).Listeners.Single().Advertised.Port);
+        for (int i = 0; i < Names.Length; i++)
+        {
+            int port = proxy.Engine(Names[i]).Listeners.Single().Advertised.Port;
+            Assert.Contains(seen, s => s.Port == port);
+            Assert.All(seen.Where(s => s.Port == port), s => Assert.Equal(Names[i], s.Cluster));
+        }
+
         proxy.AssertEveryMeasurementNamesItsCluster(Names);
         var ready = await proxy.ReadinessAsync();
         Assert.True(ready.Status == HealthStatus.Healthy, ready.Description);
@@ -222,7 +236,7 @@ public sealed partial class VirtualClusterTests
 
         public CapturingLoggerProvider Logs { get; }
 
-        public static async Task<RunningProxy> StartAsync(Dictionary<string, string?> settings)
+        public static async Task<RunningProxy> StartAsync(Dictionary<string, string?> settings, Core.Filters.IKafkaFilter? filter = null)
         {
             var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
             var metrics = new MetricCapture();
@@ -232,7 +246,11 @@ public sealed partial class VirtualClusterTests
                 .ConfigureServices(services =>
                 {
                     services.AddSingleton(metrics.Factory);
-                    services.AddKafkaProxy(configuration.GetSection("KafkaProxy"));
+                    var proxy = services.AddKafkaProxy(configuration.GetSection("KafkaProxy"));
+                    if (filter is not null)
+                    {
+                        proxy.AddFilter(_ => filter);
+                    }
                 })
                 .Build();
             await host.StartAsync();
