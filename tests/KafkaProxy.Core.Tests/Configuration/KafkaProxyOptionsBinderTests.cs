@@ -126,6 +126,7 @@ public sealed class KafkaProxyOptionsBinderTests
     [InlineData("""{"DialAddresses":[{"From":"b:1"}]}""", "KafkaProxy:DialAddresses:0:To: is missing")]
     [InlineData("""{"ForbiddenApiKeys":["NoSuchApi"]}""", "KafkaProxy:ForbiddenApiKeys: 'NoSuchApi' is not an api key")]
     [InlineData("""{"ForbiddenApiKeys":[-1]}""", "KafkaProxy:ForbiddenApiKeys: '-1' is not an api key")]
+    [InlineData("""{"Tracing":{"ApiKeys":["Produce","Fetsh"]}}""", "KafkaProxy:Tracing:ApiKeys: 'Fetsh' is not an api key: give numbers from 0 to 32767 or names such as Produce, for example [Produce, Fetch, 19].")]
     [InlineData("""{"IdelTimeout":"5m"}""", "KafkaProxy:IdelTimeout is not a setting: remove it or correct its name. Did you mean KafkaProxy:IdleTimeout?")]
     [InlineData("""{"ClientTls":{"CertFiel":"x"}}""", "KafkaProxy:ClientTls:CertFiel is not a setting: remove it or correct its name. Did you mean KafkaProxy:ClientTls:CertFile?")]
     [InlineData("""{"Brokers":[{"Upstream":"b:1","Listen":"127.0.0.1:0","Advertized":"x:1"}]}""", "KafkaProxy:Brokers:0:Advertized is not a setting")]

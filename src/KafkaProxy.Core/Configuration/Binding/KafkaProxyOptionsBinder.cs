@@ -40,21 +40,7 @@ internal static class KafkaProxyOptionsBinder
         Replace(o.Brokers, r.Items("Brokers", ';', BrokerMapping.Parse, BrokerFromObject));
         Replace(o.ExternalServers, r.Items("ExternalServers", ';', AddressMapping.Parse, AddressFromObject));
         Replace(o.DialAddresses, r.Items("DialAddresses", ';', AddressMapping.Parse, AddressFromObject));
-        if (r.List("ForbiddenApiKeys", ',') is { } keys)
-        {
-            o.ForbiddenApiKeys.Clear();
-            foreach (string key in keys)
-            {
-                if (ApiKeyOf(key) is { } parsed)
-                {
-                    o.ForbiddenApiKeys.Add(parsed);
-                }
-                else
-                {
-                    r.Error("ForbiddenApiKeys", $"'{key}' is not an api key: give numbers from 0 to 32767 or names such as CreateTopics, for example [19, 20].");
-                }
-            }
-        }
+        ApiKeys(r, "ForbiddenApiKeys", o.ForbiddenApiKeys, "names such as CreateTopics, for example [19, 20]");
 
         Set(r.Int("MaxFrameSize"), v => o.MaxFrameSize = v);
         Set(r.Int("MaxInFlightRequests"), v => o.MaxInFlightRequests = v);
@@ -180,40 +166,12 @@ internal static class KafkaProxyOptionsBinder
         var audit = r.Child("Audit");
         SetText(audit.Text("Path"), v => o.Audit.Path = v);
         Set(audit.Bool("Logger"), v => o.Audit.Logger = v);
-        if (audit.List("ApiKeys", ',') is { } audited)
-        {
-            o.Audit.ApiKeys.Clear();
-            foreach (string key in audited)
-            {
-                if (ApiKeyOf(key) is { } parsed)
-                {
-                    o.Audit.ApiKeys.Add(parsed);
-                }
-                else
-                {
-                    audit.Error("ApiKeys", $"'{key}' is not an api key: give numbers from 0 to 32767 or names such as Produce, for example [Produce, Fetch, 19].");
-                }
-            }
-        }
+        ApiKeys(audit, "ApiKeys", o.Audit.ApiKeys, "names such as Produce, for example [Produce, Fetch, 19]");
 
         Set(audit.Int("Capacity"), v => o.Audit.Capacity = v);
 
         var tracing = r.Child("Tracing");
-        if (tracing.List("ApiKeys", ',') is { } traced)
-        {
-            o.Tracing.ApiKeys.Clear();
-            foreach (string key in traced)
-            {
-                if (ApiKeyOf(key) is { } parsed)
-                {
-                    o.Tracing.ApiKeys.Add(parsed);
-                }
-                else
-                {
-                    tracing.Error("ApiKeys", $"'{key}' is not an api key: give numbers from 0 to 32767 or names such as Produce, for example [Produce, Fetch, 19].");
-                }
-            }
-        }
+        ApiKeys(tracing, "ApiKeys", o.Tracing.ApiKeys, "names such as Produce, for example [Produce, Fetch, 19]");
 
         Set(tracing.Double("SampleRatio"), v => o.Tracing.SampleRatio = v);
     }
@@ -260,6 +218,29 @@ internal static class KafkaProxyOptionsBinder
         }
 
         return null;
+    }
+
+    // A list of api keys, by number or name, in place of the target's when the setting is given; each key that is
+    // neither is an error naming the setting, with `example` for what to write instead.
+    private static void ApiKeys(SectionReader reader, string name, ISet<short> target, string example)
+    {
+        if (reader.List(name, ',') is not { } keys)
+        {
+            return;
+        }
+
+        target.Clear();
+        foreach (string key in keys)
+        {
+            if (ApiKeyOf(key) is { } parsed)
+            {
+                target.Add(parsed);
+            }
+            else
+            {
+                reader.Error(name, $"'{key}' is not an api key: give numbers from 0 to 32767 or {example}.");
+            }
+        }
     }
 
     private static short? ApiKeyOf(string text) =>
