@@ -1,6 +1,5 @@
 using KafkaProxy.Core.Filters.BuiltIn;
 using KafkaProxy.Core.Proxy;
-using KafkaProxy.Protocol.Primitives;
 
 namespace KafkaProxy.Core.Filters;
 
@@ -106,11 +105,11 @@ internal sealed class ConnectionTurns
         }
         catch (OperationCanceledException) when (deadline.Expired)
         {
-            throw new FilterFailedException(filter.Name, frame: null, $"its turn did not finish within {timeout} (KafkaProxy:FilterTimeout)", inner: null);
+            throw FilterFailedException.TimedOut(filter.Name, frame: null, timeout);
         }
-        catch (Exception ex) when (ex is not (KafkaProtocolException or OutOfMemoryException))
+        catch (Exception ex) when (FilterFailedException.From(filter.Name, frame: null, ex) is { } failed)
         {
-            throw new FilterFailedException(filter.Name, frame: null, $"it threw {ex.GetType().Name}: {ex.Message}", ex);
+            throw failed;
         }
         finally
         {

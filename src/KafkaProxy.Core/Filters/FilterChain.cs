@@ -1,6 +1,4 @@
 using KafkaProxy.Core.Filters.BuiltIn;
-using KafkaProxy.Core.Proxy;
-using KafkaProxy.Protocol.Primitives;
 
 namespace KafkaProxy.Core.Filters;
 
@@ -88,11 +86,11 @@ internal sealed class FilterChain<TFilter>
             }
             catch (OperationCanceledException) when (timed && deadline.Expired)
             {
-                return ValueTask.FromException(TimedOut(filter, frame, timeout));
+                return ValueTask.FromException(FilterFailedException.TimedOut(filter.Name, frame, timeout));
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                return ValueTask.FromException(Wrap(filter, frame, ex) ?? ex);
+                return ValueTask.FromException(FilterFailedException.From(filter.Name, frame, ex) ?? ex);
             }
             finally
             {
@@ -129,9 +127,9 @@ internal sealed class FilterChain<TFilter>
         }
         catch (OperationCanceledException) when (timed && deadline.Expired)
         {
-            throw TimedOut(filter, frame, timeout);
+            throw FilterFailedException.TimedOut(filter.Name, frame, timeout);
         }
-        catch (Exception ex) when (Wrap(filter, frame, ex) is { } failed)
+        catch (Exception ex) when (FilterFailedException.From(filter.Name, frame, ex) is { } failed)
         {
             throw failed;
         }
@@ -148,17 +146,6 @@ internal sealed class FilterChain<TFilter>
             await RunFrom(index + 1, message, frame, call, decided, deadline, timeout).ConfigureAwait(false);
         }
     }
-
-    private static FilterFailedException TimedOut(TFilter filter, FrameIdentity frame, TimeSpan timeout) =>
-        new(filter.Name, frame, $"it did not finish within {timeout} (KafkaProxy:FilterTimeout)", inner: null);
-
-    // What a filter's exception becomes, or null to let it through as it is: malformed bytes (a filter read them with
-    // ReadProduce, say) close the connection as a bad message; a broker the proxy has no listener for yet is the
-    // response pump's to handle (it starts one and reads the response again).
-    private static FilterFailedException? Wrap(TFilter filter, FrameIdentity frame, Exception ex) =>
-        ex is KafkaProtocolException or UndiscoveredBrokerException or OutOfMemoryException
-            ? null
-            : new FilterFailedException(filter.Name, frame, $"it threw {ex.GetType().Name}: {ex.Message}", ex);
 
     private static ulong Bit(short apiVersion) => 1UL << Math.Min((int)apiVersion, LastVersionBit);
 }

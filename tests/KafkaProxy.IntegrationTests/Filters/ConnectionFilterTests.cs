@@ -61,8 +61,22 @@ public sealed class ConnectionFilterTests
         Assert.Contains("InvalidDataException: a bug in the turn", line, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task TurnRunsPastTheFilterTimeout_ItsConnectionCloses_LoggedWithTheFiltersName()
+    {
+        var stalling = new PollingFilter("stuck", TimeSpan.Zero, turns: 1, stall: true);
+        await using var proxied = await ProxiedCluster.StartAsync(brokers: 1, configure: o => o.FilterTimeout = TimeSpan.FromMilliseconds(500), filters: [stalling]);
+        var listener = proxied.Engine.Listeners[0].Advertised;
+        await using var raw = await RawKafkaClient.ConnectAsync(listener.Host, listener.Port);
+
+        var refused = await Record.ExceptionAsync(() => raw.SendAsync(Metadata, 1, flexible: false, w => KafkaWriter.WriteInt32(w, -1)));
+
+        Assert.True(refused is EndOfStreamException or IOException, $"expected a closed connection, got {refused}");
+        await proxied.Logs.WaitForLineAsync("filter 'stuck' failed on its turn between requests: it did not finish within 00:00:00.5000000 (KafkaProxy:FilterTimeout)");
+    }
+
     /// <summary>Asks for a turn every <paramref name="every"/>, up to <paramref name="turns"/> per connection; each sends ApiVersions v0 to the broker.</summary>
-    private sealed class PollingFilter(string name, TimeSpan every, int turns, bool fail = false) : IKafkaConnectionFilter
+    private sealed class PollingFilter(string name, TimeSpan every, int turns, bool fail = false, bool stall = false) : IKafkaConnectionFilter
     {
         private readonly ConcurrentDictionary<long, int> _turnsTaken = new();
 
@@ -77,6 +91,12 @@ public sealed class ConnectionFilterTests
             if (fail)
             {
                 throw new InvalidDataException("a bug in the turn");
+            }
+
+            if (stall)
+            {
+                // Ignores its token, as a stuck filter would: the deadline still ends the wait.
+                await Task.Delay(Timeout.InfiniteTimeSpan, CancellationToken.None);
             }
 
             var answer = await turn.SendToBrokerAsync(ApiVersions, 0, ReadOnlyMemory<byte>.Empty, cancellationToken);
