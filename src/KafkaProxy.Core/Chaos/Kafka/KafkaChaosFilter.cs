@@ -5,7 +5,6 @@ using KafkaProxy.Core.Filters;
 using KafkaProxy.Core.Filters.BuiltIn;
 using KafkaProxy.Protocol.Messages.Fetch;
 using KafkaProxy.Protocol.Messages.Produce;
-using KafkaProxy.Protocol.Primitives;
 
 namespace KafkaProxy.Core.Chaos.Kafka;
 
@@ -168,8 +167,7 @@ internal sealed class KafkaChaosFilter(ChaosProxies proxies, TimeProvider time) 
 
                 break;
             case Fetch:
-                var reader = new KafkaReader(request.Body, Fetch, request.ApiVersion);
-                foreach (var topic in FetchRequest.Read(ref reader, request.ApiVersion).Topics)
+                foreach (var topic in MessageModels.Read<FetchRequest>(request.Body, request.ApiVersion, "Fetch").Topics)
                 {
                     string? name = request.ApiVersion >= 13 ? NameOf(topic.TopicId) : topic.Topic;
                     partitions.AddRange(topic.Partitions.Select(p => (name, p.Partition)));
@@ -202,12 +200,9 @@ internal sealed class KafkaChaosFilter(ChaosProxies proxies, TimeProvider time) 
             return;
         }
 
-        var reader = new KafkaReader(response.Body, Produce, response.ApiVersion);
-        var produce = ProduceResponse.Read(ref reader, response.ApiVersion);
+        var produce = MessageModels.Read<ProduceResponse>(response.Body, response.ApiVersion, "Produce");
         produce.ThrottleTimeMs = throttleMs;
-        var writer = new ArrayBufferWriter<byte>(produce.Size(response.ApiVersion));
-        produce.Write(writer, response.ApiVersion);
-        response.Replace(writer.WrittenMemory);
+        response.Replace(MessageModels.Encode(produce, response.ApiVersion));
     }
 
     // One edit per batch, in body order: the schema ids rewritten first, then a byte flipped.

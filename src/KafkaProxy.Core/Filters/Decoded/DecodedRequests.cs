@@ -12,9 +12,7 @@ internal static class DecodedRequests
     /// <exception cref="KafkaProtocolException">The body is malformed, or its records end inside a batch.</exception>
     public static ProduceRequestView ReadProduce(in ReadOnlySequence<byte> body, short version)
     {
-        CheckVersion("Produce", ProduceRequest.MessageApiKey, version, ProduceRequest.LowestSupportedVersion, ProduceRequest.HighestSupportedVersion);
-        var reader = new KafkaReader(body, ProduceRequest.MessageApiKey, version);
-        var produce = ProduceRequest.Read(ref reader, version);
+        var produce = MessageModels.Read<ProduceRequest>(body, version, "Produce");
         var topics = new ProduceTopicView[produce.TopicData.Count];
         for (int t = 0; t < topics.Length; t++)
         {
@@ -41,9 +39,7 @@ internal static class DecodedRequests
     /// <exception cref="KafkaProtocolException">The body is malformed.</exception>
     public static CreateTopicsRequestView ReadCreateTopics(in ReadOnlySequence<byte> body, short version)
     {
-        CheckVersion("CreateTopics", CreateTopicsRequest.MessageApiKey, version, CreateTopicsRequest.LowestSupportedVersion, CreateTopicsRequest.HighestSupportedVersion);
-        var reader = new KafkaReader(body, CreateTopicsRequest.MessageApiKey, version);
-        var create = CreateTopicsRequest.Read(ref reader, version);
+        var create = MessageModels.Read<CreateTopicsRequest>(body, version, "CreateTopics");
         var topics = create.Topics
             .Select(t => new CreateTopicView(
                 t.Name,
@@ -55,14 +51,6 @@ internal static class DecodedRequests
         return new CreateTopicsRequestView(topics, create.TimeoutMs, create.ValidateOnly);
     }
 
-    /// <summary>Throws when the proxy's codecs do not know <paramref name="version"/>: that is the filter's choice of versions, not a malformed frame.</summary>
-    internal static void CheckVersion(string api, short apiKey, short version, short lowest, short highest)
-    {
-        if (version < lowest || version > highest)
-        {
-            throw new NotSupportedException($"{api} (api key {apiKey}) v{version} is outside the versions the proxy decodes ({lowest}-{highest}): want only those versions (WantsRequest, WantsResponse), or read the Body.");
-        }
-    }
 
     /// <summary>The headers of the whole batches in <paramref name="records"/>, a slice of <paramref name="body"/>, with their offsets in it.</summary>
     internal static RecordBatchView[] ReadBatches(in ReadOnlySequence<byte> body, ReadOnlySequence<byte>? records, short apiKey, short version, out bool endsWithPartialBatch)

@@ -14,7 +14,7 @@ internal static class DecodedResponses
     /// <exception cref="KafkaProtocolException">The body is malformed.</exception>
     public static FetchResponseView ReadFetch(in ReadOnlySequence<byte> body, short version)
     {
-        var fetch = Read(body, version, "Fetch", FetchResponse.MessageApiKey, FetchResponse.LowestSupportedVersion, FetchResponse.HighestSupportedVersion, FetchResponse.Read);
+        var fetch = MessageModels.Read<FetchResponse>(body, version, "Fetch");
         var topics = new FetchTopicView[fetch.Responses.Count];
         for (int t = 0; t < topics.Length; t++)
         {
@@ -37,7 +37,7 @@ internal static class DecodedResponses
     /// <exception cref="KafkaProtocolException">The body is malformed.</exception>
     public static MetadataResponseView ReadMetadata(in ReadOnlySequence<byte> body, short version)
     {
-        var metadata = Read(body, version, "Metadata", MetadataResponse.MessageApiKey, MetadataResponse.LowestSupportedVersion, MetadataResponse.HighestSupportedVersion, MetadataResponse.Read);
+        var metadata = MessageModels.Read<MetadataResponse>(body, version, "Metadata");
         var brokers = metadata.Brokers.Select(b => new BrokerView(b.NodeId, b.Host, b.Port, b.Rack)).ToArray();
         var topics = metadata.Topics
             .Select(t => new MetadataTopicView(
@@ -53,7 +53,7 @@ internal static class DecodedResponses
     /// <exception cref="KafkaProtocolException">The body is malformed.</exception>
     public static FindCoordinatorResponseView ReadFindCoordinator(in ReadOnlySequence<byte> body, short version)
     {
-        var response = Read(body, version, "FindCoordinator", FindCoordinatorResponse.MessageApiKey, FindCoordinatorResponse.LowestSupportedVersion, FindCoordinatorResponse.HighestSupportedVersion, FindCoordinatorResponse.Read);
+        var response = MessageModels.Read<FindCoordinatorResponse>(body, version, "FindCoordinator");
         CoordinatorView[] coordinators = version >= 4
             ? [.. response.Coordinators.Select(c => new CoordinatorView(c.Key, c.NodeId, c.Host, c.Port, c.ErrorCode, c.ErrorMessage))]
             : [new CoordinatorView(null, response.NodeId, response.Host, response.Port, response.ErrorCode, response.ErrorMessage)];
@@ -63,7 +63,7 @@ internal static class DecodedResponses
     /// <exception cref="KafkaProtocolException">The body is malformed.</exception>
     public static DescribeClusterResponseView ReadDescribeCluster(in ReadOnlySequence<byte> body, short version)
     {
-        var response = Read(body, version, "DescribeCluster", DescribeClusterResponse.MessageApiKey, DescribeClusterResponse.LowestSupportedVersion, DescribeClusterResponse.HighestSupportedVersion, DescribeClusterResponse.Read);
+        var response = MessageModels.Read<DescribeClusterResponse>(body, version, "DescribeCluster");
         var brokers = response.Brokers.Select(b => new BrokerView(b.BrokerId, b.Host, b.Port, b.Rack)).ToArray();
         return new DescribeClusterResponseView(response.ErrorCode, response.ErrorMessage, response.ClusterId, response.ControllerId, brokers);
     }
@@ -71,17 +71,8 @@ internal static class DecodedResponses
     /// <exception cref="KafkaProtocolException">The body is malformed.</exception>
     public static ApiVersionsResponseView ReadApiVersions(in ReadOnlySequence<byte> body, short version)
     {
-        var response = Read(body, version, "ApiVersions", ApiVersionsResponse.MessageApiKey, ApiVersionsResponse.LowestSupportedVersion, ApiVersionsResponse.HighestSupportedVersion, ApiVersionsResponse.Read);
+        var response = MessageModels.Read<ApiVersionsResponse>(body, version, "ApiVersions");
         var keys = response.ApiKeys.Select(k => new ApiVersionRangeView(k.ApiKey, k.MinVersion, k.MaxVersion)).ToArray();
         return new ApiVersionsResponseView(response.ErrorCode, keys, response.ThrottleTimeMs);
-    }
-
-    private delegate T ReadModel<T>(ref KafkaReader reader, short version);
-
-    private static T Read<T>(in ReadOnlySequence<byte> body, short version, string api, short apiKey, short lowest, short highest, ReadModel<T> read)
-    {
-        DecodedRequests.CheckVersion(api, apiKey, version, lowest, highest);
-        var reader = new KafkaReader(body, apiKey, version);
-        return read(ref reader, version);
     }
 }

@@ -32,9 +32,7 @@ internal static class ErrorResponses
 
     private static byte[] Produce(short version, in ReadOnlySequence<byte> body, short errorCode, Func<int, string> message)
     {
-        DecodedRequests.CheckVersion("Produce", ProduceRequest.MessageApiKey, version, ProduceRequest.LowestSupportedVersion, ProduceRequest.HighestSupportedVersion);
-        var reader = new KafkaReader(body, ProduceRequest.MessageApiKey, version);
-        var produce = ProduceRequest.Read(ref reader, version);
+        var produce = MessageModels.Read<ProduceRequest>(body, version, "Produce");
         var response = new ProduceResponse();
         for (int t = 0; t < produce.TopicData.Count; t++)
         {
@@ -52,16 +50,14 @@ internal static class ErrorResponses
             response.Responses.Add(refused);
         }
 
-        return Encode(response.Size(version), w => response.Write(w, version));
+        return MessageModels.Encode(response, version);
     }
 
     // A Fetch response has no error message: the reason is only logged. No records, and no fetch session (id 0): the
     // client's next fetch is a full one.
     private static byte[] Fetch(short version, in ReadOnlySequence<byte> body, short errorCode)
     {
-        DecodedRequests.CheckVersion("Fetch", FetchRequest.MessageApiKey, version, FetchRequest.LowestSupportedVersion, FetchRequest.HighestSupportedVersion);
-        var reader = new KafkaReader(body, FetchRequest.MessageApiKey, version);
-        var fetch = FetchRequest.Read(ref reader, version);
+        var fetch = MessageModels.Read<FetchRequest>(body, version, "Fetch");
         var response = new FetchResponse();
         foreach (var topic in fetch.Topics)
         {
@@ -78,14 +74,12 @@ internal static class ErrorResponses
             response.Responses.Add(refused);
         }
 
-        return Encode(response.Size(version), w => response.Write(w, version));
+        return MessageModels.Encode(response, version);
     }
 
     private static byte[] CreateTopics(short version, in ReadOnlySequence<byte> body, short errorCode, Func<int, string> message)
     {
-        DecodedRequests.CheckVersion("CreateTopics", CreateTopicsRequest.MessageApiKey, version, CreateTopicsRequest.LowestSupportedVersion, CreateTopicsRequest.HighestSupportedVersion);
-        var reader = new KafkaReader(body, CreateTopicsRequest.MessageApiKey, version);
-        var create = CreateTopicsRequest.Read(ref reader, version);
+        var create = MessageModels.Read<CreateTopicsRequest>(body, version, "CreateTopics");
         var response = new CreateTopicsResponse();
         for (int t = 0; t < create.Topics.Count; t++)
         {
@@ -96,13 +90,7 @@ internal static class ErrorResponses
             });
         }
 
-        return Encode(response.Size(version), w => response.Write(w, version));
+        return MessageModels.Encode(response, version);
     }
 
-    private static byte[] Encode(int size, Action<IBufferWriter<byte>> write)
-    {
-        var writer = new ArrayBufferWriter<byte>(Math.Max(size, 1));
-        write(writer);
-        return writer.WrittenSpan.ToArray();
-    }
 }
