@@ -150,8 +150,8 @@ public sealed class ProxyEngine : IAsyncDisposable
     /// <summary>The validated settings the engine runs with.</summary>
     internal KafkaProxyOptions StartOptions => _options;
 
-    /// <summary>Client connections open now.</summary>
-    internal int OpenConnections => _connections.Count;
+    /// <summary>Client connections holding a slot of MaxConnections now (a slot is given back last, after the connection's entry).</summary>
+    internal int OpenConnections => Volatile.Read(ref _open);
 
     /// <summary>The clock of deadlines, timeouts and re-authentication.</summary>
     internal TimeProvider TimeProvider => _clock.Provider;

@@ -144,7 +144,11 @@ public sealed class ListenerAndLimitTests
         const int limit = 2;
         const int connections = 500;
         var options = new KafkaProxyOptions { MaxConnections = limit };
-        options.Brokers.Add(new BrokerMapping { Upstream = new HostPort("127.0.0.1", ClosedPort()), Listen = new HostPort("127.0.0.1", 0) });
+        // Bound but not listening for the whole test: dials are refused, and no other socket of the suite (a listener, or
+        // an outgoing connection's ephemeral port) can take the port meanwhile and answer.
+        using var closed = BoundNotListening();
+        int closedPort = ((System.Net.IPEndPoint)closed.LocalEndPoint!).Port;
+        options.Brokers.Add(new BrokerMapping { Upstream = new HostPort("127.0.0.1", closedPort), Listen = new HostPort("127.0.0.1", 0) });
         var logs = new CapturingLoggerProvider();
         await using var engine = new Core.Proxy.ProxyEngine(options, new Microsoft.Extensions.Logging.LoggerFactory([logs]));
         await engine.StartAsync();
@@ -243,11 +247,11 @@ public sealed class ListenerAndLimitTests
         Assert.Contains(logs.Lines, l => l.Contains("could not reach broker", StringComparison.Ordinal));
     }
 
-    // A loopback port nobody listens on: dialing it is refused at once.
-    private static int ClosedPort()
+    // A loopback port nobody listens on while the socket lives: dialing it is refused at once.
+    private static Socket BoundNotListening()
     {
-        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        probe.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
-        return ((System.Net.IPEndPoint)probe.LocalEndPoint!).Port;
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        return socket;
     }
 }
