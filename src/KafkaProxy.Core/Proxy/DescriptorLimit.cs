@@ -24,6 +24,9 @@ internal static partial class DescriptorLimit
     /// <summary>True when one more listener would eat into the half of the reserve kept for the runtime and the HTTP endpoints.</summary>
     public static bool ListenerWouldCrowd(long limit, long open) => open + 1 > limit - (Reserve(limit) / 2);
 
+    /// <summary>Listeners that may still start, one descriptor each, before one more would crowd the reserve.</summary>
+    public static long ListenersBeforeCrowding(long limit, long open) => Math.Max(0, limit - (Reserve(limit) / 2) - open);
+
     /// <summary>The soft limit and the descriptors open now; null where there is no limit or it cannot be read (not Linux).</summary>
     public static (long Limit, long Open)? Read()
     {

@@ -42,6 +42,7 @@ internal sealed class DynamicListeners
     private readonly Dictionary<int, HostPort> _nodes = []; // node id → the address its listener serves
     private IPAddress? _bindAddress;
     private int _nextSequentialPort;
+    private int _listenersBeforeDescriptorCheck; // listeners that may start before the descriptors are counted again
 
     /// <summary>Creates the starter; <paramref name="run"/> starts accepting on a new listener and keeps it until the engine stops.</summary>
     public DynamicListeners(KafkaProxyOptions options, BrokerAddressBook book, Func<HostPort, BrokerRoute> routeTo, Action<BrokerListener> run, ProxyMetrics metrics, ILogger logger)
@@ -127,10 +128,25 @@ internal sealed class DynamicListeners
                     $"{_nodes.Count} dynamic listeners run, as many as {_key["DynamicListeners:MaxListeners"]} allows; raise it if the cluster has more brokers");
             }
 
-            if (DescriptorLimit.Read() is { } descriptors && DescriptorLimit.ListenerWouldCrowd(descriptors.Limit, descriptors.Open))
+            if (--_listenersBeforeDescriptorCheck < 0)
             {
-                throw Refused(upstream, broker.NodeId, "descriptors",
-                    $"the process holds {descriptors.Open} of the {descriptors.Limit} file descriptors it may open (RLIMIT_NOFILE), and the rest is kept for connections and the runtime; raise the limit (ulimit -n)");
+                // Counting the open descriptors reads /proc/self/fd, whose length grows with every listener: it is read
+                // again only once a quarter of the room it showed has been taken (connections take room meanwhile too).
+                if (DescriptorLimit.Read() is { } descriptors)
+                {
+                    if (DescriptorLimit.ListenerWouldCrowd(descriptors.Limit, descriptors.Open))
+                    {
+                        _listenersBeforeDescriptorCheck = 0;
+                        throw Refused(upstream, broker.NodeId, "descriptors",
+                            $"the process holds {descriptors.Open} of the {descriptors.Limit} file descriptors it may open (RLIMIT_NOFILE), and the rest is kept for connections and the runtime; raise the limit (ulimit -n)");
+                    }
+
+                    _listenersBeforeDescriptorCheck = (int)Math.Min(int.MaxValue, DescriptorLimit.ListenersBeforeCrowding(descriptors.Limit, descriptors.Open) / 4);
+                }
+                else
+                {
+                    _listenersBeforeDescriptorCheck = int.MaxValue; // no limit, or not Linux
+                }
             }
 
             long port = NextPort(broker.NodeId);

@@ -4,6 +4,7 @@ using System.IO.Pipelines;
 using System.Net.Sockets;
 using KafkaProxy.Core.Diagnostics;
 using KafkaProxy.Core.Filters;
+using KafkaProxy.Core.Proxy.Transport;
 using KafkaProxy.Core.Security;
 using KafkaProxy.Protocol.Frames;
 using KafkaProxy.Protocol.Headers;
@@ -147,9 +148,9 @@ internal sealed class ProxyConnection
         }
 
         _clientReader = PipeReader.Create(clientStream, ReaderOptions);
-        var clientWriter = PipeWriter.Create(clientStream, WriterOptions);
+        var clientWriter = CreateWriter(clientStream, _client);
         var upstreamReader = _upstreamReader = PipeReader.Create(upstreamStream, ReaderOptions);
-        var upstreamWriter = PipeWriter.Create(upstreamStream, WriterOptions);
+        var upstreamWriter = CreateWriter(upstreamStream, _upstream);
 
         try
         {
@@ -377,14 +378,16 @@ internal sealed class ProxyConnection
             }
 
             bool turn = remaining == 0 && _turns?.IsDue == true;
-            // Stopped at a frame boundary (for a connection filter's turn, or for room): the rest is not examined, so the
-            // next read returns it at once.
-            client.AdvanceTo(buffer.Start, turn || blocked ? buffer.Start : buffer.End);
             Touch(ref _lastActivity);
             if (wrote)
             {
+                // Before the reader advances: a socket's writer sends pass-through bytes from the reader's buffer.
                 await FlushAsync(upstream, toClient: false).ConfigureAwait(false);
             }
+
+            // Stopped at a frame boundary (for a connection filter's turn, or for room): the rest is not examined, so the
+            // next read returns it at once.
+            client.AdvanceTo(buffer.Start, turn || blocked ? buffer.Start : buffer.End);
 
             if (blocked)
             {
@@ -650,13 +653,15 @@ internal sealed class ProxyConnection
 
             // Stopped before a response that names a broker without a listener: the rest is not examined, so the next
             // read returns it at once, to be rewritten again once the listener runs.
-            upstream.AdvanceTo(buffer.Start, undiscovered is null ? buffer.End : buffer.Start);
             Touch(ref _lastActivity);
             Touch(ref _lastUpstreamActivity);
             if (wrote)
             {
+                // Before the reader advances: a socket's writer sends pass-through bytes from the reader's buffer.
                 await FlushAsync(client, toClient: true).ConfigureAwait(false);
             }
+
+            upstream.AdvanceTo(buffer.Start, undiscovered is null ? buffer.End : buffer.Start);
 
             if (undiscovered is not null)
             {
@@ -828,7 +833,13 @@ internal sealed class ProxyConnection
         _context.Metrics.Response(Broker, entry.ApiKey, length, entry.StartTimestamp);
     }
 
-    // Copies what has arrived of a pass-through frame; false when nothing has arrived yet.
+    // A plain TCP socket gets the writer that sends pass-through bytes from the reader's buffer without a copy; TLS and
+    // the chaos toxics need a stream, so their bytes are copied into the stream's writer.
+    private static PipeWriter CreateWriter(Stream stream, Socket socket) =>
+        stream.GetType() == typeof(NetworkStream) ? new SocketFrameWriter(socket) : PipeWriter.Create(stream, WriterOptions);
+
+    // Queues what has arrived of a pass-through frame (by reference when the writer is a socket's: the pumps flush
+    // before they advance their reader); false when nothing has arrived yet.
     private static bool ForwardPassThrough(ref ReadOnlySequence<byte> buffer, ref long remaining, PipeWriter destination)
     {
         if (buffer.IsEmpty)
@@ -837,7 +848,15 @@ internal sealed class ProxyConnection
         }
 
         long take = Math.Min(remaining, buffer.Length);
-        destination.Write(buffer.Slice(0, take));
+        if (destination is SocketFrameWriter socket)
+        {
+            socket.WriteReference(buffer.Slice(0, take));
+        }
+        else
+        {
+            destination.Write(buffer.Slice(0, take));
+        }
+
         buffer = buffer.Slice(take);
         remaining -= take;
         return true;

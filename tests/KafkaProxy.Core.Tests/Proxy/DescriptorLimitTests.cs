@@ -24,6 +24,17 @@ public sealed class DescriptorLimitTests
         Assert.Equal(expected, DescriptorLimit.ListenerWouldCrowd(limit, open));
     }
 
+    [Theory]
+    [InlineData(1024, 972, 1)]   // as ListenerWouldCrowd: one more fits
+    [InlineData(1024, 973, 0)]
+    [InlineData(1024, 2000, 0)]
+    [InlineData(20_000, 1000, 18_000)]
+    public void ListenersBeforeCrowding_OpenDescriptors_CountsWhatFitsBeforeHalfTheReserve(long limit, long open, long expected)
+    {
+        Assert.Equal(expected, DescriptorLimit.ListenersBeforeCrowding(limit, open));
+        Assert.Equal(expected == 0, DescriptorLimit.ListenerWouldCrowd(limit, open));
+    }
+
     [Fact]
     public void Read_OnLinux_IsTheSoftLimitOfThisProcessAndItsOpenDescriptors()
     {

@@ -1,0 +1,181 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+using KafkaProxy.Core.Proxy.Transport;
+
+namespace KafkaProxy.Core.Tests.Proxy.Transport;
+
+public sealed class SocketFrameWriterTests
+{
+    [Fact]
+    public async Task Flush_ReferencesAndOwnBytesInterleaved_ArriveInTheOrderWritten()
+    {
+        using var pair = await SocketPair.OpenAsync();
+        var writer = new SocketFrameWriter(pair.Sender);
+        byte[] first = Bytes(1000, seed: 1);
+        byte[] second = Bytes(3000, seed: 2);
+        var split = Segmented(second, 700, 1300); // three segments, as a pipe hands them over
+
+        writer.WriteReference(new ReadOnlySequence<byte>(first));
+        writer.Write(new byte[] { 0xAA, 0xBB });
+        writer.WriteReference(split);
+        writer.Write(Bytes(5000, seed: 3)); // larger than a block
+        await writer.FlushAsync();
+
+        byte[] expected = [.. first, 0xAA, 0xBB, .. second, .. Bytes(5000, seed: 3)];
+        Assert.Equal(expected, await pair.ReceiveAsync(expected.Length));
+    }
+
+    [Fact]
+    public async Task Flush_ManyReferences_AllArriveBeyondTheReferenceLimit()
+    {
+        // More separate buffers than one send takes by reference: the rest are copied, and the order holds.
+        using var pair = await SocketPair.OpenAsync();
+        var writer = new SocketFrameWriter(pair.Sender);
+        var buffers = Enumerable.Range(0, 300).Select(i => Bytes(17 + i, seed: i)).ToList();
+        foreach (var buffer in buffers)
+        {
+            writer.WriteReference(new ReadOnlySequence<byte>(buffer));
+        }
+
+        await writer.FlushAsync();
+
+        byte[] expected = [.. buffers.SelectMany(b => b)];
+        Assert.Equal(expected, await pair.ReceiveAsync(expected.Length));
+    }
+
+    [Fact]
+    public async Task Flush_ABigWriteWhileThePeerDoesNotRead_CompletesOnceItReads()
+    {
+        // 16 MiB cannot fit the socket buffers: the send stays pending until the peer reads, then completes whole.
+        using var pair = await SocketPair.OpenAsync();
+        var writer = new SocketFrameWriter(pair.Sender);
+        byte[] big = Bytes(16 << 20, seed: 9);
+        writer.WriteReference(new ReadOnlySequence<byte>(big));
+
+        var flushing = writer.FlushAsync().AsTask();
+        Assert.Equal(big, await pair.ReceiveAsync(big.Length));
+        await flushing;
+
+        writer.Write(new byte[] { 1, 2, 3 });
+        await writer.FlushAsync();
+        Assert.Equal(new byte[] { 1, 2, 3 }, await pair.ReceiveAsync(3));
+    }
+
+    [Fact]
+    public async Task Flush_PeerClosed_FailsWithASocketErrorAndNothingStaysQueued()
+    {
+        using var pair = await SocketPair.OpenAsync();
+        var writer = new SocketFrameWriter(pair.Sender);
+        pair.Receiver.Close();
+        byte[] bytes = Bytes(64 * 1024, seed: 4);
+
+        var error = await Record.ExceptionAsync(async () =>
+        {
+            for (int i = 0; i < 100; i++)
+            {
+                writer.WriteReference(new ReadOnlySequence<byte>(bytes));
+                await writer.FlushAsync();
+            }
+        });
+
+        Assert.IsType<SocketException>(error);
+        writer.Complete();
+        Assert.Throws<ObjectDisposedException>(() => writer.GetMemory());
+    }
+
+    [Fact]
+    public async Task Flush_NothingWritten_SendsNothing()
+    {
+        using var pair = await SocketPair.OpenAsync();
+        var writer = new SocketFrameWriter(pair.Sender);
+
+        var result = await writer.FlushAsync();
+
+        Assert.False(result.IsCompleted);
+        writer.Write(new byte[] { 7 });
+        await writer.FlushAsync();
+        Assert.Equal(new byte[] { 7 }, await pair.ReceiveAsync(1));
+    }
+
+    private static byte[] Bytes(int length, int seed)
+    {
+        var bytes = new byte[length];
+        new Random(seed).NextBytes(bytes);
+        return bytes;
+    }
+
+    private static ReadOnlySequence<byte> Segmented(byte[] bytes, params int[] cuts)
+    {
+        var first = new Segment(bytes.AsMemory(0, cuts[0]), 0);
+        var last = first;
+        int start = cuts[0];
+        foreach (int length in cuts.Skip(1).Append(bytes.Length - cuts.Sum()))
+        {
+            last = last.Append(bytes.AsMemory(start, length));
+            start += length;
+        }
+
+        return new ReadOnlySequence<byte>(first, 0, last, last.Memory.Length);
+    }
+
+    private sealed class Segment : ReadOnlySequenceSegment<byte>
+    {
+        public Segment(ReadOnlyMemory<byte> memory, long runningIndex)
+        {
+            Memory = memory;
+            RunningIndex = runningIndex;
+        }
+
+        public Segment Append(ReadOnlyMemory<byte> memory)
+        {
+            var next = new Segment(memory, RunningIndex + Memory.Length);
+            Next = next;
+            return next;
+        }
+    }
+
+    private sealed class SocketPair : IDisposable
+    {
+        private SocketPair(Socket sender, Socket receiver)
+        {
+            Sender = sender;
+            Receiver = receiver;
+        }
+
+        public Socket Sender { get; }
+
+        public Socket Receiver { get; }
+
+        public static async Task<SocketPair> OpenAsync()
+        {
+            using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            listener.Listen(1);
+            var sender = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            await sender.ConnectAsync(listener.LocalEndPoint!);
+            return new SocketPair(sender, await listener.AcceptAsync());
+        }
+
+        public async Task<byte[]> ReceiveAsync(int length)
+        {
+            var received = new byte[length];
+            int at = 0;
+            while (at < length)
+            {
+                int read = await Receiver.ReceiveAsync(received.AsMemory(at)).AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+                Assert.NotEqual(0, read);
+                at += read;
+            }
+
+            return received;
+        }
+
+        public void Dispose()
+        {
+            Sender.Dispose();
+            Receiver.Dispose();
+        }
+    }
+}
