@@ -72,7 +72,7 @@ internal static class Targets
             var perFetch = consume.Steady(s => s.AllocatedBytesPerFetch);
             double gen0 = consume.SteadyCost.Gen0;
             yield return ("0 B allocated per Fetch response, which the proxy rewrites (consume, steady window)",
-                $"{Bytes(perFetch)} per response ({rounds}; {Num(consume.SteadyCost.FetchRequests)} Fetch responses in all windows), GC gen0/1/2 {Num(consume.SteadyCost.Gen0)}/{Num(consume.SteadyCost.Gen1)}/{Num(consume.SteadyCost.Gen2)}",
+                $"{Bytes(perFetch)} per response ({rounds}; {consume.SteadyCost.FetchRequests:N0} Fetch responses in all windows), GC gen0/1/2 {Num(consume.SteadyCost.Gen0)}/{Num(consume.SteadyCost.Gen1)}/{Num(consume.SteadyCost.Gen2)}",
                 double.IsNaN(perFetch.Median) ? null : perFetch.Median < NoAllocation && gen0 == 0);
         }
 
