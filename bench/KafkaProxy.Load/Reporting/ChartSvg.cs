@@ -17,6 +17,7 @@ internal static class ChartSvg
     private const int BarHeight = 14;
     private const int RowHeight = 2 * BarHeight + 14;
     private const int TitleHeight = 34;
+    private const int LegendLine = 16;
     private const string DirectColor = "#4c78a8";
     private const string ProxiedColor = "#f58518";
 
@@ -31,13 +32,13 @@ internal static class ChartSvg
             .SelectMany(c => c.Figures.OrderBy(f => f.Direct.Median).Select(f => (Label: $"{c.Id} {f.Name}", Figure: f)))
             .ToList();
 
-        int height = 40 + (2 * TitleHeight) + ((throughput.Count + latency.Count) * RowHeight) + 30;
+        int height = 40 + LegendLine + (2 * TitleHeight) + ((throughput.Count + latency.Count) * RowHeight) + 30;
         var svg = new StringBuilder();
         svg.Append(CultureInfo.InvariantCulture, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{Width}\" height=\"{height}\" font-family=\"sans-serif\" font-size=\"12\">\n");
         svg.Append(CultureInfo.InvariantCulture, $"<rect width=\"{Width}\" height=\"{height}\" fill=\"white\"/>\n");
         int y = 20;
         Legend(svg, y, report);
-        y += 20;
+        y += 20 + LegendLine;
         y = Panel(svg, y, "Throughput, msgs/s (higher is better)", throughput);
         Panel(svg, y, "Round-trip latency of one small request, µs (lower is better)", latency);
         svg.Append("</svg>\n");
@@ -48,9 +49,12 @@ internal static class ChartSvg
     {
         svg.Append(CultureInfo.InvariantCulture, $"<rect x=\"10\" y=\"{y - 10}\" width=\"12\" height=\"12\" fill=\"{DirectColor}\"/><text x=\"28\" y=\"{y}\">direct</text>\n");
         svg.Append(CultureInfo.InvariantCulture, $"<rect x=\"90\" y=\"{y - 10}\" width=\"12\" height=\"12\" fill=\"{ProxiedColor}\"/><text x=\"108\" y=\"{y}\">through kafka-proxy</text>\n");
-        string rounds = report.Rounds == 1 ? "1 round" : $"medians of {report.Rounds} interleaved rounds, lines from smallest to largest";
-        string machine = SecurityElement.Escape($"{report.Machine.Cores} cores, {report.Machine.Cpu}, {report.Started:yyyy-MM-dd}, revision {report.Revision}; {rounds}; each row on its own scale");
+        string machine = SecurityElement.Escape($"{report.Machine.Cores} cores, {report.Machine.Cpu}, {report.Started:yyyy-MM-dd}, revision {report.Revision}; each row on its own scale");
         svg.Append(CultureInfo.InvariantCulture, $"<text x=\"260\" y=\"{y}\" fill=\"#555\">{machine}</text>\n");
+        string rounds = report.Rounds == 1
+            ? "1 round"
+            : $"bars: medians of {report.Rounds} interleaved rounds, lines from the smallest to the largest round; ratios: medians of the per-round ratios";
+        svg.Append(CultureInfo.InvariantCulture, $"<text x=\"10\" y=\"{y + LegendLine}\" fill=\"#555\">{SecurityElement.Escape(rounds)}</text>\n");
     }
 
     private static int Panel(StringBuilder svg, int y, string title, List<(string Label, FigureComparison Figure)> rows)
