@@ -64,10 +64,9 @@ internal static class CompareCommand
 
             foreach (var (variant, process) in running)
             {
-                var metrics = await process.ScrapeAsync();
-                if (metrics.Sum("proxy_requests_refused_total") + metrics.Sum("proxy_frames_rejected_total") > 0)
+                if ((await process.ScrapeAsync()).Refusals() is { } refusals)
                 {
-                    notes.Add($"Proxy '{variant.Name}' refused requests or closed connections: {metrics.Describe("proxy_requests_refused_total")} {metrics.Describe("proxy_frames_rejected_total")}");
+                    notes.Add($"Proxy '{variant.Name}' refused requests or closed connections: {refusals}");
                 }
             }
         }

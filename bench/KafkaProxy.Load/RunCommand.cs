@@ -70,9 +70,9 @@ internal static class RunCommand
 
         var wholeRun = ProxyCost.Between(wholeRunStart.Process, wholeRunStart.Metrics, proxy.Sample(), await proxy.ScrapeAsync());
         var afterLoad = await proxy.ScrapeAsync();
-        if (afterLoad.Sum("proxy_requests_refused_total") + afterLoad.Sum("proxy_frames_rejected_total") > 0)
+        if (afterLoad.Refusals() is { } refusals)
         {
-            notes.Add($"The proxy refused requests or closed connections: {afterLoad.Describe("proxy_requests_refused_total")} {afterLoad.Describe("proxy_frames_rejected_total")}");
+            notes.Add($"The proxy refused requests or closed connections: {refusals}");
         }
 
         var requests = afterLoad.Describe("proxy_requests_total");
