@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Builds in Release and runs every benchmark: the codec micro-benchmarks (BenchmarkDotNet, short job) and the
-# end-to-end load program (direct vs proxied). Writes bench/results/latest.md (machine, command, every figure),
-# latest.svg (the chart) and latest.json; logs and BenchmarkDotNet's artifacts go to bench/results/raw (git-ignored).
-# About 6 to 7 minutes on 2 cores. Extra arguments go to the load program (kafkaproxy-load run --help).
+# end-to-end load program (direct vs proxied in 3 interleaved rounds, medians). Writes bench/results/latest.md
+# (machine, command, every figure), latest.svg (the chart) and latest.json; logs and BenchmarkDotNet's artifacts go
+# to bench/results/raw (git-ignored). About 10 minutes on 2 cores (micro-benchmarks about 4, the load program about
+# 5). Extra arguments go to the load program (kafkaproxy-load run --help).
 #   SKIP_MICRO=1 bench/run.sh          only the load program
-#   bench/run.sh --quick               a smoke run of the load program (about 1 minute)
+#   bench/run.sh --quick               a smoke run of the load program alone, 2 rounds (about 2 minutes)
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -32,7 +33,11 @@ done
 
 micro="$results/raw/micro.md"
 rm -f "$micro"
-if [[ "${SKIP_MICRO:-}" != 1 ]]; then
+quick=0
+for argument in "$@"; do
+  [[ "$argument" == --quick ]] && quick=1
+done
+if [[ "${SKIP_MICRO:-}" != 1 && "$quick" != 1 ]]; then
   echo "== codec micro-benchmarks (BenchmarkDotNet, short job)"
   rm -rf "$results/raw/bdn"
   # Run from the repository root: BenchmarkDotNet looks for the project below the working directory.

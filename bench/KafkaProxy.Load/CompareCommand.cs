@@ -56,17 +56,17 @@ internal static class CompareCommand
             }
 
             var direct = new Target("direct", cluster.Brokers);
+            var sides = running.Select(p => (new Target(p.Variant.Name, p.Process.Listeners), p.Process)).ToList();
             foreach (var scenario in selected)
             {
-                results.Add(await RunRoundsAsync(scenario, direct, running, settings.Rounds, settings.CountSyscalls));
+                results.Add(await InterleavedRounds.RunAsync(scenario, direct, sides, settings.Rounds, settings.CountSyscalls));
             }
 
             foreach (var (variant, process) in running)
             {
-                var metrics = await process.ScrapeAsync();
-                if (metrics.Sum("proxy_requests_refused_total") + metrics.Sum("proxy_frames_rejected_total") > 0)
+                if ((await process.ScrapeAsync()).Refusals() is { } refusals)
                 {
-                    notes.Add($"Proxy '{variant.Name}' refused requests or closed connections: {metrics.Describe("proxy_requests_refused_total")} {metrics.Describe("proxy_frames_rejected_total")}");
+                    notes.Add($"Proxy '{variant.Name}' refused requests or closed connections: {refusals}");
                 }
             }
         }
@@ -88,33 +88,6 @@ internal static class CompareCommand
         Console.WriteLine(markdown);
         Say($"done in {clock.Elapsed.TotalSeconds:F0} s: {path}");
         return 0;
-    }
-
-    private static async Task<ScenarioRounds> RunRoundsAsync(
-        IComparedScenario scenario, Target direct, IReadOnlyList<(ProxyVariant Variant, ProxyProcess Process)> proxies, int rounds, bool countSyscalls)
-    {
-        Say($"{scenario.Id}: {scenario.Description}");
-        await scenario.PrepareAsync(direct);
-        var results = new List<VariantRound>();
-        for (int round = 1; round <= rounds; round++)
-        {
-            // Reversed every other round, so that no proxy always runs right after the same one or at the same place.
-            var order = round % 2 == 1 ? proxies : proxies.Reverse().ToList();
-            foreach (var (variant, process) in order)
-            {
-                await using var syscalls = countSyscalls ? await SyscallCounter.StartAsync(process.ProcessId) : null;
-                var probe = new SteadyStateProbe(process, syscalls);
-                var figures = await scenario.RunAsync(new Target(variant.Name, process.Listeners), probe);
-                var steady = probe.Cost ?? throw new InvalidOperationException($"{scenario.Id} did not mark its steady window");
-                var result = new VariantRound(round, variant.Name, figures, steady, syscalls is null ? null : await syscalls.StopAsync());
-                results.Add(result);
-                Say(string.Create(CultureInfo.InvariantCulture,
-                    $"  round {round} {variant.Name}: {figures[0].Name} {figures[0].Value:N1} {figures[0].Unit} | proxy steady {steady.CpuMicrosPerRequest:F2} µs CPU/request, {steady.AllocatedBytesPerRequest:F2} B/request, {steady.Requests:N0} requests, gen0 {steady.Gen0}")
-                    + (syscalls is null ? string.Empty : string.Create(CultureInfo.InvariantCulture, $", {result.SyscallsPerRequest:F2} syscalls/request ({result.SendsPerRequest:F2} sends)")));
-            }
-        }
-
-        return new ScenarioRounds(scenario.Id, scenario.Description, results);
     }
 
     private static void Say(string line) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{DateTime.UtcNow:HH:mm:ss}] {line}"));

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace KafkaProxy.Load;
 
 /// <summary>
-/// The flags of <c>kafkaproxy-load run</c> (defaults make the whole run take about 4 minutes on 2 cores) and of
+/// The flags of <c>kafkaproxy-load run</c> (defaults make the whole run take about 5 minutes on 2 cores) and of
 /// <c>kafkaproxy-load compare</c>.
 /// </summary>
 internal sealed class LoadSettings
@@ -19,14 +19,15 @@ internal sealed class LoadSettings
           --output <dir>          where latest.md, latest.svg and latest.json go (default: bench/results); the
                                   cluster and proxy logs go to <dir>/raw
           --duration <seconds>    how long each produce measurement runs (default 5)
-          --rounds <n>            run: direct, proxied, direct, proxied...: rounds of each comparison; the best round counts;
-                                  compare: every proxy in turn, order reversed every other round; medians count (default 3)
+          --rounds <n>            rounds of each scenario, every side once per round, the order reversed every other round
+                                  (run: direct, proxied / proxied, direct / ...; compare: every proxy in turn); figures are
+                                  medians of the rounds, ratios medians of the per-round ratios (default 3)
           --pings <n>             round trips per latency measurement (default 20000)
           --connections <n,n>     idle connection counts for the scale test (default 1000,9500)
           --proxy-env <NAME=value>  an environment variable for the proxy process (repeatable), e.g. a runtime knob
           --scenarios <a,b>       run only the scenarios whose ids start with these (e.g. latency,produce-100B-batch1);
                                   the idle-connection test runs when "connections" is among them
-          --quick                 a smoke run: 1 round, 2 s, 2000 pings, 200 connections
+          --quick                 a smoke run: 2 rounds, 2 s, 2000 pings, 200 connections
           --command <text>        the command line to record in latest.md (bench/run.sh passes its own)
         compare only (results in <output>/compare.md; default scenarios produce-100B-batch1,produce-1024B,latency-ApiVersions):
           --baseline-proxy <path> another kafka-proxy build measured beside --proxy (e.g. an older commit's publish)
@@ -113,7 +114,7 @@ internal sealed class LoadSettings
                     settings.ConnectionCounts = list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(v => Positive(flag, v)).ToList();
                     break;
                 case "--quick":
-                    settings.Rounds = 1;
+                    settings.Rounds = 2;
                     settings.ProduceDuration = TimeSpan.FromSeconds(2);
                     settings.Pings = 2000;
                     settings.ConnectionCounts = [200];

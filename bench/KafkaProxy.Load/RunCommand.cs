@@ -9,8 +9,8 @@ using KafkaProxy.Load.Wire;
 namespace KafkaProxy.Load;
 
 /// <summary>
-/// Starts the cluster and the proxy as processes of their own, runs every scenario direct then proxied (in rounds),
-/// the idle-connection test, and writes the results.
+/// Starts the cluster and the proxy as processes of their own, runs every scenario direct and proxied in interleaved
+/// rounds (direct first in odd rounds, proxied first in even ones), the idle-connection test, and writes the results.
 /// </summary>
 internal static class RunCommand
 {
@@ -50,7 +50,8 @@ internal static class RunCommand
         var comparisons = new List<Comparison>();
         foreach (var scenario in ComparedScenarios.All(settings).Where(s => settings.Includes(s.Id)))
         {
-            comparisons.Add(await CompareAsync(scenario, direct, proxied, proxy, settings.Rounds));
+            var rounds = await InterleavedRounds.RunAsync(scenario, direct, [(direct, proxy), (proxied, proxy)], settings.Rounds);
+            comparisons.Add(new Comparison(rounds, direct.Name, proxied.Name));
         }
 
         // The HTTP gateway against a direct producer: its own process; the proxy idles meanwhile.
@@ -60,12 +61,21 @@ internal static class RunCommand
             await using var gateway = await GatewayProcess.StartAsync(settings.GatewayPath, cluster.BootstrapServers, BenchTopics.Gateway.Name, settings.LogDirectory);
             foreach (int clients in gatewayClients.Where(c => settings.Includes($"gateway-{c}")))
             {
-                comparisons.Add(await CompareAsync(new GatewayThroughputScenario(clients, gateway.Address, settings.ProduceDuration), direct, direct with { Name = "gateway" }, proxy, settings.Rounds));
+                var scenario = new GatewayThroughputScenario(clients, gateway.Address, settings.ProduceDuration);
+                var viaGateway = direct with { Name = "gateway" };
+                var rounds = await InterleavedRounds.RunAsync(scenario, direct, [(direct, proxy), (viaGateway, proxy)], settings.Rounds);
+                comparisons.Add(new Comparison(rounds, direct.Name, viaGateway.Name));
             }
         }
 
         var wholeRun = ProxyCost.Between(wholeRunStart.Process, wholeRunStart.Metrics, proxy.Sample(), await proxy.ScrapeAsync());
-        var requests = (await proxy.ScrapeAsync()).Describe("proxy_requests_total");
+        var afterLoad = await proxy.ScrapeAsync();
+        if (afterLoad.Refusals() is { } refusals)
+        {
+            notes.Add($"The proxy refused requests or closed connections: {refusals}");
+        }
+
+        var requests = afterLoad.Describe("proxy_requests_total");
         await File.WriteAllTextAsync(Path.Combine(settings.LogDirectory, "proxy-requests.txt"), requests.Replace(", {", "\n{", StringComparison.Ordinal) + "\n");
         await proxy.DisposeAsync();
 
@@ -97,40 +107,6 @@ internal static class RunCommand
         Say($"done in {clock.Elapsed.TotalSeconds:F0} s: {Path.Combine(settings.OutputDirectory, ReportWriter.MarkdownFile)}");
         return 0;
     }
-
-    private static async Task<Comparison> CompareAsync(IComparedScenario scenario, Target direct, Target proxied, ProxyProcess proxy, int rounds)
-    {
-        Say($"{scenario.Id}: {scenario.Description}");
-        await scenario.PrepareAsync(direct);
-        var directRounds = new List<IReadOnlyList<Figure>>();
-        var proxiedRounds = new List<IReadOnlyList<Figure>>();
-        var cost = ProxyCost.Zero;
-        var steadyCost = ProxyCost.Zero;
-        for (int round = 0; round < rounds; round++)
-        {
-            // The direct run scrapes the proxy at the same points, so both sides pause alike.
-            var directFigures = await scenario.RunAsync(direct, new SteadyStateProbe(proxy));
-            directRounds.Add(directFigures);
-            var probe = new SteadyStateProbe(proxy);
-            var (proxiedFigures, roundCost) = await ProxyCostMeter.MeasureAsync(proxy, () => scenario.RunAsync(proxied, probe));
-            proxiedRounds.Add(proxiedFigures);
-            cost = cost.Add(roundCost);
-            var steady = probe.Cost ?? throw new InvalidOperationException($"{scenario.Id} did not mark its steady window");
-            steadyCost = steadyCost.Add(steady);
-            var rejected = await proxy.ScrapeAsync();
-            if (rejected.Sum("proxy_frames_rejected_total") > 0)
-            {
-                Say($"  the proxy has closed connections: {rejected.Describe("proxy_frames_rejected_total")}");
-            }
-
-            Say($"  round {round + 1}: direct {Describe(directFigures)} | proxied {Describe(proxiedFigures)} | proxy steady {steady.CpuMicrosPerRequest:F1} µs CPU/request, {steady.AllocatedBytesPerRequest:F1} B/request");
-        }
-
-        return new Comparison(scenario.Id, scenario.Description, Comparison.Best(directRounds), Comparison.Best(proxiedRounds), cost, steadyCost);
-    }
-
-    private static string Describe(IReadOnlyList<Figure> figures) =>
-        string.Join(", ", figures.Select(f => string.Create(CultureInfo.InvariantCulture, $"{f.Name} {f.Value:N1} {f.Unit}")));
 
     private static string Mib(long bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1048576.0:F1} MiB");
 

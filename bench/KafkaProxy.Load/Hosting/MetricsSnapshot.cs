@@ -42,4 +42,9 @@ internal sealed class MetricsSnapshot
     public string Describe(string name) => string.Join(", ", _samples.Where(s => s.Name == name).Select(s => $"{{{s.Labels}}} {s.Value}"));
 
     public bool Has(string name) => _samples.Exists(s => s.Name == name);
+
+    /// <summary>The requests the proxy refused and the connections it closed (bad frames, deadlines), for a note; null when none.</summary>
+    public string? Refusals() => Sum("proxy_requests_refused_total") + Sum("proxy_frames_rejected_total") > 0
+        ? $"{Describe("proxy_requests_refused_total")} {Describe("proxy_frames_rejected_total")}"
+        : null;
 }

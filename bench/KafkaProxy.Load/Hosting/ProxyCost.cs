@@ -2,18 +2,22 @@ namespace KafkaProxy.Load.Hosting;
 
 /// <summary>
 /// What the proxy process spent while a scenario ran through it: CPU from /proc, requests, bytes and GC figures
-/// from its own metrics. NaN where the proxy does not export a figure. <paramref name="ProduceRequests"/> counts the
-/// Produce requests among <paramref name="Requests"/>.
+/// from its own metrics. NaN where the proxy does not export a figure. <paramref name="Bytes"/> counts both directions
+/// (request and response bytes forwarded); <paramref name="ProduceRequests"/> and <paramref name="FetchRequests"/>
+/// count the Produce and Fetch requests among <paramref name="Requests"/>.
 /// </summary>
-internal sealed record ProxyCost(double CpuSeconds, double Requests, double Bytes, double Gen0, double Gen1, double Gen2, double AllocatedBytes, double ProduceRequests)
+internal sealed record ProxyCost(double CpuSeconds, double Requests, double Bytes, double Gen0, double Gen1, double Gen2, double AllocatedBytes, double ProduceRequests, double FetchRequests)
 {
-    public static readonly ProxyCost Zero = new(0, 0, 0, 0, 0, 0, 0, 0);
+    public static readonly ProxyCost Zero = new(0, 0, 0, 0, 0, 0, 0, 0, 0);
 
     public double CpuMicrosPerRequest => Requests > 0 ? CpuSeconds * 1e6 / Requests : double.NaN;
 
     public double CpuSecondsPerGigabyte => Bytes > 0 ? CpuSeconds / (Bytes / 1e9) : double.NaN;
 
     public double AllocatedBytesPerRequest => Requests > 0 ? AllocatedBytes / Requests : double.NaN;
+
+    /// <summary>Bytes allocated over the Fetch responses forwarded (each Fetch request has one).</summary>
+    public double AllocatedBytesPerFetch => FetchRequests > 0 ? AllocatedBytes / FetchRequests : double.NaN;
 
     public static ProxyCost Between(ProcessSample startProcess, MetricsSnapshot start, ProcessSample endProcess, MetricsSnapshot end)
     {
@@ -28,7 +32,8 @@ internal sealed record ProxyCost(double CpuSeconds, double Requests, double Byte
             Delta("dotnet_gc_collections", "\"gen1\""),
             Delta("dotnet_gc_collections", "\"gen2\""),
             Delta("dotnet_gc_heap_total_allocated"),
-            Delta("proxy_requests_total", "api_key=\"0\""));
+            Delta("proxy_requests_total", "api_key=\"0\""),
+            Delta("proxy_requests_total", "api_key=\"1\""));
     }
 
     public ProxyCost Add(ProxyCost other) => new(
@@ -39,5 +44,6 @@ internal sealed record ProxyCost(double CpuSeconds, double Requests, double Byte
         Gen1 + other.Gen1,
         Gen2 + other.Gen2,
         AllocatedBytes + other.AllocatedBytes,
-        ProduceRequests + other.ProduceRequests);
+        ProduceRequests + other.ProduceRequests,
+        FetchRequests + other.FetchRequests);
 }

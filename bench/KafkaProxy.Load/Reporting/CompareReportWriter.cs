@@ -47,7 +47,7 @@ internal static class CompareReportWriter
                 var requests = s.Spread(p.Name, x => x.Steady.Requests);
                 var produce = s.Spread(p.Name, x => x.Steady.ProduceRequests / x.Steady.Requests);
                 var figure = s.Spread(p.Name, x => x.Headline.Value);
-                Line(md, $"| {p.Name} | {Range(cpu, "F2")} | {Range(allocated, "F2")} | {rounds.Sum(x => x.Steady.Gen0):F0} | {requests.Median:N0} | {produce.Median:P1} | {Range(figure, Format(figure.Median))} |");
+                Line(md, $"| {p.Name} | {cpu.Describe("F2")} | {allocated.Describe("F2")} | {rounds.Sum(x => x.Steady.Gen0):F0} | {requests.Median:N0} | {produce.Median:P1} | {figure.Describe(Format(figure.Median))} |");
             }
 
             if (s.Rounds.Any(x => x.Syscalls is not null))
@@ -57,7 +57,7 @@ internal static class CompareReportWriter
                 Line(md, "| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
                 foreach (var p in r.Proxies)
                 {
-                    Line(md, $"| {p.Name} | {Range(s.Spread(p.Name, x => x.SyscallsPerRequest), "F2")} | {Range(s.Spread(p.Name, x => x.SendsPerRequest), "F2")} | {Range(s.Spread(p.Name, x => x.ReceivesPerRequest), "F2")} | {Range(s.Spread(p.Name, x => x.EpollWaitsPerRequest), "F2")} | {Range(s.Spread(p.Name, x => x.FutexesPerRequest), "F2")} | {Range(s.Spread(p.Name, x => x.YieldsPerRequest), "F2")} |");
+                    Line(md, $"| {p.Name} | {s.Spread(p.Name, x => x.SyscallsPerRequest).Describe("F2")} | {s.Spread(p.Name, x => x.SendsPerRequest).Describe("F2")} | {s.Spread(p.Name, x => x.ReceivesPerRequest).Describe("F2")} | {s.Spread(p.Name, x => x.EpollWaitsPerRequest).Describe("F2")} | {s.Spread(p.Name, x => x.FutexesPerRequest).Describe("F2")} | {s.Spread(p.Name, x => x.YieldsPerRequest).Describe("F2")} |");
                 }
             }
 
@@ -74,7 +74,7 @@ internal static class CompareReportWriter
                     var allocated = (s.Spread(p.Name, x => x.Steady.AllocatedBytesPerRequest), s.Spread(q, x => x.Steady.AllocatedBytesPerRequest));
                     var figure = (s.Spread(p.Name, x => x.Headline.Value), s.Spread(q, x => x.Headline.Value));
                     var paired = s.PairedRatio(p.Name, q, x => x.Steady.CpuMicrosPerRequest);
-                    Line(md, $"| {p.Name} / {q} | {cpu.Item1.Median / cpu.Item2.Median:F3} | {Signed(cpu.Item1.Median - cpu.Item2.Median, "F2")} µs | {Range(paired, "F3")} | {Signed(allocated.Item1.Median - allocated.Item2.Median, "F1")} B | {figure.Item1.Median / figure.Item2.Median:F3} |");
+                    Line(md, $"| {p.Name} / {q} | {cpu.Item1.Median / cpu.Item2.Median:F3} | {Signed(cpu.Item1.Median - cpu.Item2.Median, "F2")} µs | {paired.Describe("F3")} | {Signed(allocated.Item1.Median - allocated.Item2.Median, "F1")} B | {figure.Item1.Median / figure.Item2.Median:F3} |");
                 }
             }
         }
@@ -88,16 +88,12 @@ internal static class CompareReportWriter
         {
             foreach (var x in s.Rounds)
             {
-                Line(md, $"| {s.Id} | {x.Round} | {x.Proxy} | {x.Steady.CpuMicrosPerRequest:F2} | {x.Steady.AllocatedBytesPerRequest:F2} | {x.Steady.Requests:N0} | {x.Steady.Gen0:F0} | {ReportWriter.Num(x.Headline.Value)} {x.Headline.Unit} |");
+                Line(md, $"| {s.Id} | {x.Round} | {x.Side} | {x.Steady.CpuMicrosPerRequest:F2} | {x.Steady.AllocatedBytesPerRequest:F2} | {x.Steady.Requests:N0} | {x.Steady.Gen0:F0} | {ReportWriter.Num(x.Headline.Value)} {x.Headline.Unit} |");
             }
         }
 
         return md.ToString();
     }
-
-    private static string Range(Spread s, string format) => double.IsNaN(s.Median)
-        ? "n/a"
-        : string.Create(CultureInfo.InvariantCulture, $"{s.Median.ToString(format, CultureInfo.InvariantCulture)} [{s.Min.ToString(format, CultureInfo.InvariantCulture)} – {s.Max.ToString(format, CultureInfo.InvariantCulture)}]");
 
     private static string Format(double value) => Math.Abs(value) >= 100 ? "N0" : "F1";
 

@@ -1,26 +1,42 @@
 using KafkaProxy.Load.Hosting;
-using KafkaProxy.Load.Scenarios;
 
 namespace KafkaProxy.Load.Reporting;
 
 /// <summary>
-/// One scenario's figures on both sides (the best round of each), and what the proxy spent on its side: over the
-/// whole proxied runs (warm-ups included), and over their steady windows only.
+/// One scenario of a <c>run</c>: <see cref="Reference"/> (direct) against <see cref="Side"/> (proxied, or the
+/// gateway) over every interleaved round. A figure is the median of its side's rounds; a ratio or a difference is the
+/// median of the per-round pairs (round i of the side against round i of the reference), never the best round.
 /// </summary>
-internal sealed record Comparison(string Id, string Description, IReadOnlyList<Figure> Direct, IReadOnlyList<Figure> Proxied, ProxyCost ProxyCost, ProxyCost SteadyCost)
+internal sealed record Comparison(ScenarioRounds Scenario, string Reference, string Side)
 {
-    public double Ratio(string figure) => Value(Proxied, figure) / Value(Direct, figure);
+    public string Id => Scenario.Id;
 
-    public double Difference(string figure) => Value(Proxied, figure) - Value(Direct, figure);
+    public string Description => Scenario.Description;
 
-    public static double Value(IReadOnlyList<Figure> side, string figure) => side.First(f => f.Name == figure).Value;
+    /// <summary>How many rounds the side ran.</summary>
+    public int Rounds => Scenario.Of(Side).Count;
 
-    /// <summary>Per figure, the best of several rounds (highest or lowest, as the figure says).</summary>
-    public static IReadOnlyList<Figure> Best(IReadOnlyList<IReadOnlyList<Figure>> rounds) => rounds[0]
-        .Select(first =>
-        {
-            var all = rounds.Select(r => r.First(f => f.Name == first.Name).Value).ToList();
-            return first with { Value = first.HigherIsBetter ? all.Max() : all.Min() };
-        })
+    /// <summary>Every figure of the scenario, headline first, as medians and paired ratios and differences.</summary>
+    public IReadOnlyList<FigureComparison> Figures => Scenario.Of(Reference)[0].Figures
+        .Select(f => new FigureComparison(f.Name, f.Unit, f.HigherIsBetter, Direct(f.Name), Proxied(f.Name), Ratio(f.Name), Difference(f.Name)))
         .ToList();
+
+    /// <summary>The proxy's cost over the side's steady windows, all rounds together.</summary>
+    public ProxyCost SteadyCost => Scenario.Of(Side).Aggregate(ProxyCost.Zero, (sum, r) => sum.Add(r.Steady));
+
+    /// <summary>The proxy's cost over the side's whole runs (warm-ups included), all rounds together.</summary>
+    public ProxyCost WholeCost => Scenario.Of(Side).Aggregate(ProxyCost.Zero, (sum, r) => sum.Add(r.Whole));
+
+    public Spread Direct(string figure) => Scenario.Spread(Reference, r => r.Value(figure));
+
+    public Spread Proxied(string figure) => Scenario.Spread(Side, r => r.Value(figure));
+
+    /// <summary>The median of the per-round ratios side / reference of <paramref name="figure"/>.</summary>
+    public Spread Ratio(string figure) => Scenario.PairedRatio(Side, Reference, r => r.Value(figure));
+
+    /// <summary>The median of the per-round differences side − reference of <paramref name="figure"/>.</summary>
+    public Spread Difference(string figure) => Scenario.PairedDifference(Side, Reference, r => r.Value(figure));
+
+    /// <summary>The median over the side's rounds of one figure of the proxy's cost over the steady window.</summary>
+    public Spread Steady(Func<ProxyCost, double> value) => Scenario.Spread(Side, r => value(r.Steady));
 }

@@ -28,7 +28,13 @@ internal static class ReportWriter
         Line(md, "(the Release build of `kafka-proxy`, samples/KafkaProxy.ConsoleHost, with metrics on) and the clients (this");
         Line(md, "program). Nothing is pinned. Direct runs have the proxy idle but present, so both sides run on the same machine;");
         Line(md, "the proxied side pays the proxy's CPU out of the same 2 cores the cluster and clients need, which is the honest");
-        Line(md, $"cost on a small box. Each comparison runs direct then proxied, {r.Rounds} round(s); each figure is the best round of its side.");
+        Line(md, "cost on a small box.");
+        Line(md);
+        Line(md, $"Each comparison runs {Rounds(r.Rounds)}: direct then proxied in odd rounds, proxied then direct in even ones.");
+        Line(md, "Each figure is the median of its side's rounds, the smallest and largest round in brackets; each ratio and");
+        Line(md, "difference is the median of the per-round pairs (proxied round i against direct round i, which ran next to each");
+        Line(md, "other), never the best round. A proxy cost in the targets is the median over the proxied rounds of each round's");
+        Line(md, "steady window.");
         foreach (string note in r.Notes)
         {
             Line(md);
@@ -48,14 +54,31 @@ internal static class ReportWriter
         Line(md);
         Line(md, "## Direct vs proxied");
         Line(md);
-        Line(md, "| scenario | figure | direct | proxied | proxied / direct | difference |");
+        Line(md, $"Medians of {Rounds(r.Rounds)} [smallest – largest].");
+        Line(md);
+        Line(md, "| scenario | figure | direct | proxied | proxied / direct, round by round | difference, round by round |");
         Line(md, "| --- | --- | ---: | ---: | ---: | ---: |");
         foreach (var c in r.Comparisons)
         {
-            foreach (var figure in c.Direct)
+            foreach (var f in c.Figures)
             {
-                double proxied = Comparison.Value(c.Proxied, figure.Name);
-                Line(md, $"| {c.Description} | {figure.Name} ({figure.Unit}) | {Num(figure.Value)} | {Num(proxied)} | {c.Ratio(figure.Name):F3} | {Signed(c.Difference(figure.Name))} |");
+                Line(md, $"| {c.Description} | {f.Name} ({f.Unit}) | {Num(f.Direct)} | {Num(f.Proxied)} | {f.Ratio.Describe("F3")} | {Signed(f.Difference.Median)} [{Signed(f.Difference.Min)} – {Signed(f.Difference.Max)}] |");
+            }
+        }
+
+        Line(md);
+        Line(md, "## Every round");
+        Line(md);
+        Line(md, "The headline figure of each run, in the order the runs happened (the rest: latest.json).");
+        Line(md);
+        Line(md, "| scenario | round | first | direct | proxied | proxied / direct |");
+        Line(md, "| --- | ---: | --- | ---: | ---: | ---: |");
+        foreach (var c in r.Comparisons)
+        {
+            foreach (var (direct, proxied) in c.Scenario.Of(c.Reference).Zip(c.Scenario.Of(c.Side)))
+            {
+                string first = direct.Order == 1 ? c.Reference : c.Side;
+                Line(md, $"| {c.Id} | {direct.Round} | {first} | {Num(direct.Headline.Value)} {direct.Headline.Unit} | {Num(proxied.Headline.Value)} {proxied.Headline.Unit} | {proxied.Headline.Value / direct.Headline.Value:F3} |");
             }
         }
 
@@ -71,7 +94,7 @@ internal static class ReportWriter
         foreach (var c in r.Comparisons)
         {
             CostRow(md, c.Id + " | steady", c.SteadyCost);
-            CostRow(md, c.Id + " | whole runs", c.ProxyCost);
+            CostRow(md, c.Id + " | whole runs", c.WholeCost);
         }
 
         CostRow(md, "everything | whole program, idle connections included", r.WholeRun);
@@ -109,9 +132,13 @@ internal static class ReportWriter
         _ => value.ToString("F2", CultureInfo.InvariantCulture),
     };
 
-    private static string Signed(double value) => (value >= 0 ? "+" : "-") + Num(Math.Abs(value));
+    private static string Num(Spread s) => double.IsNaN(s.Median) ? "n/a" : $"{Num(s.Median)} [{Num(s.Min)} – {Num(s.Max)}]";
 
-    private static string Bytes(double value) => double.IsNaN(value) ? "n/a" : value switch
+    private static string Rounds(int rounds) => rounds == 1 ? "1 round" : $"{rounds} interleaved rounds";
+
+    private static string Signed(double value) => double.IsNaN(value) ? "n/a" : (value >= 0 ? "+" : "-") + Num(Math.Abs(value));
+
+    internal static string Bytes(double value) => double.IsNaN(value) ? "n/a" : value switch
     {
         >= 1048576 => string.Create(CultureInfo.InvariantCulture, $"{value / 1048576:F1} MiB"),
         >= 1024 => string.Create(CultureInfo.InvariantCulture, $"{value / 1024:F1} KiB"),

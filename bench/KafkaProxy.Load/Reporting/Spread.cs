@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace KafkaProxy.Load.Reporting;
 
 /// <summary>The median of a few values (the mean of the middle two for an even count), with the smallest and largest.</summary>
@@ -15,4 +17,9 @@ internal readonly record struct Spread(double Median, double Min, double Max, in
         double median = sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
         return new Spread(median, sorted[0], sorted[^1], sorted.Length);
     }
+
+    /// <summary><c>median [min – max]</c> in <paramref name="format"/>, or n/a when there was nothing to measure.</summary>
+    public string Describe(string format) => double.IsNaN(Median)
+        ? "n/a"
+        : $"{Median.ToString(format, CultureInfo.InvariantCulture)} [{Min.ToString(format, CultureInfo.InvariantCulture)} – {Max.ToString(format, CultureInfo.InvariantCulture)}]";
 }

@@ -4,10 +4,13 @@ using KafkaProxy.Load.Scenarios;
 namespace KafkaProxy.Load.Reporting;
 
 /// <summary>
-/// One run of a scenario through one proxy: the scenario's figures and the proxy's cost over its steady window, and
-/// its system calls over that window by event name when they were counted (<c>--syscalls</c>).
+/// One run of a scenario on one side in one round (<c>run</c>: direct, proxied or the gateway; <c>compare</c>: one
+/// proxy): the scenario's figures, the watched proxy's cost over the run's steady window and over the whole run
+/// (warm-up included), and its system calls over the steady window by event name when they were counted
+/// (<c>--syscalls</c>). For the direct side the watched proxy idles: it is scraped at the same points all the same.
+/// <c>Order</c> is the side's place in its round (1: it ran first).
 /// </summary>
-internal sealed record VariantRound(int Round, string Proxy, IReadOnlyList<Figure> Figures, ProxyCost Steady, IReadOnlyDictionary<string, double>? Syscalls)
+internal sealed record SideRound(int Round, int Order, string Side, IReadOnlyList<Figure> Figures, ProxyCost Steady, ProxyCost Whole, IReadOnlyDictionary<string, double>? Syscalls)
 {
     private static readonly string[] Sends = ["sys_enter_sendto", "sys_enter_sendmsg", "sys_enter_write", "sys_enter_writev"];
     private static readonly string[] Receives = ["sys_enter_recvfrom", "sys_enter_recvmsg", "sys_enter_read", "sys_enter_readv"];
@@ -15,6 +18,9 @@ internal sealed record VariantRound(int Round, string Proxy, IReadOnlyList<Figur
 
     /// <summary>The scenario's first figure, its headline.</summary>
     public Figure Headline => Figures[0];
+
+    /// <summary>The value of the figure named <paramref name="figure"/>.</summary>
+    public double Value(string figure) => Figures.First(f => f.Name == figure).Value;
 
     /// <summary>Every system call per forwarded request; NaN when not counted.</summary>
     public double SyscallsPerRequest => PerRequest(["sys_enter"]);
