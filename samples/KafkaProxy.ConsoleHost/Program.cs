@@ -36,6 +36,7 @@ if (args[0] != "server")
     return 2;
 }
 
+InlineSocketCompletions.PreferUnlessSet(); // before the first socket operation, which reads it
 var commandLine = ServerCommandLine.Parse(args[1..], Environment.GetEnvironmentVariable);
 if (commandLine.Errors.Count > 0)
 {

@@ -385,6 +385,34 @@ public partial class ConsoleHostTests : IDisposable
     }
 
     [Fact]
+    public async Task SocketCompletions_InlineByDefault_AnOperatorsZeroKeepsTheThreadPoolHandOff()
+    {
+        // The runtime polls sockets with one thread per core when completions run inline, one in all otherwise (below
+        // 30 cores): the count of its polling threads shows which the host chose.
+        Assert.True(Environment.ProcessorCount > 1, "this test tells the two modes apart by their polling threads, which needs two cores");
+        Assert.Equal(Environment.ProcessorCount, await SocketPollingThreadsAsync(new Dictionary<string, string>()));
+        Assert.Equal(1, await SocketPollingThreadsAsync(new Dictionary<string, string> { ["DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS"] = "0" }));
+    }
+
+    private async Task<int> SocketPollingThreadsAsync(IReadOnlyDictionary<string, string> environment)
+    {
+        using var host = StartHost(environment, "server", "--http-disable");
+        try
+        {
+            string proxy = await ReadProxyAddressAsync(host);
+            var listing = await ExternalProcess.RunAsync("kcat", ["-L", "-b", proxy, "-m", "10"], Clients.Patience);
+            Assert.True(listing.ExitCode == 0, listing.ToString());
+            return Directory.GetDirectories($"/proc/{host.Id}/task")
+                .Count(task => File.ReadAllText(Path.Combine(task, "comm")).Trim() == ".NET Sockets");
+        }
+        finally
+        {
+            host.Kill(entireProcessTree: true);
+            await host.WaitForExitAsync();
+        }
+    }
+
+    [Fact]
     public async Task Sigterm_WhileServing_DrainsAndExitsZero()
     {
         using var host = StartHost("server", "--http-disable");
