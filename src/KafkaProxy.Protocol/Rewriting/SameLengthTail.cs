@@ -103,17 +103,37 @@ internal sealed class SameLengthTail
         long extra = field0End - entriesEnd; // bytes inside field 0 after the array
         long trailing = tail.Length - sectionEnd;
 
-        // Keep as many entries as fit, from the first; with none fitting, leave field 0 out.
-        int kept = entries;
-        long content = ContentLength(entries, extra);
-        while (kept >= 0 && countLength + FieldLength(content) + others + trailing > tail.Length)
+        // Every entry when they fit; else, in order, each that still fits (an address grown too long is left out, the
+        // unchanged ones after it kept); with not even an empty array fitting, field 0 is left out.
+        long fixedBytes = countLength + others + trailing;
+        long entryBytes = 0;
+        for (int e = 0; e < entries; e++)
         {
-            kept--;
-            content = kept >= 0 ? ContentLength(kept, extra) : 0;
+            entryBytes += _entries[e].NewLength;
         }
 
-        uint fields = kept >= 0 ? count : count - 1;
-        long used = (kept >= 0 ? FieldLength(content) : 0) + others + trailing;
+        int kept = entries;
+        if (fixedBytes + FieldLength(VarInt.SizeOfUnsigned((uint)entries + 1) + entryBytes + extra) > tail.Length)
+        {
+            kept = 0;
+            entryBytes = 0;
+            for (int e = 0; e < entries; e++)
+            {
+                ref Entry entry = ref _entries[e];
+                long content = VarInt.SizeOfUnsigned((uint)kept + 2) + entryBytes + entry.NewLength + extra;
+                entry = entry with { Kept = fixedBytes + FieldLength(content) <= tail.Length };
+                if (entry.Kept)
+                {
+                    kept++;
+                    entryBytes += entry.NewLength;
+                }
+            }
+        }
+
+        long content0 = VarInt.SizeOfUnsigned((uint)kept + 1) + entryBytes + extra;
+        bool keepField = fixedBytes + FieldLength(content0) <= tail.Length;
+        uint fields = keepField ? count : count - 1;
+        long used = (keepField ? FieldLength(content0) : 0) + others + trailing;
         if (!Padding.TryPlan(tail.Length - used, fields, maxTag, out var padding))
         {
             Dropped = entries;
@@ -121,7 +141,7 @@ internal sealed class SameLengthTail
             return;
         }
 
-        Dropped = entries - Math.Max(kept, 0);
+        Dropped = keepField ? entries - kept : entries;
         padding.WriteCount(output);
         var rest = tail.Slice(countLength);
         long position = countLength;
@@ -130,14 +150,19 @@ internal sealed class SameLengthTail
             output.Write(rest.Slice(0, field0Start - position));
         }
 
-        if (kept >= 0)
+        if (keepField)
         {
             output.WriteUnsignedVarInt(NodeEndpointsWalker.TopLevelTag);
-            output.WriteUnsignedVarInt((uint)content);
+            output.WriteUnsignedVarInt((uint)content0);
             output.WriteUnsignedVarInt((uint)kept + 1);
-            for (int e = 0; e < kept; e++)
+            for (int e = 0; e < entries; e++)
             {
                 ref readonly Entry entry = ref _entries[e];
+                if (!entry.Kept)
+                {
+                    continue;
+                }
+
                 output.Write(tail.Slice(entry.Start, entry.HostStart - entry.Start));
                 if (entry.Mapped is { } mapped)
                 {
@@ -185,17 +210,6 @@ internal sealed class SameLengthTail
     }
 
     private static void WriteReplacement(long length, IBufferWriter<byte> output) => Padding.WriteZeros(output, WriteReplacementHeader(length, output));
-
-    private long ContentLength(int kept, long extra)
-    {
-        long bytes = VarInt.SizeOfUnsigned((uint)kept + 1) + extra;
-        for (int e = 0; e < kept; e++)
-        {
-            bytes += _entries[e].NewLength;
-        }
-
-        return bytes;
-    }
 
     private void ReadEntry(ref KafkaReader reader, int index, IBrokerAddressMapper mapper)
     {
@@ -260,7 +274,7 @@ internal sealed class SameLengthTail
     }
 
     // One node endpoint: offsets in the tail, and its address as the client gets it (null: unchanged).
-    private readonly record struct Entry(long Start, long HostStart, long PortEnd, long End, BrokerEndpoint? Mapped, long NewLength);
+    private readonly record struct Entry(long Start, long HostStart, long PortEnd, long End, BrokerEndpoint? Mapped, long NewLength, bool Kept = true);
 
     /// <summary>How the rewritten fields make up the bytes they lack: a padding field, or a wider field count.</summary>
     private readonly record struct Padding(uint Count, int CountWidth, uint Tag, uint Size, int SizeWidth)
