@@ -82,6 +82,24 @@ public sealed class StreamedFetchTests
     }
 
     [Fact]
+    public async Task Fetch_AUserFilterWantsFetchResponses_ReadWholeForItWithTheEndpointRewrittenBeforeIt()
+    {
+        byte[] records = new byte[1 << 20];
+        await using var broker = new FetchBroker(port => Body(records, [(1, "127.0.0.1", port)]));
+        var watching = Filters.ResponseFilter.Watching((key, _) => key == 1);
+        await using var proxy = await StartProxyAsync(broker, filters: [watching]);
+        await using var client = await ConnectAsync(proxy);
+
+        byte[] response = await client.SendAsync(1, 16, flexible: true, WriteFetchRequest);
+
+        var listener = proxy.Engine.Listeners.Single(l => !l.IsDynamic).Advertised;
+        Assert.Equal([(1, listener.Host, listener.Port)], NodeEndpoints(response, records.Length));
+        var seen = Assert.Single(watching.Seen);
+        Assert.Equal(response[1..], seen.Body); // the filter saw the whole body, addresses already rewritten
+        Assert.Equal(0, proxy.Engine.Metrics.StreamedFetches);
+    }
+
+    [Fact]
     public async Task ConfluentConsumer_SeveralMegabytesThroughTheProxy_EveryMessageWithFetchResponsesStreamed()
     {
         await using var proxied = await ProxiedCluster.StartAsync();
@@ -197,14 +215,14 @@ public sealed class StreamedFetchTests
         return found;
     }
 
-    private static async Task<RunningProxy> StartProxyAsync(FetchBroker broker, Action<KafkaProxyOptions>? configure = null)
+    private static async Task<RunningProxy> StartProxyAsync(FetchBroker broker, Action<KafkaProxyOptions>? configure = null, IEnumerable<Core.Filters.IKafkaFilter>? filters = null)
     {
         var options = new KafkaProxyOptions();
         options.Brokers.Add(new BrokerMapping { Upstream = new HostPort("127.0.0.1", broker.Port), Listen = new HostPort("127.0.0.1", 0) });
         configure?.Invoke(options);
         var logs = new CapturingLoggerProvider();
         var metrics = new MetricCapture();
-        var engine = new ProxyEngine(options, new LoggerFactory([logs]), metrics.Factory);
+        var engine = new ProxyEngine(Microsoft.Extensions.Options.Options.Create(options), new LoggerFactory([logs]), metrics.Factory, filters: filters);
         await engine.StartAsync();
         return new RunningProxy(engine, logs, metrics);
     }
