@@ -294,6 +294,7 @@ internal sealed class StreamingFetchRewriter
             return false;
         }
 
+        MostHeld = Math.Max(MostHeld, length); // whole now, and held again if the mapper sends the pump away
         _tail.Write(buffer.Slice(0, length), output, mapper, (short)ApiKey.Fetch, _version);
         Dropped = _tail.Dropped;
         buffer = buffer.Slice(length);
