@@ -38,6 +38,9 @@ internal sealed class ProxyMetrics
     private readonly Counter<long> _clientSecurityFailures;
     private readonly Counter<long> _clientAuthentications;
     private readonly Counter<long> _auditDropped;
+    private readonly Counter<long> _nodeEndpointsDropped;
+    private long _streamedFetches;
+    private long _streamedFetchMostHeld;
     // virtual_cluster=<name> on every measurement of an engine that serves a virtual cluster; null otherwise.
     private readonly KeyValuePair<string, object?>? _virtualCluster;
 
@@ -62,6 +65,7 @@ internal sealed class ProxyMetrics
         _clientAuthentications = meter.CreateCounter<long>("proxy_client_authentications_total", "{authentication}", "Clients that authenticated at the proxy (KafkaProxy:ClientAuth:Enabled), by mechanism.");
         _upstreamSecurityFailures = meter.CreateCounter<long>("proxy_upstream_security_failures_total", "{failure}", "Broker connections closed because TLS or SASL failed, by broker and stage (tls, sasl, reauth).");
         _auditDropped = meter.CreateCounter<long>("proxy_audit_dropped_total", "{line}", "Audit lines lost (KafkaProxy:Audit), by reason (queue_full: the writer fell behind; write_failed: the file could not be written).");
+        _nodeEndpointsDropped = meter.CreateCounter<long>("proxy_node_endpoints_dropped_total", "{response}", "Fetch responses streamed to clients that lost node endpoints (KIP-951; clients ask for Metadata instead), by reason (did_not_fit: the rewritten addresses were longer than the broker's; tail_too_long: the tagged fields passed 64 KiB).");
     }
 
     public void ConnectionOpened(string broker)
@@ -125,6 +129,32 @@ internal sealed class ProxyMetrics
     /// <summary>A TLS or SASL failure toward a broker; <paramref name="stage"/> is one of a few fixed words.</summary>
     public void UpstreamSecurityFailed(string broker, string stage) =>
         _upstreamSecurityFailures.Add(1, Tags(Tag("broker", broker), Tag("stage", stage)));
+
+    /// <summary>A streamed Fetch response lost node endpoints; <paramref name="reason"/> is one of a few fixed words.</summary>
+    public void NodeEndpointsDropped(string reason) => _nodeEndpointsDropped.Add(1, Tags(Tag("reason", reason)));
+
+    /// <summary>A Fetch response went out streamed, holding at most <paramref name="mostHeld"/> of its bytes at once.</summary>
+    public void FetchStreamed(long mostHeld)
+    {
+        Interlocked.Increment(ref _streamedFetches);
+        long seen = Volatile.Read(ref _streamedFetchMostHeld);
+        while (mostHeld > seen)
+        {
+            long previous = Interlocked.CompareExchange(ref _streamedFetchMostHeld, mostHeld, seen);
+            if (previous == seen)
+            {
+                break;
+            }
+
+            seen = previous;
+        }
+    }
+
+    /// <summary>Fetch responses streamed so far (not an instrument: for tests and benchmarks).</summary>
+    internal long StreamedFetches => Interlocked.Read(ref _streamedFetches);
+
+    /// <summary>The most bytes of one streamed Fetch response held back at once, over all of them (not an instrument).</summary>
+    internal long StreamedFetchMostHeld => Interlocked.Read(ref _streamedFetchMostHeld);
 
     /// <summary>Audit lines lost; <paramref name="reason"/> is one of a few fixed words.</summary>
     public void AuditDropped(long count, string reason) => _auditDropped.Add(count, Tags(Tag("reason", reason)));

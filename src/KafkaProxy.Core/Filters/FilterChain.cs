@@ -49,6 +49,32 @@ internal sealed class FilterChain<TFilter>
     public bool Wants(short apiKey, short apiVersion) =>
         (uint)apiKey < (uint)_wanted.Length && apiVersion >= 0 && (_wanted[apiKey] & Bit(apiVersion)) != 0;
 
+    /// <summary>The one filter that wants frames of this api key and version; null when none or several do.</summary>
+    public TFilter? OnlyWanter(short apiKey, short apiVersion)
+    {
+        if (!Wants(apiKey, apiVersion))
+        {
+            return null;
+        }
+
+        ulong bit = Bit(apiVersion);
+        TFilter? only = null;
+        for (int f = 0; f < _filters.Length; f++)
+        {
+            if ((_wantedBy[f][apiKey] & bit) != 0)
+            {
+                if (only is not null)
+                {
+                    return null;
+                }
+
+                only = _filters[f];
+            }
+        }
+
+        return only;
+    }
+
     /// <summary>
     /// Calls <paramref name="call"/> for each filter that wants the frame, in order, each within <paramref name="timeout"/>
     /// (kept by <paramref name="deadline"/>; the proxy's own filters have none), until <paramref name="decided"/> says

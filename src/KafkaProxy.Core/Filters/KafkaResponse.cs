@@ -248,13 +248,27 @@ public sealed class KafkaResponse
         for (int i = 0; i < _editCount; i++)
         {
             var edit = _edits[i];
-            output.Write(Body.Slice(position, edit.Start - position));
+            WriteBody(output, Body.Slice(position, edit.Start - position));
             output.Write(_replacements.AsSpan(edit.ReplacementStart, edit.ReplacementLength));
             position = edit.End;
         }
 
-        output.Write(Body.Slice(position));
+        WriteBody(output, Body.Slice(position));
         return KafkaFrame.SizePrefixLength + payloadLength;
+    }
+
+    // The broker's bytes stay in the reader until the pump has flushed, so they may leave by reference; a body a filter
+    // put in its place is the filter's memory, and is copied.
+    private void WriteBody(IBufferWriter<byte> output, in ReadOnlySequence<byte> range)
+    {
+        if (BodyReplaced)
+        {
+            output.Write(range);
+        }
+        else
+        {
+            IPassThroughWriter.Forward(output, range);
+        }
     }
 
     private void ClearEdits()

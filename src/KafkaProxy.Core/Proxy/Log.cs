@@ -84,4 +84,7 @@ internal static partial class Log
 
     [LoggerMessage(1035, LogLevel.Warning, "Refused a client of the shared SNI listener on {LocalEndPoint}: {Reason}")]
     public static partial void SharedSniRefused(ILogger logger, string localEndPoint, string reason);
+
+    [LoggerMessage(1036, LogLevel.Debug, "Connection {ConnectionId} to broker {Broker}: a Fetch response streamed to the client lost node endpoints (KIP-951) ({Reason}: their rewritten addresses did not fit in the broker's bytes, or its tagged fields were longer than 64 KiB); the client asks for Metadata instead. Logged once per connection; proxy_node_endpoints_dropped_total counts such responses")]
+    public static partial void NodeEndpointsDropped(ILogger logger, long connectionId, string broker, string reason);
 }

@@ -43,6 +43,8 @@ internal sealed class ProxyConnection
     private (RequestHeader Header, int Size, bool ExpectsResponse, FilterChains Filters)? _toFilter;
     // A response some filter wants, whole, that the response pump hands over next.
     private ResponseToFilter? _responseToFilter;
+    // A Fetch response only the address rewriting wants, going out as it arrives (made on the first).
+    private StreamedFetchRewrite? _streamedFetch;
     // The response the filters see, reused for each of the connection's responses.
     private KafkaResponse _response;
     // The writer toward the broker while the request filters run, and the sender their requests use (made once).
@@ -549,7 +551,7 @@ internal sealed class ProxyConnection
                 }
                 else
                 {
-                    upstream.Write(frame);
+                    IPassThroughWriter.Forward(upstream, frame); // the reader's bytes, flushed before it advances
                 }
 
                 return true;
@@ -628,8 +630,8 @@ internal sealed class ProxyConnection
             var result = await upstream.ReadAsync().ConfigureAwait(false);
             var buffer = result.Buffer;
             bool wrote = ForwardResponses(ref buffer, ref remaining, client);
-            UndiscoveredBrokerException? undiscovered = null;
-            while (_responseToFilter is { } wanted)
+            UndiscoveredBrokerException? undiscovered = _streamedFetch?.TakeUndiscovered();
+            while (undiscovered is null && _responseToFilter is { } wanted)
             {
                 // A response some filter wants, whole: the filters see it after the earlier responses were written.
                 _responseToFilter = null;
@@ -649,10 +651,9 @@ internal sealed class ProxyConnection
                 buffer = buffer.Slice(wanted.Consumed);
                 wrote = true;
                 wrote |= ForwardResponses(ref buffer, ref remaining, client);
+                undiscovered = _streamedFetch?.TakeUndiscovered();
             }
 
-            // Stopped before a response that names a broker without a listener: the rest is not examined, so the next
-            // read returns it at once, to be rewritten again once the listener runs.
             Touch(ref _lastActivity);
             Touch(ref _lastUpstreamActivity);
             if (wrote)
@@ -661,8 +662,9 @@ internal sealed class ProxyConnection
                 await FlushAsync(client, toClient: true).ConfigureAwait(false);
             }
 
+            // Stopped before a response (or a streamed one's tagged fields) that names a broker without a listener: the
+            // rest is not examined, so the next read returns it at once, to be rewritten again once the listener runs.
             upstream.AdvanceTo(buffer.Start, undiscovered is null ? buffer.End : buffer.Start);
-
             if (undiscovered is not null)
             {
                 _context.DynamicListeners!.Start(undiscovered);
@@ -688,6 +690,19 @@ internal sealed class ProxyConnection
         bool wrote = false;
         while (true)
         {
+            if (_streamedFetch is { InProgress: true } streamed)
+            {
+                bool done = streamed.Advance(ref buffer, client, out bool forwarded);
+                wrote |= forwarded;
+                if (!done)
+                {
+                    return wrote;
+                }
+
+                _inFlight.RemoveFirst();
+                continue;
+            }
+
             if (remaining > 0)
             {
                 if (!ForwardPassThrough(ref buffer, ref remaining, client))
@@ -756,6 +771,13 @@ internal sealed class ProxyConnection
 
             if (filters.Responses.Wants(request.ApiKey, request.ApiVersion))
             {
+                if (StreamedFetchRewrite.Applies(filters.Responses, request, out var rewriting))
+                {
+                    // Only the address rewriting wants it: out as it arrives, its request retired once it is all out.
+                    (_streamedFetch ??= new StreamedFetchRewrite(_context, Id, Broker)).Start(request, size, rewriting);
+                    continue;
+                }
+
                 // Read whole and handed to the filters next (the address rewriting is one of them).
                 if (payload.Length < size)
                 {
@@ -827,7 +849,7 @@ internal sealed class ProxyConnection
         }
         else
         {
-            client.Write(wanted.Frame);
+            IPassThroughWriter.Forward(client, wanted.Frame); // the reader's bytes (or the proxy's own answer), flushed before it advances
         }
 
         _context.Metrics.Response(Broker, entry.ApiKey, length, entry.StartTimestamp);
@@ -848,14 +870,7 @@ internal sealed class ProxyConnection
         }
 
         long take = Math.Min(remaining, buffer.Length);
-        if (destination is SocketFrameWriter socket)
-        {
-            socket.WriteReference(buffer.Slice(0, take));
-        }
-        else
-        {
-            destination.Write(buffer.Slice(0, take));
-        }
+        IPassThroughWriter.Forward(destination, buffer.Slice(0, take));
 
         buffer = buffer.Slice(take);
         remaining -= take;

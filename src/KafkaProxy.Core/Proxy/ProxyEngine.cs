@@ -153,6 +153,9 @@ public sealed class ProxyEngine : IAsyncDisposable
     /// <summary>Client connections holding a slot of MaxConnections now (a slot is given back last, after the connection's entry).</summary>
     internal int OpenConnections => Volatile.Read(ref _open);
 
+    /// <summary>The engine's instruments (and the counters behind them that tests read).</summary>
+    internal ProxyMetrics Metrics => _metrics;
+
     /// <summary>The clock of deadlines, timeouts and re-authentication.</summary>
     internal TimeProvider TimeProvider => _clock.Provider;
 

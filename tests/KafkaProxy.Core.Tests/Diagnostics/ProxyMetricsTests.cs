@@ -209,6 +209,7 @@ public sealed class ProxyMetricsTests
     [InlineData("proxy_client_security_failures_total", "{failure}", typeof(Counter<long>))]
     [InlineData("proxy_client_authentications_total", "{authentication}", typeof(Counter<long>))]
     [InlineData("proxy_audit_dropped_total", "{line}", typeof(Counter<long>))]
+    [InlineData("proxy_node_endpoints_dropped_total", "{response}", typeof(Counter<long>))]
     public void Constructor_Always_PublishesTheInstrumentWithItsUnitAndKind(string name, string unit, Type kind)
     {
         using var factory = new TestMeterFactory();
@@ -231,7 +232,7 @@ public sealed class ProxyMetricsTests
         Assert.Equal(unit, instrument.Unit);
         Assert.IsType(kind, instrument);
         Assert.False(string.IsNullOrWhiteSpace(instrument.Description));
-        Assert.Equal(16, published.Count);
+        Assert.Equal(17, published.Count);
     }
 
     private static IEnumerable<string> Labels(int max) => Enumerable.Range(0, max + 1).Select(i => i.ToString(CultureInfo.InvariantCulture));
@@ -269,6 +270,7 @@ public sealed class ProxyMetricsTests
         metrics.ClientAuthenticated("PLAIN");
         metrics.UpstreamSecurityFailed(Broker, "tls");
         metrics.AuditDropped(1, "queue_full");
+        metrics.NodeEndpointsDropped("did_not_fit");
 
         // Every instrument was measured (a new one must be added here, and so gets the check too).
         Assert.Equal(InstrumentNames.ToHashSet(), seen.Select(s => s.Instrument).ToHashSet());
@@ -294,6 +296,7 @@ public sealed class ProxyMetricsTests
         "proxy_request_duration_seconds", "proxy_upstream_connect_failures_total", "proxy_frames_rejected_total", "proxy_connections_refused_total",
         "proxy_dynamic_listeners", "proxy_dynamic_listeners_refused_total", "proxy_requests_refused_total", "proxy_client_security_failures_total",
         "proxy_client_authentications_total", "proxy_upstream_security_failures_total", "proxy_audit_dropped_total",
+        "proxy_node_endpoints_dropped_total",
     ];
 
     private sealed class TestMeterFactory : IMeterFactory

@@ -51,6 +51,20 @@ public sealed class FilterChainsTests
         Assert.False(chain.Wants(3, 100));
     }
 
+    [Fact]
+    public void OnlyWanter_OneFilterWantsTheFrame_IsThatFilter_SeveralOrNone_IsNull()
+    {
+        var fetchOnly = new Wanting((key, version) => key == 1 && version >= 16);
+        var fetchAndMetadata = new Wanting((key, _) => key is 1 or 3);
+        var chain = FilterChains.Create([fetchOnly, fetchAndMetadata]).Requests;
+
+        Assert.Null(chain.OnlyWanter(1, 16));           // both
+        Assert.Same(fetchAndMetadata, chain.OnlyWanter(1, 15));
+        Assert.Same(fetchAndMetadata, chain.OnlyWanter(3, 12));
+        Assert.Null(chain.OnlyWanter(0, 9));            // neither
+        Assert.Same(fetchOnly, FilterChains.Create([fetchOnly]).Requests.OnlyWanter(1, 200));
+    }
+
     private sealed class Both : IKafkaRequestFilter, IKafkaResponseFilter
     {
         public string Name => "both";

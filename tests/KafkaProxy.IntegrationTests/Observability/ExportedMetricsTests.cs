@@ -45,6 +45,7 @@ public sealed partial class ExportedMetricsTests
         ["proxy_client_authentications_total"] = ("counter", ["mechanism"]),
         ["proxy_requests_refused_total"] = ("counter", ["api_key", "reason"]),
         ["proxy_audit_dropped_total"] = ("counter", ["reason"]),
+        ["proxy_node_endpoints_dropped_total"] = ("counter", ["reason"]),
 
         // KafkaProxy.Gateway (the flusher)
         ["gateway_messages_accepted_total"] = ("counter", []),

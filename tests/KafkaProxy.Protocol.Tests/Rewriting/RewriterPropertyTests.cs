@@ -1,6 +1,7 @@
 using CsCheck;
 using KafkaProxy.Protocol.Headers;
 using KafkaProxy.Protocol.Primitives;
+using KafkaProxy.Protocol.Rewriting;
 using KafkaProxy.Protocol.Tests.Support;
 
 namespace KafkaProxy.Protocol.Tests.Rewriting;
@@ -66,5 +67,77 @@ public sealed class RewriterPropertyTests
                 // The only acceptable failure.
             }
         }, iter: 100_000, seed: "0N0XIzNsQ0O2");
+    }
+
+    // Fetch v16-18 as the response pump streams it: topics, partitions, records, NodeEndpoints and another tag vary.
+    private static readonly Gen<(short Version, Broker[] Brokers, byte[] Payload)> GenFetch =
+        Gen.Select(Gen.Short[16, 18], GenBroker.Array[0, 6], Gen.Byte.Array[0, 300], Gen.Int[0, 3], Gen.Int[0, 3], Gen.Bool)
+            .Select((v, b, r, topics, partitions, other) =>
+            {
+                var tags = new List<(uint, byte[])> { (0, Responses.NodeEndpoints(b)) };
+                if (other) { tags.Add((3, [7, 7, 7])); }
+                return (v, b, Responses.Fetch(v, r, [.. tags], topics, partitions));
+            });
+
+    [Fact]
+    public void Stream_RandomFetchResponses_IdentityMapperGivesIdenticalBytesAtAnyReads()
+    {
+        Gen.Select(GenFetch, Gen.Int[1, 400].Array[0, 4]).Sample((r, reads) =>
+            Assert.Equal(r.Payload, Streamed.Run(r.Version, r.Payload, reads, MapTo.Identity)), iter: 5_000, seed: "0N0XIzNsQ0O2");
+    }
+
+    [Fact]
+    public void Stream_RandomFetchResponses_AnyReadsGiveTheBytesOfOneReadWithTheEndpointsThatFitInOrder()
+    {
+        Gen.Select(GenFetch, Gen.Int[1, 400].Array[0, 4]).Sample((r, reads) =>
+        {
+            var proxy = new MapTo((node, _, _) => new BrokerEndpoint(MapTo.ProxyHost, MapTo.ProxyPort(node)));
+            var rewriter = new StreamingFetchRewriter();
+            byte[] streamed = Streamed.Run(r.Version, r.Payload, reads, proxy, rewriter);
+            Assert.Equal(Streamed.Whole(r.Version, r.Payload, proxy), streamed);
+
+            // Read back by the whole-frame walker: the proxy's addresses of the endpoints kept, in their order.
+            var seen = new MapTo((_, host, port) => new BrokerEndpoint(host, port));
+            Assert.Equal(streamed, Rewrite.Run(ApiKey.Fetch, r.Version, streamed, seen));
+            var expected = Responses.Proxied(r.Brokers).Select(b => (b.Node, b.Host, b.Port)).ToList();
+            Assert.Equal(r.Brokers.Length - rewriter.Dropped, seen.Seen.Count);
+            Assert.Equal(seen.Seen, expected.Where(e => seen.Seen.Contains(e)));
+
+            // And streaming is idempotent, like the whole-frame rewrite.
+            Assert.Equal(streamed, Streamed.Whole(r.Version, streamed, proxy));
+        }, iter: 5_000, seed: "0N0XIzNsQ0O2");
+    }
+
+    [Fact]
+    public void Stream_TruncatedOrMutatedFetchResponses_ThrowOnlyTheProtocolExceptionOrKeepTheLength()
+    {
+        var cases = GenFetch.SelectMany(r => Gen.Select(Gen.Int[0, r.Payload.Length], Gen.Int[0, r.Payload.Length - 1], Gen.Byte, Gen.Bool, Gen.Int[1, 200])
+            .Select((cut, at, value, truncate, read) =>
+            {
+                byte[] bytes = r.Payload.ToArray();
+                if (truncate)
+                {
+                    bytes = bytes[..cut];
+                }
+                else
+                {
+                    bytes[at] = value;
+                }
+
+                return (r.Version, bytes, read);
+            }));
+
+        cases.Sample(c =>
+        {
+            try
+            {
+                // Streamed.Run checks that a response it finishes keeps its length.
+                Streamed.Run(c.Version, c.bytes, [c.read], MapTo.Identity);
+            }
+            catch (KafkaProtocolException)
+            {
+                // The only acceptable failure.
+            }
+        }, iter: 50_000, seed: "0N0XIzNsQ0O2");
     }
 }

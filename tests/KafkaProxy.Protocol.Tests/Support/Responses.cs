@@ -138,19 +138,36 @@ internal static class Responses
     // FetchResponse v16-18: topic ids, records skipped by length, NodeEndpoints as top-level tag 0.
     public static byte[] Fetch(short v, Broker[]? endpoints, byte[] records, byte[]? otherTag = null)
     {
-        _ = v;
+        var tags = new List<(uint, byte[])>();
+        if (endpoints is not null) { tags.Add((0, NodeEndpoints(endpoints))); }
+        if (otherTag is not null) { tags.Add((5, otherTag)); }
+        return Fetch(v, records, [.. tags]);
+    }
+
+    // The same FetchResponse with the top-level tagged fields given (padding fields of a streamed rewrite, say).
+    public static byte[] Fetch(short v, byte[] records, (uint Tag, byte[] Data)[] topLevelTags, int topics = 1, int partitions = 1)
+    {
         var f = new Frame { Compact = true };
         f.Int32(CorrelationId).NoTags();
         f.Int32(0).Int16(0).Int32(77);                            // throttle_time_ms, error_code, session_id
-        f.Array(1).Uuid(Guid.Parse("00112233-4455-6677-8899-aabbccddeeff"));
-        f.Array(1);
-        f.Int32(0).Int16(6).Int64(10).Int64(10).Int64(0);         // index, error_code, hw, lso, log_start_offset
-        f.Array(1).Int64(42).Int64(3).NoTags();                   // aborted_transactions
-        f.Int32(-1);                                              // preferred_read_replica
-        f.Bytes(records);                                         // records
-        f.Tags((1, new Frame { Compact = true }.Int32(2).Int32(7).NoTags().Payload)); // current_leader
-        f.NoTags();
-        WriteTopLevelTags(f, endpoints, otherTag);
+        f.Array(topics);
+        for (int t = 0; t < topics; t++)
+        {
+            f.Uuid(new Guid(t + 1, 2, 3, [4, 5, 6, 7, 8, 9, 10, 11]));
+            f.Array(partitions);
+            for (int p = 0; p < partitions; p++)
+            {
+                f.Int32(p).Int16(6).Int64(10).Int64(10).Int64(0); // index, error_code, hw, lso, log_start_offset
+                f.Array(1).Int64(42).Int64(3).NoTags();           // aborted_transactions
+                f.Int32(-1);                                      // preferred_read_replica
+                f.Bytes(records);                                 // records
+                f.Tags((1, new Frame { Compact = true }.Int32(2).Int32(7).NoTags().Payload)); // current_leader
+            }
+
+            f.NoTags();
+        }
+
+        if (v >= 16) { f.Tags(topLevelTags); }
         return f.Payload;
     }
 

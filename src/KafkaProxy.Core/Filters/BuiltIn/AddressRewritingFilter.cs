@@ -10,7 +10,9 @@ namespace KafkaProxy.Core.Filters.BuiltIn;
 /// rest of the body goes to the client from the broker's bytes. An ApiVersions response too new to clamp gets the
 /// fallback body (KIP-511). It runs first, so the other response filters see the addresses the client will get.
 /// Answers a request filter gave pass unchanged. A broker with no listener yet ends the call with
-/// <see cref="Proxy.UndiscoveredBrokerException"/> before any edit, which the response pump handles.
+/// <see cref="Proxy.UndiscoveredBrokerException"/> before any edit, which the response pump handles. A Fetch response
+/// (v16 on) that no other filter wants does not come here: the response pump streams it and rewrites its NodeEndpoints
+/// into as many bytes as the broker's (<see cref="Proxy.StreamedFetchRewrite"/>), so that it is never held whole.
 /// </summary>
 internal sealed class AddressRewritingFilter(IBrokerAddressMapper mapper) : IKafkaResponseFilter, IBuiltInFilter
 {
@@ -19,6 +21,9 @@ internal sealed class AddressRewritingFilter(IBrokerAddressMapper mapper) : IKaf
     private static ResponseRewriter? t_rewriter;
 
     public string Name => "address-rewriting";
+
+    /// <summary>Where brokers' addresses are looked up; a Fetch response only this filter wants streams with it (<see cref="Proxy.StreamedFetchRewrite"/>).</summary>
+    public IBrokerAddressMapper Mapper => mapper;
 
     public bool WantsResponse(short apiKey, short apiVersion) => ResponseRewriter.MustRewrite(apiKey, apiVersion);
 

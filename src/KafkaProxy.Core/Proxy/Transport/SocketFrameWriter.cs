@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using KafkaProxy.Protocol.Primitives;
 
 namespace KafkaProxy.Core.Proxy.Transport;
 
@@ -12,7 +13,7 @@ namespace KafkaProxy.Core.Proxy.Transport;
 /// A reference stays valid only while its reader has not been advanced past it: the pumps flush before they advance.
 /// </summary>
 #pragma warning disable CA1001 // A PipeWriter's end is Complete, which disposes the send operation (as Complete ends any writer).
-internal sealed class SocketFrameWriter(Socket socket) : PipeWriter
+internal sealed class SocketFrameWriter(Socket socket) : PipeWriter, IPassThroughWriter
 #pragma warning restore CA1001
 {
     private const int BlockSize = 4096;
