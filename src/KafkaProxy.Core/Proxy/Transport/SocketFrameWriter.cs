@@ -21,7 +21,7 @@ internal sealed class SocketFrameWriter(Socket socket) : PipeWriter, IPassThroug
     // IOV_MAX (1024) of them, and a copy of a few small frames costs less than a longer scatter list.
     private const int MaxReferences = 64;
 
-    private readonly SocketSendOperation _send = new();
+    private SocketSendOperation? _send; // made on the first send: a connection that never sends holds none
     private readonly List<ArraySegment<byte>> _queued = [];
     private readonly List<byte[]> _blocks = [];
     private byte[]? _block;
@@ -95,7 +95,7 @@ internal sealed class SocketFrameWriter(Socket socket) : PipeWriter, IPassThroug
         ValueTask<int> sending;
         try
         {
-            sending = _send.SendAsync(socket, _queued);
+            sending = (_send ??= new SocketSendOperation()).SendAsync(socket, _queued);
         }
         catch
         {
@@ -131,7 +131,7 @@ internal sealed class SocketFrameWriter(Socket socket) : PipeWriter, IPassThroug
     {
         _completed = true;
         Release();
-        _send.Dispose(); // a send still in progress (the socket was closed under it) ends first
+        _send?.Dispose(); // a send still in progress (the socket was closed under it) ends first
     }
 
     private async ValueTask<FlushResult> AwaitSendAsync(ValueTask<int> sending)
