@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using KafkaProxy.Core.Diagnostics;
 using KafkaProxy.Core.Filters;
 using KafkaProxy.Core.Proxy.Transport;
@@ -506,6 +507,7 @@ internal sealed class ProxyConnection
     // Runs the filters on one whole request and carries out their decision; true when written bytes wait for a flush
     // (the earlier requests', unflushed, and this one's). Filters that finish at once cost no flush of their own: the
     // requests of one read still leave in one write, filtered or not; one that waits first lets the earlier ones go.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> FilterRequestAsync(ReadOnlySequence<byte> frame, RequestHeader header, bool expectsResponse, FilterChains filters, PipeWriter upstream, bool unflushed)
     {
         var payload = frame.Slice(KafkaFrame.SizePrefixLength);
@@ -877,6 +879,9 @@ internal sealed class ProxyConnection
         return true;
     }
 
+    // Pooled: a flush that waits for a slow peer (a big Fetch response to a consumer) would otherwise allocate its
+    // state machine each time.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask FlushAsync(PipeWriter writer, bool toClient)
     {
         // Each direction keeps its own stamp: with one shared stamp, the request pump's finished writes cleared the

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using KafkaProxy.Protocol.Primitives;
 
@@ -134,6 +135,7 @@ internal sealed class SocketFrameWriter(Socket socket) : PipeWriter, IPassThroug
         _send?.Dispose(); // a send still in progress (the socket was closed under it) ends first
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))] // a send that waits allocates nothing
     private async ValueTask<FlushResult> AwaitSendAsync(ValueTask<int> sending)
     {
         try
