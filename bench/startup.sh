@@ -31,7 +31,8 @@ measure() {
   local port start listening='' started='' line rss fd pid
   port=$(free_port)
   start=$(now_ms)
-  coproc PROXY { exec "$@" server --bootstrap-server-mapping 127.0.0.1:1,127.0.0.1:0 --http-listen-address "127.0.0.1:$port" 2>&1; }
+  # The host's "Application started" line is at Information; appsettings.json raises Microsoft.Hosting.Lifetime to Warning.
+  coproc PROXY { exec env Logging__LogLevel__Microsoft.Hosting.Lifetime=Information "$@" server --bootstrap-server-mapping 127.0.0.1:1,127.0.0.1:0 --http-listen-address "127.0.0.1:$port" 2>&1; }
   pid=$PROXY_PID
   exec {fd}<&"${PROXY[0]}" # bash drops PROXY when the process ends; this copy stays readable
   while IFS= read -r line <&"$fd"; do

@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Globalization;
+using System.Net;
 
 namespace KafkaProxy.Core.Diagnostics;
 
@@ -9,11 +10,14 @@ namespace KafkaProxy.Core.Diagnostics;
 /// console formatter writes under <c>Scopes</c> (with <c>IncludeScopes</c>). Fields are read when a line is written,
 /// so a broker chosen later (SNI) or a principal authenticated later shows from then on.
 /// </summary>
-internal sealed class ConnectionLogScope(long connectionId, string? clientAddress, string broker) : IReadOnlyList<KeyValuePair<string, object?>>
+internal sealed class ConnectionLogScope(long connectionId, EndPoint? client, string broker) : IReadOnlyList<KeyValuePair<string, object?>>
 {
+    private string? _clientAddress;
+
     public long ConnectionId { get; } = connectionId;
 
-    public string? ClientAddress { get; } = clientAddress;
+    /// <summary>The client's address as text, made when a line first needs it (at the default level most connections log none).</summary>
+    public string? ClientAddress => _clientAddress ??= client?.ToString();
 
     public string Broker { get; set; } = broker;
 

@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.Extensions.Logging;
 
 namespace KafkaProxy.Core.Proxy;
@@ -11,7 +12,8 @@ internal static partial class Log
     public static partial void DynamicListenerStarted(ILogger logger, string localEndPoint, string upstream, int nodeId, string advertised);
 
     [LoggerMessage(1003, LogLevel.Debug, "Connection {ConnectionId} from {Remote} to broker {Upstream} opened")]
-    public static partial void ConnectionOpened(ILogger logger, long connectionId, string? remote, string upstream);
+    // The address is formatted only when the line is written: at the default level, never.
+    public static partial void ConnectionOpened(ILogger logger, long connectionId, EndPoint? remote, string upstream);
 
     [LoggerMessage(1004, LogLevel.Debug, "Connection {ConnectionId} to broker {Upstream} closed")]
     public static partial void ConnectionClosed(ILogger logger, long connectionId, string upstream);

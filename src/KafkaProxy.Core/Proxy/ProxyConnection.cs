@@ -79,7 +79,7 @@ internal sealed class ProxyConnection
 
         _info = new KafkaConnectionInfo(id, client.RemoteEndPoint, route.Upstream, client.LocalEndPoint) { VirtualCluster = context.Options.VirtualCluster };
         _response = new KafkaResponse(_info);
-        _logScope = new ConnectionLogScope(id, client.RemoteEndPoint?.ToString(), route.MetricName) { VirtualCluster = context.Options.VirtualCluster };
+        _logScope = new ConnectionLogScope(id, client.RemoteEndPoint, route.MetricName) { VirtualCluster = context.Options.VirtualCluster };
     }
 
     public long Id { get; }
@@ -94,7 +94,7 @@ internal sealed class ProxyConnection
         var log = _context.Loggers.Connections;
         using var span = _span = ProxyTracing.StartConnection(Id, _client.RemoteEndPoint, Broker);
         using var scope = log.BeginScope(_logScope);
-        Log.ConnectionOpened(log, Id, _client.RemoteEndPoint?.ToString(), Broker);
+        Log.ConnectionOpened(log, Id, _client.RemoteEndPoint, Broker);
         var clientStream = await SecureClientAsync().ConfigureAwait(false);
         if (clientStream is null)
         {
@@ -301,7 +301,7 @@ internal sealed class ProxyConnection
     }
 
     // TLS with the client when the listeners speak it; the plain stream otherwise.
-    private async Task<Stream?> SecureClientAsync()
+    private async ValueTask<Stream?> SecureClientAsync()
     {
         Stream stream = new NetworkStream(_client, ownsSocket: false);
         if (!_preread.IsEmpty)
@@ -331,7 +331,7 @@ internal sealed class ProxyConnection
     }
 
     // TLS and SASL with the broker, when configured, before any client frame is forwarded; the plain stream otherwise.
-    private async Task<Stream?> SecureUpstreamAsync(Socket upstream)
+    private async ValueTask<Stream?> SecureUpstreamAsync(Socket upstream)
     {
         if (_context.UpstreamSecurity is not { } security)
         {
