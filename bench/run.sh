@@ -19,7 +19,10 @@ started=$(date +%s)
 hard=$(ulimit -Hn)
 if [[ "$hard" != unlimited ]]; then
   ulimit -Sn "$hard"
-  big=$(( (hard - 500) / 2 / 100 * 100 ))
+  # The proxy keeps a tenth of the limit back from client connections (at least 64) and lowers MaxConnections to what
+  # fits (docs/operations.md, --max-connections); 1,000 more stay free for what it holds at start and the runtime.
+  reserve=$(( hard / 10 > 64 ? hard / 10 : 64 ))
+  big=$(( (hard - reserve - 1000) / 2 / 100 * 100 ))
   (( big > 10000 )) && big=10000
 else
   ulimit -Sn 65536 || true
