@@ -37,69 +37,84 @@ internal static class RunCommand
         await using var cluster = await ClusterProcess.StartAsync(settings.LogDirectory);
         Say($"cluster process {cluster.ProcessId}: {cluster.BootstrapServers}");
         int maxConnections = settings.ConnectionCounts.Max() + 100;
-        var proxy = await ProxyProcess.StartAsync(settings.ProxyPath, cluster.Brokers, maxConnections, settings.ProxyEnvironment, settings.LogDirectory);
-        Say($"proxy process {proxy.ProcessId}: {proxy.BootstrapServers}");
-        if (!(await proxy.ScrapeAsync()).Has("dotnet_gc_collections"))
-        {
-            notes.Add("The proxy does not export the System.Runtime meter, so its GC counts and allocations are n/a.");
-        }
-
-        var wholeRunStart = (Process: proxy.Sample(), Metrics: await proxy.ScrapeAsync());
-        var direct = new Target("direct", cluster.Brokers);
-        var proxied = new Target("proxied", proxy.Listeners);
         var comparisons = new List<Comparison>();
-        foreach (var scenario in ComparedScenarios.All(settings).Where(s => settings.Includes(s.Id)))
+        ProxyCost wholeRun;
+        await using (var proxy = await ProxyProcess.StartAsync(settings.ProxyPath, cluster.Brokers, maxConnections, settings.ProxyEnvironment, settings.LogDirectory))
         {
-            var rounds = await InterleavedRounds.RunAsync(scenario, direct, [(direct, proxy), (proxied, proxy)], settings.Rounds);
-            comparisons.Add(new Comparison(rounds, direct.Name, proxied.Name));
-        }
-
-        // The HTTP gateway against a direct producer: its own process; the proxy idles meanwhile.
-        int[] gatewayClients = [1, 8, 64];
-        if (gatewayClients.Any(c => settings.Includes($"gateway-{c}")))
-        {
-            await using var gateway = await GatewayProcess.StartAsync(settings.GatewayPath, cluster.BootstrapServers, BenchTopics.Gateway.Name, settings.LogDirectory);
-            foreach (int clients in gatewayClients.Where(c => settings.Includes($"gateway-{c}")))
+            Say($"proxy process {proxy.ProcessId}: {proxy.BootstrapServers}");
+            if (!(await proxy.ScrapeAsync()).Has("dotnet_gc_collections"))
             {
-                var scenario = new GatewayThroughputScenario(clients, gateway.Address, settings.ProduceDuration);
-                var viaGateway = direct with { Name = "gateway" };
-                var rounds = await InterleavedRounds.RunAsync(scenario, direct, [(direct, proxy), (viaGateway, proxy)], settings.Rounds);
-                comparisons.Add(new Comparison(rounds, direct.Name, viaGateway.Name));
+                notes.Add("The proxy does not export the System.Runtime meter, so its GC counts and allocations are n/a.");
             }
-        }
 
-        var wholeRun = ProxyCost.Between(wholeRunStart.Process, wholeRunStart.Metrics, proxy.Sample(), await proxy.ScrapeAsync());
-        var afterLoad = await proxy.ScrapeAsync();
-        if (afterLoad.Refusals() is { } refusals)
-        {
-            notes.Add($"The proxy refused requests or closed connections: {refusals}");
-        }
+            var wholeRunStart = (Process: proxy.Sample(), Metrics: await proxy.ScrapeAsync());
+            var direct = new Target("direct", cluster.Brokers);
+            var proxied = new Target("proxied", proxy.Listeners);
+            foreach (var scenario in ComparedScenarios.All(settings).Where(s => settings.Includes(s.Id)))
+            {
+                var rounds = await InterleavedRounds.RunAsync(scenario, direct, [(direct, proxy), (proxied, proxy)], settings.Rounds);
+                comparisons.Add(new Comparison(rounds, direct.Name, proxied.Name));
+            }
 
-        var requests = afterLoad.Describe("proxy_requests_total");
-        await File.WriteAllTextAsync(Path.Combine(settings.LogDirectory, "proxy-requests.txt"), requests.Replace(", {", "\n{", StringComparison.Ordinal) + "\n");
-        await proxy.DisposeAsync();
+            // The HTTP gateway against a direct producer: its own process; the proxy idles meanwhile.
+            int[] gatewayClients = [1, 8, 64];
+            if (gatewayClients.Any(c => settings.Includes($"gateway-{c}")))
+            {
+                await using var gateway = await GatewayProcess.StartAsync(settings.GatewayPath, cluster.BootstrapServers, BenchTopics.Gateway.Name, settings.LogDirectory);
+                foreach (int clients in gatewayClients.Where(c => settings.Includes($"gateway-{c}")))
+                {
+                    var scenario = new GatewayThroughputScenario(clients, gateway.Address, settings.ProduceDuration);
+                    var viaGateway = direct with { Name = "gateway" };
+                    var rounds = await InterleavedRounds.RunAsync(scenario, direct, [(direct, proxy), (viaGateway, proxy)], settings.Rounds);
+                    comparisons.Add(new Comparison(rounds, direct.Name, viaGateway.Name));
+                }
+            }
+
+            wholeRun = ProxyCost.Between(wholeRunStart.Process, wholeRunStart.Metrics, proxy.Sample(), await proxy.ScrapeAsync());
+            var afterLoad = await proxy.ScrapeAsync();
+            if (afterLoad.Refusals() is { } refusals)
+            {
+                notes.Add($"The proxy refused requests or closed connections: {refusals}");
+            }
+
+            var requests = afterLoad.Describe("proxy_requests_total");
+            await File.WriteAllTextAsync(Path.Combine(settings.LogDirectory, "proxy-requests.txt"), requests.Replace(", {", "\n{", StringComparison.Ordinal) + "\n");
+        }
 
         // A fresh proxy for the idle connections: after the load runs its heap holds free space that new connections
         // would reuse without growing the RSS, which would flatter the figure.
-        proxy = await ProxyProcess.StartAsync(settings.ProxyPath, cluster.Brokers, maxConnections, settings.ProxyEnvironment, settings.LogDirectory);
         var connections = new List<ConnectionScaleResult>();
-        foreach (int count in settings.Includes("connections") ? settings.ConnectionCounts : [])
+        await using (var proxy = await ProxyProcess.StartAsync(settings.ProxyPath, cluster.Brokers, maxConnections, settings.ProxyEnvironment, settings.LogDirectory))
         {
-            long needed = (2L * count) + SpareDescriptors;
-            if (machine.OpenFilesLimit > 0 && needed > machine.OpenFilesLimit)
+            foreach (int count in settings.Includes("connections") ? settings.ConnectionCounts : [])
             {
-                string skipped = $"{count:N0} idle connections skipped: the proxy needs about {needed:N0} file descriptors (client and upstream socket each), the open-files limit is {machine.OpenFilesLimit:N0}.";
-                notes.Add(skipped);
-                Say(skipped);
-                continue;
-            }
+                long needed = (2L * count) + SpareDescriptors;
+                if (machine.OpenFilesLimit > 0 && needed > machine.OpenFilesLimit)
+                {
+                    string skipped = $"{count:N0} idle connections skipped: the proxy needs about {needed:N0} file descriptors (client and upstream socket each), the open-files limit is {machine.OpenFilesLimit:N0}.";
+                    notes.Add(skipped);
+                    Say(skipped);
+                    continue;
+                }
 
-            var result = await new ConnectionScaleScenario(proxy, count).RunAsync();
-            connections.Add(result);
-            Say($"{count:N0} idle connections: proxy RSS {Mib(result.RssBeforeBytes)} -> {Mib(result.RssAfterBytes)}, {result.RssBytesPerConnection / 1024:F1} KiB per connection");
+                ConnectionScaleResult result;
+                try
+                {
+                    result = await new ConnectionScaleScenario(proxy, count).RunAsync();
+                }
+                catch (TimeoutException ex)
+                {
+                    // The rest of the report stands: the count that did not fit is a note, not a lost run.
+                    notes.Add($"{count:N0} idle connections: {ex.Message}.");
+                    Say($"{count:N0} idle connections: {ex.Message}");
+                    continue;
+                }
+
+                connections.Add(result);
+                Say($"{count:N0} idle connections: proxy RSS {Mib(result.RssBeforeBytes)} -> {Mib(result.RssAfterBytes)}, {result.RssBytesPerConnection / 1024:F1} KiB per connection");
+            }
         }
 
-        await proxy.DisposeAsync();
         var report = new LoadReport(started, clock.Elapsed, settings.Command, Environment.GetEnvironmentVariable("BENCH_REVISION") ?? "unknown",
             settings.Rounds, settings.ProxyEnvironment, machine, MachineInfo.CurrentLoadAverage(), comparisons, connections, notes, wholeRun);
         Directory.CreateDirectory(settings.OutputDirectory);
