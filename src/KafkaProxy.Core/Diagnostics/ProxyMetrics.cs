@@ -137,17 +137,7 @@ internal sealed class ProxyMetrics
     public void FetchStreamed(long mostHeld)
     {
         Interlocked.Increment(ref _streamedFetches);
-        long seen = Volatile.Read(ref _streamedFetchMostHeld);
-        while (mostHeld > seen)
-        {
-            long previous = Interlocked.CompareExchange(ref _streamedFetchMostHeld, mostHeld, seen);
-            if (previous == seen)
-            {
-                break;
-            }
-
-            seen = previous;
-        }
+        InterlockedMaximum.Raise(ref _streamedFetchMostHeld, mostHeld);
     }
 
     /// <summary>Fetch responses streamed so far (not an instrument: for tests and benchmarks).</summary>

@@ -1,3 +1,5 @@
+using KafkaProxy.Core.Diagnostics;
+
 namespace KafkaProxy.Http.Gateway;
 
 /// <summary>
@@ -44,18 +46,5 @@ internal sealed class InProgressBudget(long limit)
     /// <summary>Gives back bytes an earlier <see cref="TryReserve"/> took.</summary>
     public void Release(long bytes) => Interlocked.Add(ref _held, -bytes);
 
-    private void RaisePeak(long held)
-    {
-        long peak = Volatile.Read(ref _peak);
-        while (held > peak)
-        {
-            long seen = Interlocked.CompareExchange(ref _peak, held, peak);
-            if (seen == peak)
-            {
-                return;
-            }
-
-            peak = seen;
-        }
-    }
+    private void RaisePeak(long held) => InterlockedMaximum.Raise(ref _peak, held);
 }

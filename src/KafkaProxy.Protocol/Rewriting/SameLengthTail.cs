@@ -209,7 +209,20 @@ internal sealed class SameLengthTail
         throw new KafkaProtocolException($"a tail of {length} bytes cannot hold a tagged field");
     }
 
-    private static void WriteReplacement(long length, IBufferWriter<byte> output) => Padding.WriteZeros(output, WriteReplacementHeader(length, output));
+    /// <summary>Writes <paramref name="count"/> zero bytes: the contents of a padding field.</summary>
+    internal static void WriteZeros(IBufferWriter<byte> output, long count)
+    {
+        while (count > 0)
+        {
+            var span = output.GetSpan(1);
+            int n = (int)Math.Min(span.Length, count);
+            span[..n].Clear();
+            output.Advance(n);
+            count -= n;
+        }
+    }
+
+    private static void WriteReplacement(long length, IBufferWriter<byte> output) => WriteZeros(output, WriteReplacementHeader(length, output));
 
     private void ReadEntry(ref KafkaReader reader, int index, IBrokerAddressMapper mapper)
     {
@@ -348,18 +361,6 @@ internal sealed class SameLengthTail
 
             span[width - 1] = (byte)value;
             output.Advance(width);
-        }
-
-        public static void WriteZeros(IBufferWriter<byte> output, long count)
-        {
-            while (count > 0)
-            {
-                var span = output.GetSpan(1);
-                int n = (int)Math.Min(span.Length, count);
-                span[..n].Clear();
-                output.Advance(n);
-                count -= n;
-            }
         }
     }
 }

@@ -309,22 +309,10 @@ internal sealed class StreamingFetchRewriter
         long n = Math.Min(buffer.Length, _frameEnd - _position);
         long covered = Math.Min(n, _replacedHeader);
         _replacedHeader -= covered;
-        WriteZeros(output, n - covered);
+        SameLengthTail.WriteZeros(output, n - covered);
         buffer = buffer.Slice(n);
         _position += n;
         return _position == _frameEnd;
-    }
-
-    private static void WriteZeros(IBufferWriter<byte> output, long count)
-    {
-        while (count > 0)
-        {
-            var span = output.GetSpan(1);
-            int n = (int)Math.Min(span.Length, count);
-            span[..n].Clear();
-            output.Advance(n);
-            count -= n;
-        }
     }
 
     private static bool Take(ref SequenceReader<byte> reader, int count)

@@ -139,19 +139,4 @@ public sealed class DynamicListenerLimitTests
         string host = Encoding.UTF8.GetString(response, 10, hostLength);
         return (host, BinaryPrimitives.ReadInt32BigEndian(response.AsSpan(10 + hostLength)));
     }
-
-    private sealed class RunningProxy(ProxyEngine engine, CapturingLoggerProvider logs, MetricCapture metrics) : IAsyncDisposable
-    {
-        public ProxyEngine Engine { get; } = engine;
-
-        public CapturingLoggerProvider Logs { get; } = logs;
-
-        public MetricCapture Metrics { get; } = metrics;
-
-        public async ValueTask DisposeAsync()
-        {
-            await Engine.DisposeAsync();
-            Metrics.Dispose();
-        }
-    }
 }

@@ -233,88 +233,9 @@ public sealed class StreamedFetchTests
         return RawKafkaClient.ConnectAsync("127.0.0.1", bootstrap.Port);
     }
 
-    private sealed class RunningProxy(ProxyEngine engine, CapturingLoggerProvider logs, MetricCapture metrics) : IAsyncDisposable
-    {
-        public ProxyEngine Engine { get; } = engine;
-
-        public CapturingLoggerProvider Logs { get; } = logs;
-
-        public MetricCapture Metrics { get; } = metrics;
-
-        public async ValueTask DisposeAsync()
-        {
-            await Engine.DisposeAsync();
-            Metrics.Dispose();
-        }
-    }
-
     /// <summary>A broker that answers every request with the response body its function builds (given its own port), in 16 KiB writes.</summary>
-    private sealed class FetchBroker : IAsyncDisposable
+    private sealed class FetchBroker(Func<int, byte[]> body) : LoopbackBroker
     {
-        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-        private readonly Func<int, byte[]> _body;
-        private readonly CancellationTokenSource _stop = new();
-        private readonly ConcurrentBag<Task> _connections = [];
-        private readonly Task _accepting;
-
-        public FetchBroker(Func<int, byte[]> body)
-        {
-            _body = body;
-            _listener.Start();
-            _accepting = AcceptAsync();
-        }
-
-        public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
-
-        public async ValueTask DisposeAsync()
-        {
-            await _stop.CancelAsync();
-            _listener.Stop();
-            await Task.WhenAll(_connections.Append(_accepting).Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
-            _stop.Dispose();
-        }
-
-        private async Task AcceptAsync()
-        {
-            while (true)
-            {
-                try
-                {
-                    _connections.Add(ServeAsync(await _listener.AcceptSocketAsync(_stop.Token)));
-                }
-                catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
-                {
-                    return;
-                }
-            }
-        }
-
-        private async Task ServeAsync(Socket socket)
-        {
-            using var stream = new NetworkStream(socket, ownsSocket: true);
-            var size = new byte[4];
-            try
-            {
-                while (true)
-                {
-                    await stream.ReadExactlyAsync(size, _stop.Token);
-                    var request = new byte[BinaryPrimitives.ReadInt32BigEndian(size)];
-                    await stream.ReadExactlyAsync(request, _stop.Token);
-                    byte[] body = _body(Port);
-                    var frame = new byte[8 + body.Length];
-                    BinaryPrimitives.WriteInt32BigEndian(frame, 4 + body.Length);
-                    request.AsSpan(4, 4).CopyTo(frame.AsSpan(4)); // correlation id
-                    body.CopyTo(frame, 8);
-                    for (int at = 0; at < frame.Length; at += 16 * 1024)
-                    {
-                        await stream.WriteAsync(frame.AsMemory(at, Math.Min(16 * 1024, frame.Length - at)), _stop.Token);
-                    }
-                }
-            }
-            catch (Exception ex) when (ex is IOException or EndOfStreamException or OperationCanceledException or SocketException)
-            {
-                // The proxy closed the connection, or the test ended.
-            }
-        }
+        protected override byte[]? Answer(short apiKey, short version, byte[] request) => body(Port);
     }
 }

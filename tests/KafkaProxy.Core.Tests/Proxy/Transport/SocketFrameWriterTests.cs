@@ -15,7 +15,7 @@ public sealed class SocketFrameWriterTests
         var writer = new SocketFrameWriter(pair.Sender);
         byte[] first = Bytes(1000, seed: 1);
         byte[] second = Bytes(3000, seed: 2);
-        var split = Segmented(second, 700, 1300); // three segments, as a pipe hands them over
+        var split = ReadOnlySequenceFactory.Split(second, 700, 2000); // three segments, as a pipe hands them over
 
         writer.WriteReference(new ReadOnlySequence<byte>(first));
         writer.Write(new byte[] { 0xAA, 0xBB });
@@ -104,36 +104,6 @@ public sealed class SocketFrameWriterTests
         var bytes = new byte[length];
         new Random(seed).NextBytes(bytes);
         return bytes;
-    }
-
-    private static ReadOnlySequence<byte> Segmented(byte[] bytes, params int[] cuts)
-    {
-        var first = new Segment(bytes.AsMemory(0, cuts[0]), 0);
-        var last = first;
-        int start = cuts[0];
-        foreach (int length in cuts.Skip(1).Append(bytes.Length - cuts.Sum()))
-        {
-            last = last.Append(bytes.AsMemory(start, length));
-            start += length;
-        }
-
-        return new ReadOnlySequence<byte>(first, 0, last, last.Memory.Length);
-    }
-
-    private sealed class Segment : ReadOnlySequenceSegment<byte>
-    {
-        public Segment(ReadOnlyMemory<byte> memory, long runningIndex)
-        {
-            Memory = memory;
-            RunningIndex = runningIndex;
-        }
-
-        public Segment Append(ReadOnlyMemory<byte> memory)
-        {
-            var next = new Segment(memory, RunningIndex + Memory.Length);
-            Next = next;
-            return next;
-        }
     }
 
     private sealed class SocketPair : IDisposable
