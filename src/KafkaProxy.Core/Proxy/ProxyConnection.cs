@@ -303,7 +303,7 @@ internal sealed class ProxyConnection
     // TLS with the client when the listeners speak it; the plain stream otherwise.
     private async ValueTask<Stream?> SecureClientAsync()
     {
-        Stream stream = new NetworkStream(_client, ownsSocket: false);
+        Stream stream = new SocketReadStream(_client);
         if (!_preread.IsEmpty)
         {
             stream = new PrereadStream(_preread, stream);
@@ -335,7 +335,7 @@ internal sealed class ProxyConnection
     {
         if (_context.UpstreamSecurity is not { } security)
         {
-            return new NetworkStream(upstream, ownsSocket: false);
+            return new SocketReadStream(upstream);
         }
 
         using var step = ProxyTracing.StartStep(ProxyTracing.UpstreamSecuritySpan);
@@ -860,7 +860,7 @@ internal sealed class ProxyConnection
     // A plain TCP socket gets the writer that sends pass-through bytes from the reader's buffer without a copy; TLS and
     // the chaos toxics need a stream, so their bytes are copied into the stream's writer.
     private static PipeWriter CreateWriter(Stream stream, Socket socket) =>
-        stream.GetType() == typeof(NetworkStream) ? new SocketFrameWriter(socket) : PipeWriter.Create(stream, WriterOptions);
+        stream is SocketReadStream ? new SocketFrameWriter(socket) : PipeWriter.Create(stream, WriterOptions);
 
     // Queues what has arrived of a pass-through frame (by reference when the writer is a socket's: the pumps flush
     // before they advance their reader); false when nothing has arrived yet.
