@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using System.Net;
 using System.Net.Sockets;
 using KafkaProxy.Core.Proxy.Transport;
 
@@ -104,48 +103,5 @@ public sealed class SocketFrameWriterTests
         var bytes = new byte[length];
         new Random(seed).NextBytes(bytes);
         return bytes;
-    }
-
-    private sealed class SocketPair : IDisposable
-    {
-        private SocketPair(Socket sender, Socket receiver)
-        {
-            Sender = sender;
-            Receiver = receiver;
-        }
-
-        public Socket Sender { get; }
-
-        public Socket Receiver { get; }
-
-        public static async Task<SocketPair> OpenAsync()
-        {
-            using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-            listener.Listen(1);
-            var sender = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            await sender.ConnectAsync(listener.LocalEndPoint!);
-            return new SocketPair(sender, await listener.AcceptAsync());
-        }
-
-        public async Task<byte[]> ReceiveAsync(int length)
-        {
-            var received = new byte[length];
-            int at = 0;
-            while (at < length)
-            {
-                int read = await Receiver.ReceiveAsync(received.AsMemory(at)).AsTask().WaitAsync(TimeSpan.FromSeconds(30));
-                Assert.NotEqual(0, read);
-                at += read;
-            }
-
-            return received;
-        }
-
-        public void Dispose()
-        {
-            Sender.Dispose();
-            Receiver.Dispose();
-        }
     }
 }
