@@ -4,6 +4,7 @@ using KafkaProxy.Load.Cluster;
 using KafkaProxy.Load.Hosting;
 using KafkaProxy.Load.Reporting;
 using KafkaProxy.Load.Scenarios;
+using static KafkaProxy.Load.Progress;
 
 namespace KafkaProxy.Load;
 
@@ -80,15 +81,8 @@ internal static class CompareCommand
 
         var report = new CompareReport(started, clock.Elapsed, settings.Command, Environment.GetEnvironmentVariable("BENCH_REVISION") ?? "unknown",
             settings.Rounds, settings.ProxyEnvironment, machine, MachineInfo.CurrentLoadAverage(), proxies, results, notes);
-        Directory.CreateDirectory(settings.OutputDirectory);
-        string markdown = CompareReportWriter.Markdown(report);
-        string path = Path.Combine(settings.OutputDirectory, MarkdownFile);
-        await File.WriteAllTextAsync(path, markdown);
-        Console.WriteLine();
-        Console.WriteLine(markdown);
+        string path = await PublishAsync(settings.OutputDirectory, MarkdownFile, CompareReportWriter.Markdown(report));
         Say($"done in {clock.Elapsed.TotalSeconds:F0} s: {path}");
         return 0;
     }
-
-    private static void Say(string line) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{DateTime.UtcNow:HH:mm:ss}] {line}"));
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using KafkaProxy.Load.Hosting;
 using KafkaProxy.Load.Reporting;
 using KafkaProxy.Load.Scenarios;
+using static KafkaProxy.Load.Progress;
 
 namespace KafkaProxy.Load;
 
@@ -55,6 +56,4 @@ internal static class InterleavedRounds
             ? cost
             : cost + string.Create(CultureInfo.InvariantCulture, $", {r.SyscallsPerRequest:F2} syscalls/request ({r.SendsPerRequest:F2} sends)");
     }
-
-    private static void Say(string line) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{DateTime.UtcNow:HH:mm:ss}] {line}"));
 }

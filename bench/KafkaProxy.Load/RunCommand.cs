@@ -5,6 +5,7 @@ using KafkaProxy.Load.Hosting;
 using KafkaProxy.Load.Reporting;
 using KafkaProxy.Load.Scenarios;
 using KafkaProxy.Load.Wire;
+using static KafkaProxy.Load.Progress;
 
 namespace KafkaProxy.Load;
 
@@ -124,6 +125,4 @@ internal static class RunCommand
     }
 
     private static string Mib(long bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1048576.0:F1} MiB");
-
-    private static void Say(string line) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{DateTime.UtcNow:HH:mm:ss}] {line}"));
 }

@@ -7,6 +7,7 @@ using System.Text;
 using KafkaProxy.Load.Cluster;
 using KafkaProxy.Load.Hosting;
 using KafkaProxy.Load.Reporting;
+using static KafkaProxy.Load.Progress;
 
 namespace KafkaProxy.Load;
 
@@ -54,12 +55,7 @@ internal static class SpoolCommand
             var spoolMetrics = await spool.ScrapeAsync();
             double syncs = spoolMetrics.Sum("gateway_spool_syncs_total");
             double requests = spoolMetrics.Sum("gateway_request_duration_seconds_count", "status=\"200\"");
-            string markdown = Markdown(started, clock.Elapsed, settings, machine, results, syncs, requests);
-            Directory.CreateDirectory(settings.OutputDirectory);
-            string path = Path.Combine(settings.OutputDirectory, MarkdownFile);
-            await File.WriteAllTextAsync(path, markdown);
-            Console.WriteLine();
-            Console.WriteLine(markdown);
+            string path = await PublishAsync(settings.OutputDirectory, MarkdownFile, Markdown(started, clock.Elapsed, settings, machine, results, syncs, requests));
             Say($"done in {clock.Elapsed.TotalSeconds:F0} s: {path}");
             return 0;
         }
@@ -170,7 +166,6 @@ internal static class SpoolCommand
 
     private static double Median(IEnumerable<double> values) => Spread.Of(values).Median;
 
-    private static void Say(string line) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{DateTime.UtcNow:HH:mm:ss}] {line}"));
 
     private readonly record struct PushResult(double MessagesPerSecond, double P99, double P50, long Refused);
 }
