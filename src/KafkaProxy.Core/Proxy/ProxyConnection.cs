@@ -151,9 +151,9 @@ internal sealed class ProxyConnection
         }
 
         _clientReader = PipeReader.Create(clientStream, ReaderOptions);
-        var clientWriter = CreateWriter(clientStream, _client);
+        var clientWriter = CreateWriter(clientStream);
         var upstreamReader = _upstreamReader = PipeReader.Create(upstreamStream, ReaderOptions);
-        var upstreamWriter = CreateWriter(upstreamStream, _upstream);
+        var upstreamWriter = CreateWriter(upstreamStream);
 
         try
         {
@@ -859,8 +859,8 @@ internal sealed class ProxyConnection
 
     // A plain TCP socket gets the writer that sends pass-through bytes from the reader's buffer without a copy; TLS and
     // the chaos toxics need a stream, so their bytes are copied into the stream's writer.
-    private static PipeWriter CreateWriter(Stream stream, Socket socket) =>
-        stream is SocketReadStream ? new SocketFrameWriter(socket) : PipeWriter.Create(stream, WriterOptions);
+    private static PipeWriter CreateWriter(Stream stream) =>
+        stream is SocketReadStream plain ? new SocketFrameWriter(plain.Connection) : PipeWriter.Create(stream, WriterOptions);
 
     // Queues what has arrived of a pass-through frame (by reference when the writer is a socket's: the pumps flush
     // before they advance their reader); false when nothing has arrived yet.
@@ -873,7 +873,6 @@ internal sealed class ProxyConnection
 
         long take = Math.Min(remaining, buffer.Length);
         IPassThroughWriter.Forward(destination, buffer.Slice(0, take));
-
         buffer = buffer.Slice(take);
         remaining -= take;
         return true;

@@ -14,6 +14,9 @@ internal sealed class SocketReadStream(Socket socket) : NetworkStream(socket, ow
 {
     private bool _lastReadFilled;
 
+    /// <summary>The socket read, which the connection's writer sends on too.</summary>
+    public Socket Connection => Socket;
+
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         if (buffer.IsEmpty)
