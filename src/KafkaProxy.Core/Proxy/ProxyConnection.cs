@@ -84,6 +84,9 @@ internal sealed class ProxyConnection
 
     public long Id { get; }
 
+    /// <summary>True while a write toward either peer is under way (its WriteTimeout counts).</summary>
+    internal bool Writing => Interlocked.Read(ref _clientFlushStarted) != 0 || Interlocked.Read(ref _upstreamFlushStarted) != 0;
+
     public BrokerRoute Route { get; private set; }
 
     private string Broker => Route.MetricName;

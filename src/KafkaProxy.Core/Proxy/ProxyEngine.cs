@@ -153,6 +153,9 @@ public sealed class ProxyEngine : IAsyncDisposable
     /// <summary>Client connections holding a slot of MaxConnections now (a slot is given back last, after the connection's entry).</summary>
     internal int OpenConnections => Volatile.Read(ref _open);
 
+    /// <summary>True while some connection is writing toward a peer: a peer may hold the bytes before the write has ended.</summary>
+    internal bool AnyConnectionWriting => _connections.Values.Any(c => c.Connection.Writing);
+
     /// <summary>The engine's instruments (and the counters behind them that tests read).</summary>
     internal ProxyMetrics Metrics => _metrics;
 

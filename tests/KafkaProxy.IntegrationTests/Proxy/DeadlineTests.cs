@@ -52,6 +52,9 @@ public sealed class DeadlineTests
         var listener = proxied.Engine.Listeners[0].Advertised;
         await using var client = await RawKafkaClient.ConnectAsync(listener.Host, listener.Port);
         await client.SendAsync(18, 0, false, _ => { });
+        // The client can hold the answer before the proxy's write of it has ended: a minute passing in between would be
+        // a write stalled for a minute (WriteTimeout), not the quiet spell this test is about.
+        await Eventually.TrueAsync(() => !proxied.Engine.AnyConnectionWriting, () => "the proxy's write of the first answer did not end");
         _time.Advance(TimeSpan.FromMinutes(1));
         proxied.Cluster.SetBrokerLatency(1, TimeSpan.FromSeconds(2));
 
