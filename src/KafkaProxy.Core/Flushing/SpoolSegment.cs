@@ -13,8 +13,14 @@ internal sealed class SpoolSegment(long sequence, string path, long length, Acti
 
     public string Path { get; } = path;
 
-    /// <summary>Bytes in the file; changed only by the one writer (or the replay) while the segment is open.</summary>
+    /// <summary>Where the segment's records end (its end mark); changed only by the one writer (or the replay) while the segment is open.</summary>
     public long Length { get; set; } = length;
+
+    /// <summary>
+    /// The file's size, what the segment counts against the spool's room: at least <see cref="Length"/>, more in a
+    /// reused file whose earlier use went further.
+    /// </summary>
+    public long FileBytes { get; set; } = length;
 
     /// <summary>Messages of this segment not settled yet.</summary>
     public void Hold(int messages) => Interlocked.Add(ref _holds, messages);

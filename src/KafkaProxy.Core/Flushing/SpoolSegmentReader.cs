@@ -1,9 +1,9 @@
 namespace KafkaProxy.Core.Flushing;
 
 /// <summary>
-/// Reads the messages of one segment file in order, each with the topic named before it. At the first record that is
-/// cut short or fails its CRC (a torn tail), the file is cut back to the end of the last good record and flushed to
-/// disk; <see cref="TornOffset"/> and <see cref="TornBytes"/> say where and how much.
+/// Reads the messages of one segment file in order, each with the topic named before it, up to its end mark. At the
+/// first record that is cut short or fails its CRC before an end mark (a torn tail), the file is cut back to the end of
+/// the last good record and flushed to disk; <see cref="TornOffset"/> and <see cref="TornBytes"/> say where and how much.
 /// </summary>
 internal sealed class SpoolSegmentReader : IDisposable
 {
@@ -13,13 +13,16 @@ internal sealed class SpoolSegmentReader : IDisposable
     private int _end;
     private long _offset; // file offset of _buffer[_start]
     private bool _eof;
+    private readonly long? _sequence; // null in a version 1 segment, whose CRCs do not carry it
     private string? _topic;
 
-    /// <summary>Opens <paramref name="path"/>; the caller has checked that it starts with <see cref="SpoolFormat.Magic"/>.</summary>
-    public SpoolSegmentReader(string path)
+    /// <summary>Opens segment <paramref name="sequence"/> at <paramref name="path"/>; the caller has checked that it starts with a magic of the spool.</summary>
+    public SpoolSegmentReader(string path, long sequence)
     {
         _file = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read, bufferSize: 0);
-        _file.Position = SpoolFormat.Magic.Length;
+        Span<byte> magic = stackalloc byte[SpoolFormat.Magic.Length];
+        _file.ReadExactly(magic);
+        _sequence = magic.SequenceEqual(SpoolFormat.MagicVersion1) ? null : sequence;
         _offset = SpoolFormat.Magic.Length;
     }
 
@@ -37,7 +40,15 @@ internal sealed class SpoolSegmentReader : IDisposable
     {
         while (true)
         {
-            var status = SpoolFormat.TryRead(_buffer.AsSpan(_start, _end - _start), out var record, out int consumed);
+            var status = SpoolFormat.TryRead(_buffer.AsSpan(_start, _end - _start), _sequence, out var record, out int consumed);
+            if (status == SpoolRead.End)
+            {
+                // What follows is left from the file's earlier use.
+                _start = _end;
+                _eof = true;
+                break;
+            }
+
             if (status == SpoolRead.Complete)
             {
                 _start += consumed;

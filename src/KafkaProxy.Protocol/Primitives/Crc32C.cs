@@ -25,6 +25,9 @@ internal static class Crc32C
     /// <summary>The CRC-32C of <paramref name="data"/>.</summary>
     public static uint Compute(ReadOnlySpan<byte> data) => ~Update(uint.MaxValue, data);
 
+    /// <summary>The CRC-32C of the eight little-endian bytes of <paramref name="prefix"/> followed by <paramref name="data"/>.</summary>
+    public static uint Compute(ulong prefix, ReadOnlySpan<byte> data) => ~Update(BitOperations.Crc32C(uint.MaxValue, prefix), data);
+
     private static uint Update(uint crc, ReadOnlySpan<byte> data)
     {
         // Eight bytes at a time: a little-endian load keeps the bytes in the order the checksum takes them.

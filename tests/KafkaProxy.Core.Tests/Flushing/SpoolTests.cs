@@ -2,16 +2,19 @@ using System.Buffers;
 using System.Text;
 using KafkaProxy.Core.Flushing;
 using KafkaProxy.Core.Tests.Support;
+using KafkaProxy.Protocol.Primitives;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 
 namespace KafkaProxy.Core.Tests.Flushing;
 
-/// <summary>The spool's segment format (length, CRC-32C, torn tails) and its files, without Kafka.</summary>
+/// <summary>The spool's segment format (length, CRC-32C, end mark, torn tails) and its files, without Kafka.</summary>
 public sealed class SpoolTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("spool-").FullName;
     private readonly LogCapture _logs = new();
     private readonly List<(SpoolAppend Append, SpoolSegment Segment)> _durable = [];
+    private readonly FakeTimeProvider _time = new();
 
     public void Dispose()
     {
@@ -23,17 +26,38 @@ public sealed class SpoolTests : IDisposable
     public void WriteMessage_LaysOutLengthCrcKindTimeAndValue()
     {
         var writer = new ArrayBufferWriter<byte>();
-        SpoolFormat.WriteMessage(writer, DateTimeOffset.FromUnixTimeMilliseconds(0x0102030405), "hi"u8);
+        SpoolFormat.WriteMessage(writer, 7, DateTimeOffset.FromUnixTimeMilliseconds(0x0102030405), "hi"u8);
 
         byte[] expected = Convert.FromHexString(
             "0B000000" +         // body length 11, little-endian: kind, time, value
-            "00000000" +         // CRC-32C of the body (checked below, not by hand)
+            "00000000" +         // CRC-32C of the sequence number and the body (checked below, not by hand)
             "01" +               // kind: message
             "0504030201000000" + // accepted, Unix milliseconds, little-endian
             "6869");             // "hi"
         Assert.Equal(Convert.ToHexString(expected[..4]), Convert.ToHexString(writer.WrittenSpan[..4]));
         Assert.Equal(Convert.ToHexString(expected[8..]), Convert.ToHexString(writer.WrittenSpan[8..]));
-        Assert.Equal(KafkaProxy.Protocol.Primitives.Crc32C.Compute(writer.WrittenSpan[8..]), BitConverter.ToUInt32(writer.WrittenSpan[4..8]));
+        Assert.Equal(Crc32C.Compute(7UL, writer.WrittenSpan[8..]), BitConverter.ToUInt32(writer.WrittenSpan[4..8]));
+    }
+
+    [Fact]
+    public void TryRead_TheEndMarkOfItsSegment_IsTheEnd_AnotherSegmentsIsNot()
+    {
+        var writer = new ArrayBufferWriter<byte>();
+        SpoolFormat.WriteEndMark(writer, 7);
+
+        Assert.Equal(SpoolRead.End, SpoolFormat.TryRead(writer.WrittenSpan, 7, out _, out _));
+        Assert.Equal(SpoolRead.Corrupt, SpoolFormat.TryRead(writer.WrittenSpan, 8, out _, out _));
+        Assert.Equal(SpoolRead.Corrupt, SpoolFormat.TryRead(new byte[SpoolFormat.EndMarkBytes], 7, out _, out _)); // zeros
+        Assert.Equal(SpoolRead.Corrupt, SpoolFormat.TryRead(writer.WrittenSpan, null, out _, out _)); // version 1 has none
+    }
+
+    [Fact]
+    public void TryRead_ARecordOfAnotherSegment_IsCorrupt()
+    {
+        byte[] record = Record("payload"u8.ToArray());
+
+        Assert.Equal(SpoolRead.Complete, SpoolFormat.TryRead(record, Sequence, out _, out _));
+        Assert.Equal(SpoolRead.Corrupt, SpoolFormat.TryRead(record, Sequence + 1, out _, out _));
     }
 
     [Fact]
@@ -45,7 +69,7 @@ public sealed class SpoolTests : IDisposable
             byte[] damaged = (byte[])record.Clone();
             damaged[i] ^= 0x20;
 
-            var status = SpoolFormat.TryRead(damaged, out _, out _);
+            var status = SpoolFormat.TryRead(damaged, Sequence, out _, out _);
 
             Assert.True(status != SpoolRead.Complete, $"the record with byte {i} flipped was read as complete");
         }
@@ -57,10 +81,10 @@ public sealed class SpoolTests : IDisposable
         byte[] record = Record("payload"u8.ToArray());
         for (int length = 0; length < record.Length; length++)
         {
-            Assert.Equal(SpoolRead.Incomplete, SpoolFormat.TryRead(record.AsSpan(0, length), out _, out _));
+            Assert.Equal(SpoolRead.Incomplete, SpoolFormat.TryRead(record.AsSpan(0, length), Sequence, out _, out _));
         }
 
-        Assert.Equal(SpoolRead.Complete, SpoolFormat.TryRead(record, out var message, out int consumed));
+        Assert.Equal(SpoolRead.Complete, SpoolFormat.TryRead(record, Sequence, out var message, out int consumed));
         Assert.Equal(record.Length, consumed);
         Assert.Equal("payload"u8.ToArray(), message.Value);
     }
@@ -94,9 +118,10 @@ public sealed class SpoolTests : IDisposable
         await AppendAsync(first, "alpha", "a1", "a2");
         first.Dispose();
         string path = Assert.Single(Directory.GetFiles(_directory, "*.spool"));
-        long good = new FileInfo(path).Length;
-        await using (var file = new FileStream(path, FileMode.Append))
+        long good = new FileInfo(path).Length - SpoolFormat.EndMarkBytes;
+        await using (var file = new FileStream(path, FileMode.Open))
         {
+            file.Position = good; // a crash while the next write was going over the end mark
             file.Write(Record(new byte[40]).AsSpan(0, tornBytes));
         }
 
@@ -105,8 +130,30 @@ public sealed class SpoolTests : IDisposable
 
         Assert.Equal(["alpha:a1", "alpha:a2"], ReadAll(recovered, out var reader));
         Assert.Equal(good, reader.TornOffset);
-        Assert.Equal(tornBytes, reader.TornBytes);
+        Assert.Equal(Math.Max(tornBytes, SpoolFormat.EndMarkBytes), reader.TornBytes);
         Assert.Equal(good, new FileInfo(path).Length);
+        second.Dispose();
+    }
+
+    [Fact]
+    public async Task Reopen_BytesAfterTheEndMark_AreNotRead_AndNotCut()
+    {
+        var first = OpenSpool();
+        first.Open();
+        await AppendAsync(first, "alpha", "a1");
+        first.Dispose();
+        string path = Assert.Single(Directory.GetFiles(_directory, "*.spool"));
+        await using (var file = new FileStream(path, FileMode.Append))
+        {
+            file.Write(Record("after the end"u8.ToArray()));
+        }
+
+        long length = new FileInfo(path).Length;
+        var second = OpenSpool();
+
+        Assert.Equal(["alpha:a1"], ReadAll(Assert.Single(second.Open()), out var reader));
+        Assert.Equal(-1, reader.TornOffset);
+        Assert.Equal(length, new FileInfo(path).Length);
         second.Dispose();
     }
 
@@ -119,13 +166,13 @@ public sealed class SpoolTests : IDisposable
         first.Dispose();
         string path = Assert.Single(Directory.GetFiles(_directory, "*.spool"));
         byte[] bytes = File.ReadAllBytes(path);
-        bytes[^1] ^= 0xFF; // the last byte of "a2"
+        bytes[^(1 + SpoolFormat.EndMarkBytes)] ^= 0xFF; // the last byte of "a2"
         File.WriteAllBytes(path, bytes);
 
         var second = OpenSpool();
 
         Assert.Equal(["alpha:a1"], ReadAll(Assert.Single(second.Open()), out var reader));
-        Assert.Equal(SpoolFormat.MessageRecordBytes(2), reader.TornBytes);
+        Assert.Equal(SpoolFormat.MessageRecordBytes(2) + SpoolFormat.EndMarkBytes, reader.TornBytes);
         second.Dispose();
     }
 
@@ -144,8 +191,123 @@ public sealed class SpoolTests : IDisposable
         segment.Settle();
 
         Assert.False(File.Exists(segment.Path));
-        Assert.Equal(before - segment.Length, spool.Bytes);
+        Assert.Equal(before - segment.FileBytes, spool.Bytes);
         Assert.Equal(0, spool.Segments);
+        Assert.Empty(Directory.GetFiles(_directory, "*.spare"));
+    }
+
+    [Fact]
+    public async Task Settle_ASegmentSealedWhileRunning_KeepsItsFileAsASpare_WhichTheNextSegmentIsWrittenOver()
+    {
+        var spool = OpenSpool();
+        spool.Open();
+        await AppendAsync(spool, "alpha", "a1", "a2");
+        var first = _durable[^1].Segment;
+        _time.Advance(MessageSpool.RollAfter); // sealed, a new segment started
+        long bytes = spool.Bytes;
+
+        first.Settle();
+        first.Settle();
+
+        Assert.False(File.Exists(first.Path));
+        Assert.Equal(1, spool.Spares);
+        Assert.Equal(bytes, spool.Bytes); // the spare's bytes are still on disk
+        string spare = Assert.Single(Directory.GetFiles(_directory, "*.spare"));
+        long spareLength = new FileInfo(spare).Length;
+
+        await AppendAsync(spool, "alpha", "b1");
+        _time.Advance(MessageSpool.RollAfter); // the next segment takes the spare
+        await AppendAsync(spool, "alpha", "c1");
+        var third = _durable[^1].Segment;
+
+        Assert.Equal(0, spool.Spares);
+        Assert.False(File.Exists(spare));
+        Assert.Equal(spareLength, new FileInfo(third.Path).Length); // written over, not grown
+        Assert.Equal(spareLength, third.FileBytes);
+        spool.Dispose(); // nothing settled: as after a crash
+
+        var reopened = OpenSpool();
+        var read = reopened.Open().Select(s => ReadAll(s, out _)).ToList();
+        reopened.Dispose();
+        Assert.Equal([["alpha:b1"], ["alpha:c1"]], read);
+    }
+
+    [Fact]
+    public async Task Reopen_AReusedFileTornAtItsEndMark_NeverReadsTheRecordsOfItsEarlierUse()
+    {
+        // Same-sized messages: the earlier use's records lie on the same boundaries as the new ones.
+        var spool = OpenSpool();
+        spool.Open();
+        await AppendAsync(spool, "alpha", "a1", "a2", "a3", "a4");
+        var first = _durable[^1].Segment;
+        _time.Advance(MessageSpool.RollAfter);
+        for (int i = 0; i < 4; i++)
+        {
+            first.Settle();
+        }
+
+        byte[] earlier = File.ReadAllBytes(Assert.Single(Directory.GetFiles(_directory, "*.spare")));
+        _time.Advance(MessageSpool.RollAfter); // an empty segment is not sealed: nothing was written to it
+        await AppendAsync(spool, "alpha", "b1");
+        _time.Advance(MessageSpool.RollAfter); // this one takes the spare
+        await AppendAsync(spool, "alpha", "c1");
+        var reused = _durable[^1].Segment;
+        spool.Dispose();
+
+        // The crash tore the write: its records landed, its end mark did not, the earlier use's bytes are still there.
+        await using (var file = new FileStream(reused.Path, FileMode.Open))
+        {
+            file.Position = reused.Length;
+            file.Write(earlier.AsSpan((int)reused.Length, SpoolFormat.EndMarkBytes));
+        }
+
+        var reopened = OpenSpool();
+        var recovered = reopened.Open();
+        Assert.Equal(["alpha:c1"], ReadAll(recovered.Single(s => s.Path == reused.Path), out var reader));
+        Assert.Equal(reused.Length, reader.TornOffset);
+        reopened.Dispose();
+    }
+
+    [Fact]
+    public async Task Reopen_ASegmentOfFormatVersion1_ReadsItsMessages()
+    {
+        var records = new ArrayBufferWriter<byte>();
+        records.Write(SpoolFormat.MagicVersion1);
+        SpoolFormat.WriteTopic(records, 0, "alpha");
+        SpoolFormat.WriteMessage(records, 0, DateTimeOffset.UnixEpoch, "old"u8);
+        byte[] bytes = records.WrittenSpan.ToArray();
+        foreach (int start in new[] { 8, 8 + SpoolFormat.TopicRecordBytes("alpha") })
+        {
+            // Version 1: the CRC of the body alone.
+            int length = BitConverter.ToInt32(bytes, start);
+            BitConverter.TryWriteBytes(bytes.AsSpan(start + 4), Crc32C.Compute(bytes.AsSpan(start + 8, length)));
+        }
+
+        await File.WriteAllBytesAsync(Path.Combine(_directory, "00000000000000000003.spool"), bytes);
+        var spool = OpenSpool();
+
+        Assert.Equal(["alpha:old"], ReadAll(Assert.Single(spool.Open()), out var reader));
+        Assert.Equal(-1, reader.TornOffset);
+        spool.Dispose();
+    }
+
+    [Fact]
+    public async Task TryReserve_WhenOnlyASpareStandsInTheWay_DeletesIt()
+    {
+        var spool = OpenSpool(maxBytes: 64 * 1024);
+        spool.Open();
+        await AppendAsync(spool, "alpha", "a1");
+        var first = _durable[^1].Segment;
+        _time.Advance(MessageSpool.RollAfter);
+        first.Settle();
+        Assert.Equal(1, spool.Spares);
+        long room = spool.MaxBytes - spool.Bytes;
+
+        Assert.True(spool.TryReserve(room + 1));
+
+        Assert.Equal(0, spool.Spares);
+        Assert.Empty(Directory.GetFiles(_directory, "*.spare"));
+        spool.Dispose();
     }
 
     [Fact]
@@ -205,10 +367,12 @@ public sealed class SpoolTests : IDisposable
         first.Dispose();
     }
 
+    private const long Sequence = 5;
+
     private static byte[] Record(byte[] value)
     {
         var writer = new ArrayBufferWriter<byte>();
-        SpoolFormat.WriteMessage(writer, DateTimeOffset.UnixEpoch, value);
+        SpoolFormat.WriteMessage(writer, Sequence, DateTimeOffset.UnixEpoch, value);
         return writer.WrittenSpan.ToArray();
     }
 
@@ -227,7 +391,7 @@ public sealed class SpoolTests : IDisposable
     }
 
     private MessageSpool OpenSpool(Func<string, FileStream>? create = null, long maxBytes = 1 << 20) =>
-        new(_directory, maxBytes, _logs.CreateLogger("test"), (append, segment) => _durable.Add((append, segment)), create);
+        new(_directory, maxBytes, _logs.CreateLogger("test"), (append, segment) => _durable.Add((append, segment)), create, _time);
 
     private static async Task<bool> AppendAsync(MessageSpool spool, string topic, params string[] values)
     {
@@ -241,7 +405,7 @@ public sealed class SpoolTests : IDisposable
     }
 
     // A segment file whose fsync fails while the test says so, as a disk that went bad would.
-    private sealed class FailingFileStream(string path, Func<bool> fail) : FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, bufferSize: 0)
+    private sealed class FailingFileStream(string path, Func<bool> fail) : FileStream(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read, bufferSize: 0)
     {
         public override void Flush(bool flushToDisk)
         {

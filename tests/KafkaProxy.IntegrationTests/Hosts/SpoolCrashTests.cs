@@ -108,10 +108,12 @@ public sealed partial class SpoolCrashTests(ITestOutputHelper output) : IDisposa
         await first.Process.WaitForExitAsync().WaitAsync(Clients.Patience);
         // The segment being written when the host died (older ones were sealed after 250 ms).
         string segment = Directory.GetFiles(_spool.FullName, "*.spool").Order(StringComparer.Ordinal).Last();
-        long good = new FileInfo(segment).Length;
-        // A crash in the middle of writing the next request: its header and part of its body reached the disk.
-        await using (var file = new FileStream(segment, FileMode.Append))
+        // A crash in the middle of writing the next request over the segment's 8-byte end mark: its header and part of
+        // its body reached the disk.
+        long good = new FileInfo(segment).Length - 8;
+        await using (var file = new FileStream(segment, FileMode.Open))
         {
+            file.Position = good;
             file.Write(Convert.FromHexString("2000000012345678010000"));
         }
 

@@ -53,6 +53,15 @@ public sealed class RecordBatchReaderTests
     }
 
     [Fact]
+    public void Crc32C_WithAPrefix_IsTheCrcOfThePrefixBytesThenTheData()
+    {
+        byte[] whole = [.. BitConverter.GetBytes(0x0807060504030201UL), .. "123456789"u8.ToArray()];
+
+        Assert.Equal(Crc32C.Compute(whole), Crc32C.Compute(0x0807060504030201UL, "123456789"u8));
+        Assert.NotEqual(Crc32C.Compute("123456789"u8), Crc32C.Compute(0UL, "123456789"u8));
+    }
+
+    [Fact]
     public void TryReadNext_TwoBatches_ReadsEveryHeaderField()
     {
         var reader = new RecordBatchReader(new ReadOnlySequence<byte>(TwoBatches));
