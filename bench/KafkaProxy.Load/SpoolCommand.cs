@@ -7,6 +7,7 @@ using System.Text;
 using KafkaProxy.Load.Cluster;
 using KafkaProxy.Load.Hosting;
 using KafkaProxy.Load.Reporting;
+using KafkaProxy.Load.Scenarios;
 using static KafkaProxy.Load.Progress;
 
 namespace KafkaProxy.Load;
@@ -15,7 +16,8 @@ namespace KafkaProxy.Load;
 /// The HTTP gateway's disk spool against memory mode (issue 20): two gateway processes in front of one test cluster,
 /// one with <c>KAFKA_FLUSHER_SPOOL_DIR</c> set, each pushed by 1, 8 and 64 concurrent clients sending POSTs of
 /// 100 x 100 B without <c>?wait</c> (answered once in memory, or once on disk). Interleaved rounds whose order reverses
-/// every other round; medians of the rounds. Writes <c>spool.md</c> to the output directory.
+/// every other round; medians of the rounds. After each 1-client round, <see cref="DiskSyncProbe"/> times the disk alone
+/// beside the spool. Writes <c>spool.md</c> to the output directory.
 /// </summary>
 internal static class SpoolCommand
 {
@@ -23,6 +25,9 @@ internal static class SpoolCommand
     private const int BatchMessages = 100;
     private const int MessageBytes = 100;
     private static readonly int[] ClientCounts = [1, 8, 64];
+
+    // One request's records in the spool: a message record per message (17 bytes of overhead) and the end mark.
+    private const int RequestSpoolBytes = BatchMessages * (MessageBytes + 17) + 8;
 
     public static async Task<int> RunAsync(LoadSettings settings)
     {
@@ -37,6 +42,7 @@ internal static class SpoolCommand
             settings.GatewayPath, cluster.BootstrapServers, BenchTopics.Gateway.Name, settings.LogDirectory, [$"KAFKA_FLUSHER_SPOOL_DIR={spoolDirectory}"], "gateway-spool");
         var modes = new (string Name, GatewayProcess Gateway)[] { ("memory", memory), ("spool", spool) };
         var results = new List<(int Clients, string Mode, int Round, PushResult Result)>();
+        var disk = new List<DiskSyncResult>();
         try
         {
             foreach (int clients in ClientCounts)
@@ -49,28 +55,38 @@ internal static class SpoolCommand
                         results.Add((clients, mode, round, result));
                         Say($"{clients} clients, round {round}, {mode}: {result.MessagesPerSecond:N0} msgs/s, p99 {result.P99:F2} ms, p50 {result.P50:F2} ms, {result.Refused} answered 503");
                     }
+
+                    if (clients == 1)
+                    {
+                        var probe = DiskSyncProbe.Measure(spoolDirectory + "-probe", RequestSpoolBytes);
+                        disk.Add(probe);
+                        Say($"the disk alone, round {round}: write and fsync in place p50 {probe.InPlaceP50:F3} ms, appended p50 {probe.AppendP50:F3} ms");
+                    }
                 }
             }
 
             var spoolMetrics = await spool.ScrapeAsync();
             double syncs = spoolMetrics.Sum("gateway_spool_syncs_total");
             double requests = spoolMetrics.Sum("gateway_request_duration_seconds_count", "status=\"200\"");
-            string path = await PublishAsync(settings.OutputDirectory, MarkdownFile, Markdown(started, clock.Elapsed, settings, machine, results, syncs, requests));
+            string path = await PublishAsync(settings.OutputDirectory, MarkdownFile, Markdown(started, clock.Elapsed, settings, machine, results, disk, syncs, requests));
             Say($"done in {clock.Elapsed.TotalSeconds:F0} s: {path}");
             return 0;
         }
         finally
         {
             await spool.DisposeAsync();
-            if (Directory.Exists(spoolDirectory))
+            foreach (string directory in new[] { spoolDirectory, spoolDirectory + "-probe" })
             {
-                Directory.Delete(spoolDirectory, recursive: true);
+                if (Directory.Exists(directory))
+                {
+                    Directory.Delete(directory, recursive: true);
+                }
             }
         }
     }
 
     private static string Markdown(
-        DateTimeOffset started, TimeSpan elapsed, LoadSettings settings, MachineInfo machine, List<(int Clients, string Mode, int Round, PushResult Result)> results, double syncs, double requests)
+        DateTimeOffset started, TimeSpan elapsed, LoadSettings settings, MachineInfo machine, List<(int Clients, string Mode, int Round, PushResult Result)> results, List<DiskSyncResult> disk, double syncs, double requests)
     {
         var md = new StringBuilder();
         MarkdownHeader.Write(md, "# Gateway: disk spool vs memory mode", started, elapsed, Environment.GetEnvironmentVariable("BENCH_REVISION") ?? "unknown",
@@ -90,6 +106,16 @@ internal static class SpoolCommand
         }
 
         md.Append('\n');
+        if (disk.Count > 0)
+        {
+            double memoryP50 = Median(results.Where(r => r.Clients == 1 && r.Mode == "memory").Select(r => r.Result.P50));
+            double inPlace = Median(disk.Select(d => d.InPlaceP50));
+            md.Append(CultureInfo.InvariantCulture,
+                $"The disk alone, beside the spool, after each 1-client round ({RequestSpoolBytes:N0} B, one request's records, written and fsynced 1,000 times; medians of the rounds): written over in place p50 {inPlace:F3} ms, p99 {Median(disk.Select(d => d.InPlaceP99)):F3} ms; appended p50 {Median(disk.Select(d => d.AppendP50)):F3} ms, p99 {Median(disk.Select(d => d.AppendP99)):F3} ms. ");
+            md.Append(CultureInfo.InvariantCulture,
+                $"A lone client waits for memory mode's work and one such fsync per request, so on this disk 1 client cannot pass about {memoryP50 / (memoryP50 + inPlace):F2} x memory mode (memory p50 / (memory p50 + in-place p50)).\n\n");
+        }
+
         md.Append(CultureInfo.InvariantCulture, $"Group commit: the spool gateway answered {requests:N0} requests 200 with {syncs:N0} fsyncs ({(syncs > 0 ? requests / syncs : 0):F1} requests per fsync over the whole run, all client counts together).\n\n");
         md.Append("Every round, per mode and client count:\n\n| clients | round | mode | msgs/s | p99 (ms) | p50 (ms) | 503s |\n| --- | --- | --- | --- | --- | --- | --- |\n");
         foreach (var (clients, mode, round, r) in results)
