@@ -370,7 +370,7 @@ internal sealed class BatchingFlusher : IAsyncDisposable
 
             _bufferedMessages += messages.Count;
             _bufferedBytes += bytes;
-            append = new SpoolAppend(topic, messages, _time.GetUtcNow(), trackDelivery ? new DeliveryTracker(messages.Count) : null, spoolBytes);
+            append = new SpoolAppend(topic, messages, _time.GetUtcNow(), trackDelivery ? new DeliveryTracker(messages.Count) : null, spoolBytes, Buffered(messages.Count, topic));
             _spool.Append(append); // under _gate: the spool's order is the order of acceptance
         }
 
@@ -396,7 +396,7 @@ internal sealed class BatchingFlusher : IAsyncDisposable
         {
             for (int i = 0; i < append.Messages.Count; i++)
             {
-                _pending.Add(new PendingMessage(append.Topic, append.Messages[i], append.Accepted, append.Tracker, i, segment));
+                _pending.Add(new PendingMessage(append.Topic, append.Messages[i], append.Accepted, append.Tracker, i, segment, append.Origin));
             }
 
             if (_pending.Count >= _options.BatchSize)

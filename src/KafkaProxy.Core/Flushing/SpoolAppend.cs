@@ -1,10 +1,12 @@
+using System.Diagnostics;
+
 namespace KafkaProxy.Core.Flushing;
 
 /// <summary>
 /// One request's messages on their way into the spool. <see cref="Durable"/> finishes true once they are on disk
 /// (written and fsynced), false when the write failed and nothing of them counts as taken.
 /// </summary>
-internal sealed class SpoolAppend(string topic, IReadOnlyList<byte[]> messages, DateTimeOffset accepted, DeliveryTracker? tracker, long reservedBytes)
+internal sealed class SpoolAppend(string topic, IReadOnlyList<byte[]> messages, DateTimeOffset accepted, DeliveryTracker? tracker, long reservedBytes, Activity? origin = null)
 {
     private readonly TaskCompletionSource<bool> _durable = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -15,6 +17,9 @@ internal sealed class SpoolAppend(string topic, IReadOnlyList<byte[]> messages, 
     public DateTimeOffset Accepted { get; } = accepted;
 
     public DeliveryTracker? Tracker { get; } = tracker;
+
+    /// <summary>The push request's span (null unless traces are exported), which the messages' flush links to.</summary>
+    public Activity? Origin { get; } = origin;
 
     /// <summary>Spool bytes reserved for these messages and a topic record.</summary>
     public long ReservedBytes { get; } = reservedBytes;

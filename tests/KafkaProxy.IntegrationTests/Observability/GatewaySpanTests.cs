@@ -11,10 +11,16 @@ namespace KafkaProxy.IntegrationTests.Observability;
 /// were buffered; the flush that carried them is a span linked to every request in its batch, ended once Kafka
 /// acknowledged its last message.
 /// </summary>
-public sealed class GatewaySpanTests
+public sealed class GatewaySpanTests : IDisposable
 {
-    [Fact]
-    public async Task PushesWaitingForKafka_FlushSpanLinksEveryRequestOfItsBatch_AndEndsAfterTheAcknowledgements()
+    private readonly DirectoryInfo _spool = Directory.CreateTempSubdirectory("gateway-span-spool-");
+
+    public void Dispose() => _spool.Delete(recursive: true);
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // with the disk spool: the messages reach the buffer from the spool's writer, still linked
+    public async Task PushesWaitingForKafka_FlushSpanLinksEveryRequestOfItsBatch_AndEndsAfterTheAcknowledgements(bool spool)
     {
         var stopped = new ConcurrentQueue<Activity>();
         using var listener = new ActivityListener
@@ -24,7 +30,11 @@ public sealed class GatewaySpanTests
             ActivityStopped = stopped.Enqueue,
         };
         ActivitySource.AddActivityListener(listener);
-        await using var gateway = await RunningGateway.StartAsync(flusher: o => o.FlushInterval = TimeSpan.FromMilliseconds(500));
+        await using var gateway = await RunningGateway.StartAsync(flusher: o =>
+        {
+            o.FlushInterval = TimeSpan.FromMilliseconds(500);
+            o.SpoolDirectory = spool ? _spool.FullName : "";
+        });
 
         // Two requests inside one flush interval: most likely one batch, but the assertions hold for two as well. They carry
         // a W3C traceparent of this test's trace, which tells their spans from other tests' gateways' in this process.
