@@ -54,7 +54,7 @@ internal static class FloorCommand
         // The forwarders export no metrics: their sides name the proxy, which idles meanwhile and is scraped at the same
         // points as in its own runs, so that every side pauses alike.
         var direct = new Target("direct", cluster.Brokers);
-        (Target, ProxyProcess)[] sides =
+        (Target Target, ProxyProcess Proxy)[] sides =
         [
             (direct, proxy),
             (new Target(Proxied, proxy.Listeners), proxy),
@@ -68,7 +68,7 @@ internal static class FloorCommand
         }
 
         var report = new FloorReport(started, clock.Elapsed, settings.Command, Environment.GetEnvironmentVariable("BENCH_REVISION") ?? "unknown",
-            settings.Rounds, settings.Pings, settings.ProxyEnvironment, machine, MachineInfo.CurrentLoadAverage(), sides.Select(s => s.Item1.Name).ToList(), results);
+            settings.Rounds, settings.Pings, settings.ProxyEnvironment, machine, MachineInfo.CurrentLoadAverage(), sides.Select(s => s.Target.Name).ToList(), results);
         string path = await PublishAsync(settings.OutputDirectory, MarkdownFile, FloorReportWriter.Markdown(report));
         Say($"done in {clock.Elapsed.TotalSeconds:F0} s: {path}");
         return 0;
