@@ -15,6 +15,11 @@ internal sealed class LoadSettings
                kafkaproxy-load spool [flags]     the HTTP gateway with its disk spool against memory mode, 1, 8 and 64
                                                  clients, interleaved rounds, medians (writes <output>/spool.md; uses
                                                  --duration, --rounds, --output, --command)
+               kafkaproxy-load floor [flags]     the floor of added latency: latency-ApiVersions direct, through kafka-proxy,
+                                                 socat and a minimal blocking forwarder (floor-forwarder), each forwarding
+                                                 one port to broker 1, interleaved rounds, medians (writes <output>/floor.md;
+                                                 uses --proxy, --proxy-env, --rounds, --pings, --scenarios latency, --output,
+                                                 --command; needs socat)
           --proxy <path>          the kafka-proxy executable (default: samples/KafkaProxy.ConsoleHost/bin/Release/net10.0/kafka-proxy)
           --output <dir>          where latest.md, latest.svg and latest.json go (default: bench/results); the
                                   cluster and proxy logs go to <dir>/raw

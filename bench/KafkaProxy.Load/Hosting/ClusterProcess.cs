@@ -22,11 +22,7 @@ internal sealed class ClusterProcess : IAsyncDisposable
 
     public static async Task<ClusterProcess> StartAsync(string logDirectory)
     {
-        string self = Environment.ProcessPath ?? throw new InvalidOperationException("the path of this program is unknown");
-        string[] arguments = Path.GetFileNameWithoutExtension(self) == "dotnet"
-            ? [typeof(ClusterProcess).Assembly.Location, "cluster"]
-            : ["cluster"];
-        var process = ChildProcess.Start("the cluster process", self, arguments, Path.Combine(logDirectory, "cluster.log"));
+        var process = SelfProcess.Start("the cluster process", ["cluster"], Path.Combine(logDirectory, "cluster.log"));
         try
         {
             string bootstrap = await process.WaitForLineAsync(ClusterCommand.BootstrapPrefix, TimeSpan.FromSeconds(30));

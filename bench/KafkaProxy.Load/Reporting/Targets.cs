@@ -16,8 +16,8 @@ internal static class Targets
     private const double GatewayRatio = 0.6;
     private const double CpuMicrosPerRequest = 2.5;
     private const double CpuSecondsPerGigabyte = 0.4;
-    private const double AddedP50Micros = 15;
-    private const double AddedP99Micros = 50;
+    public const double AddedP50Micros = 15;
+    public const double AddedP99Micros = 50;
     private const double BytesPerIdleConnection = 8 * 1024;
 
     // The proxy also allocates a little on its own (timers, what is left of a scrape), spread over the window's
