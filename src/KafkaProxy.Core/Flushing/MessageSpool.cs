@@ -14,7 +14,7 @@ namespace KafkaProxy.Core.Flushing;
 /// durable faster than an append (no block allocation and no file size to journal), or deleted.
 /// At most <see cref="BatchingFlusherOptions.MaxSpoolBytes"/> of files (segments and spares) and reservations are held.
 /// A segment is closed for writing (sealed) when it reaches a sixteenth of that, or once it holds messages and is
-/// <see cref="RollAfter"/> old, writes or not: so after a crash only about the last quarter second of traffic, and what Kafka
+/// <see cref="RollAfter"/> old, writes or not: so after a crash only about the last tenth of a second of traffic, and what Kafka
 /// had not acknowledged, is produced again.
 /// </summary>
 internal sealed class MessageSpool : IDisposable
@@ -27,7 +27,7 @@ internal sealed class MessageSpool : IDisposable
     public const int MaxSpares = 2;
 
     /// <summary>The age at which a segment holding messages is sealed and a new one started.</summary>
-    public static readonly TimeSpan RollAfter = TimeSpan.FromMilliseconds(250);
+    public static readonly TimeSpan RollAfter = TimeSpan.FromMilliseconds(100);
 
     private readonly string _directory;
     private readonly long _maxBytes;

@@ -68,7 +68,7 @@ public sealed class SpoolGatewayTests : IDisposable
         HttpResponseMessage refused;
         try
         {
-            // The current segment takes writes until it is 250 ms old; the next one cannot be created.
+            // The current segment takes writes until it is 100 ms old (MessageSpool.RollAfter); the next one cannot be created.
             using var patience = new CancellationTokenSource(Clients.Patience);
             while (true)
             {

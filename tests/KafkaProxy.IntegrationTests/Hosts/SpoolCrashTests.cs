@@ -106,7 +106,7 @@ public sealed partial class SpoolCrashTests(ITestOutputHelper output) : IDisposa
 
         first.Process.Kill();
         await first.Process.WaitForExitAsync().WaitAsync(Clients.Patience);
-        // The segment being written when the host died (older ones were sealed after 250 ms).
+        // The segment being written when the host died (older ones were sealed after 100 ms).
         string segment = Directory.GetFiles(_spool.FullName, "*.spool").Order(StringComparer.Ordinal).Last();
         // A crash in the middle of writing the next request over the segment's 8-byte end mark: its header and part of
         // its body reached the disk.
