@@ -225,7 +225,7 @@ internal sealed class BatchingFlusher : IAsyncDisposable
     }
 
     /// <summary>True when the spool is on and has no room for <paramref name="bytes"/> more now.</summary>
-    internal bool SpoolIsFull(long bytes) => _spool is not null && _spool.Bytes + bytes > _spool.MaxBytes;
+    internal bool SpoolIsFull(long bytes) => _spool is not null && !_spool.HasRoomFor(bytes);
 
     /// <summary>
     /// Switches the topic of the messages accepted from now on, after storing it durably. Messages accepted before keep
@@ -370,7 +370,7 @@ internal sealed class BatchingFlusher : IAsyncDisposable
 
             _bufferedMessages += messages.Count;
             _bufferedBytes += bytes;
-            append = new SpoolAppend(topic, messages, _time.GetUtcNow(), trackDelivery ? new DeliveryTracker(messages.Count) : null, spoolBytes, Buffered(messages.Count, topic));
+            append = new SpoolAppend(topic, messages, _time.GetUtcNow(), trackDelivery ? new DeliveryTracker(messages.Count) : null, spoolBytes, TracedRequest());
             _spool.Append(append); // under _gate: the spool's order is the order of acceptance
         }
 
@@ -398,6 +398,8 @@ internal sealed class BatchingFlusher : IAsyncDisposable
             {
                 _pending.Add(new PendingMessage(append.Topic, append.Messages[i], append.Accepted, append.Tracker, i, segment, append.Origin));
             }
+
+            NoteBuffered(append.Origin, append.Messages.Count, append.Topic); // on disk: now they count as taken
 
             if (_pending.Count >= _options.BatchSize)
             {
@@ -688,14 +690,16 @@ internal sealed class BatchingFlusher : IAsyncDisposable
     // the messages for their flush's span to link to. Null (nothing made) otherwise.
     private static Activity? Buffered(int messages, string topic)
     {
-        if (!ProxyTracing.Source.HasListeners() || Activity.Current is not { } request)
-        {
-            return null;
-        }
-
-        request.AddEvent(new ActivityEvent(ProxyTracing.BufferedEvent, tags: new ActivityTagsCollection { ["messaging.batch.message_count"] = messages, ["messaging.destination.name"] = topic }));
+        var request = TracedRequest();
+        NoteBuffered(request, messages, topic);
         return request;
     }
+
+    // The push request's span when traces are exported (current while it enqueues), else null.
+    private static Activity? TracedRequest() => ProxyTracing.Source.HasListeners() ? Activity.Current : null;
+
+    private static void NoteBuffered(Activity? request, int messages, string topic) =>
+        request?.AddEvent(new ActivityEvent(ProxyTracing.BufferedEvent, tags: new ActivityTagsCollection { ["messaging.batch.message_count"] = messages, ["messaging.destination.name"] = topic }));
 
     // Runs on the producer's delivery thread: quick, and never throws.
     private void OnDelivery(DeliveryReport<Null, byte[]> report, in PendingMessage pending)

@@ -48,6 +48,8 @@ internal sealed class MessageSpool : IDisposable
     private long _bytes;
     private int _segments;
     private readonly Stack<(string Path, long Bytes)> _spares = new();
+    private long _spareBytes;
+    private int _sparesComing; // slots taken by releases renaming a file into a spare
     private bool _keepSpares = true;
 
     // Owned by the writer thread (by Open before it starts).
@@ -64,7 +66,7 @@ internal sealed class MessageSpool : IDisposable
     /// <param name="maxBytes">The most the segments (and reservations) may take.</param>
     /// <param name="logger">The flusher's logger.</param>
     /// <param name="onDurable">Called on the writer thread, in the order of <see cref="Append"/>, once a request's messages are on disk and before it is told.</param>
-    /// <param name="create">Creates a new segment file (tests replace it to make writes fail).</param>
+    /// <param name="create">Opens a segment file, creating it if need be; it is renamed while open (tests replace it to make writes fail).</param>
     /// <param name="time">The clock of <see cref="RollAfter"/>.</param>
     public MessageSpool(string directory, long maxBytes, ILogger logger, Action<SpoolAppend, SpoolSegment> onDurable, Func<string, FileStream>? create = null, TimeProvider? time = null)
     {
@@ -74,7 +76,7 @@ internal sealed class MessageSpool : IDisposable
         _segmentBytes = Math.Clamp(maxBytes / 16, 64 * 1024, 64 * 1024 * 1024);
         _logger = logger;
         _onDurable = onDurable;
-        _create = create ?? (path => new FileStream(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read, bufferSize: 0));
+        _create = create ?? (path => new FileStream(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read | FileShare.Delete, bufferSize: 0));
     }
 
     public string Directory => _directory;
@@ -111,6 +113,30 @@ internal sealed class MessageSpool : IDisposable
             {
                 return _spares.Count;
             }
+        }
+    }
+
+    /// <summary>
+    /// The part of <see cref="Bytes"/> that spares take: given up whenever a request needs the room, so not counted
+    /// against it by <see cref="HasRoomFor"/>.
+    /// </summary>
+    public long SpareBytes
+    {
+        get
+        {
+            lock (_bytesLock)
+            {
+                return _spareBytes;
+            }
+        }
+    }
+
+    /// <summary>Whether <paramref name="bytes"/> more would fit now, spares given up if need be (a check, nothing reserved).</summary>
+    public bool HasRoomFor(long bytes)
+    {
+        lock (_bytesLock)
+        {
+            return _bytes - _spareBytes + bytes <= _maxBytes;
         }
     }
 
@@ -152,7 +178,12 @@ internal sealed class MessageSpool : IDisposable
 
             foreach (string path in System.IO.Directory.EnumerateFiles(_directory, "*" + SpareExtension))
             {
-                KeepOrDelete(path, new FileInfo(path).Length);
+                // Only the spool's own spares (named by the sequence of the segment they were): other files are left alone.
+                if (long.TryParse(Path.GetFileNameWithoutExtension(path), NumberStyles.None, CultureInfo.InvariantCulture, out long sequence))
+                {
+                    _nextSequence = Math.Max(_nextSequence, sequence + 1); // a new segment never has a reused file's old number
+                    KeepOrDelete(path, new FileInfo(path).Length);
+                }
             }
 
             Roll();
@@ -170,22 +201,31 @@ internal sealed class MessageSpool : IDisposable
     /// <summary>Reserves room for a request; false when the spool has none now.</summary>
     public bool TryReserve(long bytes)
     {
+        List<string>? givenUp = null;
         lock (_bytesLock)
         {
-            while (_bytes + bytes > _maxBytes)
+            if (_bytes - _spareBytes + bytes > _maxBytes)
             {
-                if (!_spares.TryPop(out var spare))
-                {
-                    return false;
-                }
+                return false;
+            }
 
-                _bytes -= spare.Bytes; // the room is wanted for messages
-                TryDelete(spare.Path);
+            while (_bytes + bytes > _maxBytes && _spares.TryPop(out var spare))
+            {
+                // The room is wanted for messages: the spare goes (deleted outside the lock; counted from now on as gone).
+                _bytes -= spare.Bytes;
+                _spareBytes -= spare.Bytes;
+                (givenUp ??= []).Add(spare.Path);
             }
 
             _bytes += bytes;
-            return true;
         }
+
+        foreach (string path in givenUp ?? [])
+        {
+            TryDelete(path);
+        }
+
+        return true;
     }
 
     /// <summary>
@@ -277,14 +317,21 @@ internal sealed class MessageSpool : IDisposable
         StopWriting();
         _file?.Dispose();
         _file = null;
+        var spares = new List<string>();
         lock (_bytesLock)
         {
             _keepSpares = false;
             while (_spares.TryPop(out var spare))
             {
                 _bytes -= spare.Bytes;
-                TryDelete(spare.Path);
+                _spareBytes -= spare.Bytes;
+                spares.Add(spare.Path);
             }
+        }
+
+        foreach (string path in spares)
+        {
+            TryDelete(path);
         }
 
         var current = _current;
@@ -466,9 +513,9 @@ internal sealed class MessageSpool : IDisposable
         }
     }
 
-    // Starts a new segment in a spare file (renamed) or a new one: its magic and end mark written, the file and the
-    // directory entry fsynced. A crash between the rename and the sync leaves the spare's old records under the new
-    // name, whose sequence number they do not carry: read as a torn tail, cut off and logged.
+    // Starts a new segment: in a spare file, its magic and end mark written and fsynced under the spare's name before
+    // it is renamed (so the new name never shows the spare's old records), or in a new file; then the directory entry is
+    // fsynced.
     private void Roll()
     {
         long sequence = _nextSequence++;
@@ -476,34 +523,34 @@ internal sealed class MessageSpool : IDisposable
         (string Path, long Bytes) spare = default;
         lock (_bytesLock)
         {
-            _spares.TryPop(out spare);
+            if (_spares.TryPop(out spare))
+            {
+                _spareBytes -= spare.Bytes; // from here on counted as the segment's (or given back below)
+            }
         }
 
         FileStream? file = null;
+        bool renamed = false;
         try
         {
-            if (spare.Path is not null)
-            {
-                File.Move(spare.Path, path);
-            }
-
-            file = _create(path);
+            file = _create(spare.Path ?? path);
             var start = new ArrayBufferWriter<byte>(SpoolFormat.Magic.Length + SpoolFormat.EndMarkBytes);
             start.Write(SpoolFormat.Magic);
             SpoolFormat.WriteEndMark(start, sequence);
             file.Write(start.WrittenSpan);
             file.Flush(flushToDisk: true);
+            if (spare.Path is not null)
+            {
+                File.Move(spare.Path, path);
+                renamed = true;
+            }
+
             DirectorySync.Flush(_directory);
         }
         catch
         {
             file?.Dispose();
-            TryDelete(spare.Path is not null && !File.Exists(path) ? spare.Path : path);
-            lock (_bytesLock)
-            {
-                _bytes -= spare.Bytes;
-            }
-
+            GiveUpNewSegmentFile(spare, renamed ? path : spare.Path ?? path);
             throw;
         }
 
@@ -522,6 +569,27 @@ internal sealed class MessageSpool : IDisposable
         }
 
         old?.Seal();
+    }
+
+    // A segment could not be started in this file: a new file is deleted; a spare is deleted too (it may be what failed),
+    // its bytes counted until it is gone.
+    private void GiveUpNewSegmentFile((string? Path, long Bytes) spare, string path)
+    {
+        if (TryDelete(path))
+        {
+            lock (_bytesLock)
+            {
+                _bytes -= spare.Bytes;
+            }
+        }
+        else if (spare.Path is not null && path == spare.Path)
+        {
+            lock (_bytesLock)
+            {
+                _spares.Push((spare.Path, spare.Bytes)); // still there, still counted
+                _spareBytes += spare.Bytes;
+            }
+        }
     }
 
     // The length of a segment a previous run left, or null when it holds nothing (deleted here).
@@ -560,23 +628,41 @@ internal sealed class MessageSpool : IDisposable
         }
     }
 
-    // The last hold on a segment went: every message in it was settled and nothing more is written to it.
+    // The last hold on a segment went: every message in it was settled and nothing more is written to it. Its file is
+    // renamed into a spare outside the lock (a slot taken under it), or deleted.
     private void Release(SpoolSegment segment)
     {
+        bool keep;
         lock (_bytesLock)
         {
             _segments--;
-            string spare = Path.Combine(_directory, segment.Sequence.ToString("D20", CultureInfo.InvariantCulture) + SpareExtension);
-            if (_keepSpares && _spares.Count < MaxSpares && segment.FileBytes <= 2 * _segmentBytes && TryMove(segment.Path, spare))
+            keep = _keepSpares && _spares.Count + _sparesComing < MaxSpares && segment.FileBytes <= 2 * _segmentBytes;
+            if (keep)
+            {
+                _sparesComing++;
+            }
+        }
+
+        string spare = Path.Combine(_directory, segment.Sequence.ToString("D20", CultureInfo.InvariantCulture) + SpareExtension);
+        bool kept = keep && TryMove(segment.Path, spare);
+        lock (_bytesLock)
+        {
+            if (keep)
+            {
+                _sparesComing--;
+            }
+
+            if (kept && _keepSpares)
             {
                 _spares.Push((spare, segment.FileBytes)); // its bytes stay counted
+                _spareBytes += segment.FileBytes;
                 return;
             }
 
             _bytes -= segment.FileBytes;
         }
 
-        TryDelete(segment.Path);
+        TryDelete(kept ? spare : segment.Path);
     }
 
     // At open: a spare a previous run left is kept for reuse, counted, or deleted when there are enough.
@@ -588,6 +674,7 @@ internal sealed class MessageSpool : IDisposable
             {
                 _spares.Push((path, bytes));
                 _bytes += bytes;
+                _spareBytes += bytes;
                 return;
             }
         }
@@ -608,16 +695,18 @@ internal sealed class MessageSpool : IDisposable
         }
     }
 
-    private void TryDelete(string path)
+    private bool TryDelete(string path)
     {
         try
         {
             File.Delete(path);
+            return true;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            // Its messages would be produced again after a restart: duplicates, never losses.
+            // A segment's messages would be produced again after a restart: duplicates, never losses.
             Log.SpoolDeleteFailed(_logger, path, ex.Message);
+            return false;
         }
     }
 }

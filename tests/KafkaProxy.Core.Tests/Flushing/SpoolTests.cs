@@ -224,6 +224,10 @@ public sealed class SpoolTests : IDisposable
         Assert.False(File.Exists(spare));
         Assert.Equal(spareLength, new FileInfo(third.Path).Length); // written over, not grown
         Assert.Equal(spareLength, third.FileBytes);
+        var second = _durable[^2].Segment;
+        Assert.Equal(2, spool.Segments);
+        Assert.Equal(second.FileBytes + third.FileBytes, spool.Bytes); // the files, nothing reserved, nothing twice
+        Assert.Equal(new FileInfo(second.Path).Length, second.FileBytes);
         spool.Dispose(); // nothing settled: as after a crash
 
         var reopened = OpenSpool();
@@ -302,10 +306,18 @@ public sealed class SpoolTests : IDisposable
         first.Settle();
         Assert.Equal(1, spool.Spares);
         long room = spool.MaxBytes - spool.Bytes;
+        long spareBytes = spool.SpareBytes;
+        Assert.True(spareBytes > 0);
+        Assert.True(spool.HasRoomFor(room + spareBytes));
+        Assert.False(spool.HasRoomFor(room + spareBytes + 1));
+        Assert.False(spool.TryReserve(room + spareBytes + 1));
+        Assert.Equal(1, spool.Spares);
 
         Assert.True(spool.TryReserve(room + 1));
 
         Assert.Equal(0, spool.Spares);
+        Assert.Equal(0, spool.SpareBytes);
+        Assert.Equal(spool.MaxBytes - spareBytes + 1, spool.Bytes);
         Assert.Empty(Directory.GetFiles(_directory, "*.spare"));
         spool.Dispose();
     }
@@ -330,6 +342,75 @@ public sealed class SpoolTests : IDisposable
         var read = reopened.Open().SelectMany(s => ReadAll(s, out _)).ToList();
         reopened.Dispose();
         Assert.Equal(["alpha:kept"], read);
+    }
+
+    [Fact]
+    public async Task Append_WhenOneFsyncFails_TheEndMarkGoesBack_AndTheSegmentGoesOn()
+    {
+        int failures = 0;
+        var spool = OpenSpool(path => new FailingFileStream(path, () => failures-- > 0));
+        spool.Open();
+        await AppendAsync(spool, "alpha", "kept");
+        var segment = _durable[^1].Segment;
+        long bytes = spool.Bytes;
+        failures = 1; // the write's fsync fails; the end mark's rewrite after it does not
+
+        Assert.False(await AppendAsync(spool, "alpha", "lost"));
+        Assert.Equal(bytes, spool.Bytes);
+        Assert.True(await AppendAsync(spool, "alpha", "next"));
+        Assert.Same(segment, _durable[^1].Segment);
+        spool.Dispose(); // nothing settled: as after a crash
+
+        var reopened = OpenSpool();
+        var read = reopened.Open().Select(s => ReadAll(s, out _)).ToList();
+        reopened.Dispose();
+        Assert.Equal([["alpha:kept", "alpha:next"]], read);
+    }
+
+    [Fact]
+    public async Task Append_AfterAFailedWriteWithTheEndMarkBackInPlace_ReadsNothingOfTheFailedWrite()
+    {
+        int failures = 0;
+        var spool = OpenSpool(path => new FailingFileStream(path, () => failures-- > 0));
+        spool.Open();
+        await AppendAsync(spool, "alpha", "kept");
+        failures = 1;
+        Assert.False(await AppendAsync(spool, "alpha", "lost", "lost too"));
+        spool.Dispose(); // the failed write's records may be on disk after the end mark
+
+        var reopened = OpenSpool();
+        var read = reopened.Open().Select(s => ReadAll(s, out var reader) is var messages && reader.TornOffset == -1 ? messages : ["torn"]).ToList();
+        reopened.Dispose();
+        Assert.Equal([["alpha:kept"]], read);
+    }
+
+    [Fact]
+    public async Task Roll_WhenTheSpareCannotBeOpened_DeletesIt_AndTheNextWriteStartsANewFile()
+    {
+        bool failSpares = false;
+        var spool = OpenSpool(path => failSpares && path.EndsWith(".spare", StringComparison.Ordinal)
+            ? throw new IOException("Input/output error (simulated)")
+            : new FailingFileStream(path, () => false));
+        spool.Open();
+        await AppendAsync(spool, "alpha", "a1");
+        var first = _durable[^1].Segment;
+        _time.Advance(MessageSpool.RollAfter);
+        first.Settle();
+        Assert.Equal(1, spool.Spares);
+        await AppendAsync(spool, "alpha", "b1");
+        failSpares = true;
+
+        _time.Advance(MessageSpool.RollAfter); // the roll fails: logged, the next write tries again
+
+        Assert.Contains(_logs.Events, e => e.EventId == 3015);
+        Assert.Equal(0, spool.Spares);
+        Assert.Empty(Directory.GetFiles(_directory, "*.spare"));
+        Assert.True(await AppendAsync(spool, "alpha", "c1"));
+        var second = _durable[^2].Segment;
+        var third = _durable[^1].Segment;
+        Assert.NotSame(second, third);
+        Assert.Equal(second.FileBytes + third.FileBytes, spool.Bytes);
+        spool.Dispose();
     }
 
     [Fact]
