@@ -66,9 +66,11 @@ internal static class SpoolCommand
             }
 
             var spoolMetrics = await spool.ScrapeAsync();
+            var memoryMetrics = await memory.ScrapeAsync();
+            string refusals = $"memory mode {RefusalReasons(memoryMetrics)}; spool {RefusalReasons(spoolMetrics)}";
             double syncs = spoolMetrics.Sum("gateway_spool_syncs_total");
             double requests = spoolMetrics.Sum("gateway_request_duration_seconds_count", "status=\"200\"");
-            string path = await PublishAsync(settings.OutputDirectory, MarkdownFile, Markdown(started, clock.Elapsed, settings, machine, results, disk, syncs, requests));
+            string path = await PublishAsync(settings.OutputDirectory, MarkdownFile, Markdown(started, clock.Elapsed, settings, machine, results, disk, syncs, requests, refusals));
             Say($"done in {clock.Elapsed.TotalSeconds:F0} s: {path}");
             return 0;
         }
@@ -86,7 +88,7 @@ internal static class SpoolCommand
     }
 
     private static string Markdown(
-        DateTimeOffset started, TimeSpan elapsed, LoadSettings settings, MachineInfo machine, List<(int Clients, string Mode, int Round, PushResult Result)> results, List<DiskSyncResult> disk, double syncs, double requests)
+        DateTimeOffset started, TimeSpan elapsed, LoadSettings settings, MachineInfo machine, List<(int Clients, string Mode, int Round, PushResult Result)> results, List<DiskSyncResult> disk, double syncs, double requests, string refusals)
     {
         var md = new StringBuilder();
         MarkdownHeader.Write(md, "# Gateway: disk spool vs memory mode", started, elapsed, Environment.GetEnvironmentVariable("BENCH_REVISION") ?? "unknown",
@@ -116,6 +118,7 @@ internal static class SpoolCommand
                 $"A lone client waits for memory mode's work and one such fsync per request, so on this disk 1 client cannot pass about {memoryP50 / (memoryP50 + inPlace):F2} x memory mode (memory p50 / (memory p50 + in-place p50)).\n\n");
         }
 
+        md.Append(CultureInfo.InvariantCulture, $"Requests answered 503 over the whole run, by the gateways' `gateway_requests_rejected_total`: {refusals}.\n\n");
         md.Append(CultureInfo.InvariantCulture, $"Group commit: the spool gateway answered {requests:N0} requests 200 with {syncs:N0} fsyncs ({(syncs > 0 ? requests / syncs : 0):F1} requests per fsync over the whole run, all client counts together).\n\n");
         md.Append("Every round, per mode and client count:\n\n| clients | round | mode | msgs/s | p99 (ms) | p50 (ms) | 503s |\n| --- | --- | --- | --- | --- | --- | --- |\n");
         foreach (var (clients, mode, round, r) in results)
@@ -191,6 +194,14 @@ internal static class SpoolCommand
     }
 
     private static double Median(IEnumerable<double> values) => Spread.Of(values).Median;
+
+    // "buffer_full 12, spool_full 3", or "none".
+    private static string RefusalReasons(MetricsSnapshot metrics)
+    {
+        string[] reasons = ["buffer_full", "in_progress_full", "spool_full", "spool_failed", "not_running"];
+        var counted = reasons.Select(r => (Reason: r, Count: metrics.Sum("gateway_requests_rejected_total", $"reason=\"{r}\""))).Where(r => r.Count > 0).ToList();
+        return counted.Count == 0 ? "none" : string.Join(", ", counted.Select(r => $"`{r.Reason}` {r.Count:N0}"));
+    }
 
 
     private readonly record struct PushResult(double MessagesPerSecond, double P99, double P50, long Refused);
