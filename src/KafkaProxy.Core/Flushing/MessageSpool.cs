@@ -8,8 +8,8 @@ namespace KafkaProxy.Core.Flushing;
 /// The gateway's disk spool: accepted messages are appended to the current segment file and fsynced before their
 /// request is answered. Group commit: one writer at a time takes every request queued while the last group was being
 /// written and makes them durable with one write and one fsync. The writer is the request that found no write going
-/// on (so a lone client pays no thread switch); after one group it hands the next to a thread-pool thread, so no
-/// request waits for others' writes. A segment is given up once every message in it was settled: its file is kept as
+/// on (so a lone client pays no thread switch); after one group it hands the next to the spool's own writer thread, so
+/// no request waits for others' writes and no thread-pool thread waits for the disk. A segment is given up once every message in it was settled: its file is kept as
 /// a spare (up to <see cref="MaxSpares"/>) for a later segment to be written over in place, which the disk makes
 /// durable faster than an append (no block allocation and no file size to journal), or deleted.
 /// At most <see cref="BatchingFlusherOptions.MaxSpoolBytes"/> of files (segments and spares) and reservations are held.
@@ -42,6 +42,10 @@ internal sealed class MessageSpool : IDisposable
     private bool _closing;
     private bool _writing; // guarded by _queueLock: someone holds the writer's role
     private ITimer? _idleRoll;
+    private readonly SemaphoreSlim _handOff = new(0); // wakes the writer thread, which then holds the writer's role
+    private Thread? _writerThread;
+    private volatile bool _writerThreadStopping;
+    private int _disposed;
     private FileStream? _lock;
 
     // Guarded by _bytesLock.
@@ -194,6 +198,8 @@ internal sealed class MessageSpool : IDisposable
             throw new IOException($"The spool directory {_directory} ({Setting}) cannot be used: {ex.Message} Make it a writable directory on local disk that no other gateway uses, or unset the setting to run without a spool.", ex);
         }
 
+        _writerThread = new Thread(WriteHandedOffGroups) { IsBackground = true, Name = "Spool writer" };
+        _writerThread.Start();
         _idleRoll = _time.CreateTimer(_ => RollIfIdleAndOld(), null, RollAfter, RollAfter);
         return recovered;
     }
@@ -314,7 +320,16 @@ internal sealed class MessageSpool : IDisposable
     /// <summary>Stops writing and closes the current segment (deleted if all of it was settled); spares are deleted.</summary>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         StopWriting();
+        _writerThreadStopping = true;
+        _handOff.Release();
+        _writerThread?.Join();
+        _handOff.Dispose();
         _file?.Dispose();
         _file = null;
         var spares = new List<string>();
@@ -365,7 +380,22 @@ internal sealed class MessageSpool : IDisposable
             }
         }
 
-        ThreadPool.UnsafeQueueUserWorkItem(static spool => spool.WriteOneGroupThenHandOff(), this, preferLocal: false);
+        _handOff.Release(); // the role goes with it
+    }
+
+    // The spool's writer thread: each wake-up hands it the writer's role with requests queued.
+    private void WriteHandedOffGroups()
+    {
+        while (true)
+        {
+            _handOff.Wait();
+            if (_writerThreadStopping)
+            {
+                return;
+            }
+
+            WriteOneGroupThenHandOff();
+        }
     }
 
     // The timer's turn: between requests, seal a segment that is old enough so that it can go once settled.

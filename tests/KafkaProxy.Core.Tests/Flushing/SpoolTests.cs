@@ -414,6 +414,38 @@ public sealed class SpoolTests : IDisposable
     }
 
     [Fact]
+    public async Task Append_ManyAtOnce_ShareFsyncs_TheSpoolsThreadWritesTheQueuedGroups_AndEveryMessageIsReadBackInOrder()
+    {
+        var syncedOn = new System.Collections.Concurrent.ConcurrentBag<string?>();
+        var spool = OpenSpool(path => new SlowSyncFileStream(path, syncedOn));
+        spool.Open();
+        long syncsAtStart = spool.Syncs;
+
+        // Eight clients, each on a thread of its own, each waiting for its answer before the next request.
+        var clients = Enumerable.Range(0, 8).Select(w => Task.Factory.StartNew(() =>
+        {
+            for (int i = 0; i < 25; i++)
+            {
+                Assert.True(AppendAsync(spool, "alpha", $"{w}-{i}").GetAwaiter().GetResult());
+            }
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
+        await Task.WhenAll(clients);
+
+        long syncs = spool.Syncs - syncsAtStart;
+        Assert.True(syncs < 200, $"{syncs} fsyncs for 200 requests: no group commit; threads {string.Join(",", syncedOn.GroupBy(n => n).Select(g => $"{g.Key}={g.Count()}"))}");
+        Assert.Contains("Spool writer", syncedOn);
+        spool.Dispose();
+        var reopened = OpenSpool();
+        var read = reopened.Open().SelectMany(s => ReadAll(s, out _)).ToList();
+        reopened.Dispose();
+        Assert.Equal(200, read.Count);
+        for (int w = 0; w < 8; w++)
+        {
+            Assert.Equal(Enumerable.Range(0, 25).Select(i => $"alpha:{w}-{i}"), read.Where(m => m.StartsWith($"alpha:{w}-", StringComparison.Ordinal)));
+        }
+    }
+
+    [Fact]
     public void TryReserve_BeyondMaxSpoolBytes_IsRefused()
     {
         var spool = OpenSpool(maxBytes: 64 * 1024);
@@ -483,6 +515,17 @@ public sealed class SpoolTests : IDisposable
         spool.Append(append);
         spool.Write();
         return await append.Durable.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    // A segment file whose fsync takes a millisecond, so that requests queue behind it; notes the thread of each.
+    private sealed class SlowSyncFileStream(string path, System.Collections.Concurrent.ConcurrentBag<string?> syncedOn) : FileStream(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read | FileShare.Delete, bufferSize: 0)
+    {
+        public override void Flush(bool flushToDisk)
+        {
+            syncedOn.Add(Thread.CurrentThread.Name);
+            Thread.Sleep(1);
+            base.Flush(flushToDisk);
+        }
     }
 
     // A segment file whose fsync fails while the test says so, as a disk that went bad would.
