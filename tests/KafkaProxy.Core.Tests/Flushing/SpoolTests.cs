@@ -201,13 +201,10 @@ public sealed class SpoolTests : IDisposable
     {
         var spool = OpenSpool();
         spool.Open();
-        await AppendAsync(spool, "alpha", "a1", "a2");
-        var first = _durable[^1].Segment;
-        _time.Advance(MessageSpool.RollAfter); // sealed, a new segment started
+        var first = await SealedAfterAppendingAsync(spool, "a1", "a2");
         long bytes = spool.Bytes;
 
-        first.Settle();
-        first.Settle();
+        Settle(first, 2);
 
         Assert.False(File.Exists(first.Path));
         Assert.Equal(1, spool.Spares);
@@ -242,13 +239,7 @@ public sealed class SpoolTests : IDisposable
         // Same-sized messages: the earlier use's records lie on the same boundaries as the new ones.
         var spool = OpenSpool();
         spool.Open();
-        await AppendAsync(spool, "alpha", "a1", "a2", "a3", "a4");
-        var first = _durable[^1].Segment;
-        _time.Advance(MessageSpool.RollAfter);
-        for (int i = 0; i < 4; i++)
-        {
-            first.Settle();
-        }
+        Settle(await SealedAfterAppendingAsync(spool, "a1", "a2", "a3", "a4"), 4);
 
         byte[] earlier = File.ReadAllBytes(Assert.Single(Directory.GetFiles(_directory, "*.spare")));
         _time.Advance(MessageSpool.RollAfter); // an empty segment is not sealed: nothing was written to it
@@ -300,10 +291,7 @@ public sealed class SpoolTests : IDisposable
     {
         var spool = OpenSpool(maxBytes: 64 * 1024);
         spool.Open();
-        await AppendAsync(spool, "alpha", "a1");
-        var first = _durable[^1].Segment;
-        _time.Advance(MessageSpool.RollAfter);
-        first.Settle();
+        Settle(await SealedAfterAppendingAsync(spool, "a1"), 1);
         Assert.Equal(1, spool.Spares);
         long room = spool.MaxBytes - spool.Bytes;
         long spareBytes = spool.SpareBytes;
@@ -392,10 +380,7 @@ public sealed class SpoolTests : IDisposable
             ? throw new IOException("Input/output error (simulated)")
             : new FailingFileStream(path, () => false));
         spool.Open();
-        await AppendAsync(spool, "alpha", "a1");
-        var first = _durable[^1].Segment;
-        _time.Advance(MessageSpool.RollAfter);
-        first.Settle();
+        Settle(await SealedAfterAppendingAsync(spool, "a1"), 1);
         Assert.Equal(1, spool.Spares);
         await AppendAsync(spool, "alpha", "b1");
         failSpares = true;
@@ -505,6 +490,23 @@ public sealed class SpoolTests : IDisposable
 
     private MessageSpool OpenSpool(Func<string, FileStream>? create = null, long maxBytes = 1 << 20) =>
         new(_directory, maxBytes, _logs.CreateLogger("test"), (append, segment) => _durable.Add((append, segment)), create, _time);
+
+    // Appends the values (topic alpha) to the current segment and lets it grow old: it is sealed, a new one started.
+    private async Task<SpoolSegment> SealedAfterAppendingAsync(MessageSpool spool, params string[] values)
+    {
+        Assert.True(await AppendAsync(spool, "alpha", values));
+        var segment = _durable[^1].Segment;
+        _time.Advance(MessageSpool.RollAfter);
+        return segment;
+    }
+
+    private static void Settle(SpoolSegment segment, int messages)
+    {
+        for (int i = 0; i < messages; i++)
+        {
+            segment.Settle();
+        }
+    }
 
     private static async Task<bool> AppendAsync(MessageSpool spool, string topic, params string[] values)
     {
