@@ -67,7 +67,7 @@ public sealed class ListenerAndLimitTests
     [Fact]
     public async Task DeterministicListeners_PortIsMinPortPlusBrokerId()
     {
-        int minPort = 20000 + Random.Shared.Next(0, 20000);
+        int minPort = FreePorts.FindRun(4); // brokers 1 to 3 at minPort + id, below the ephemeral range
         await using var proxied = await ProxiedCluster.StartAsync(configure: o =>
         {
             o.DynamicListeners.SequentialMinPort = minPort;
@@ -85,10 +85,12 @@ public sealed class ListenerAndLimitTests
     public async Task DynamicListenerBindFails_OneLineNamesBrokerAndAddress_AndTheBootstrapListenerKeepsServing()
     {
         // The bind used to run inside the response rewrite: its failure surfaced as a connection that "failed unexpectedly".
+        // A port below the ephemeral range: once this test frees it, no other socket of the suite is handed it before the
+        // proxy binds it (CI failed once when an ephemeral port was taken again in that moment).
         using var taken = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        taken.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        int port = FreePorts.FindRun(1);
+        taken.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, port));
         taken.Listen();
-        int port = ((System.Net.IPEndPoint)taken.LocalEndPoint!).Port;
         await using var proxied = await ProxiedCluster.StartAsync(configure: o =>
         {
             o.DynamicListeners.SequentialMinPort = port - 2; // broker 2 gets the taken port
