@@ -93,9 +93,10 @@ public sealed class DynamicListenersTests : IDisposable
     [Fact]
     public void Start_DeterministicPortTaken_LogsOneLineWithBrokerAndAddress_AndTheNextAttemptSucceedsOnceFree()
     {
-        var taken = new TcpListener(IPAddress.Loopback, 0);
+        // Below the ephemeral range: once freed, no other socket of the run is handed it before the listener takes it.
+        int port = FreePorts.FindRun(1);
+        var taken = new TcpListener(IPAddress.Loopback, port);
         taken.Start();
-        int port = ((IPEndPoint)taken.LocalEndpoint).Port;
         var (book, listeners) = Create(o =>
         {
             o.SequentialMinPort = port - 3;
@@ -120,9 +121,10 @@ public sealed class DynamicListenersTests : IDisposable
     [Fact]
     public void Start_SequentialPortTaken_TheNextAttemptTakesTheNextPort()
     {
-        var taken = new TcpListener(IPAddress.Loopback, 0);
+        // Below the ephemeral range: once freed, no other socket of the run is handed it before the listener takes it.
+        int port = FreePorts.FindRun(1);
+        var taken = new TcpListener(IPAddress.Loopback, port);
         taken.Start();
-        int port = ((IPEndPoint)taken.LocalEndpoint).Port;
         var (book, listeners) = Create(o => o.SequentialMinPort = port);
 
         Assert.Throws<DynamicListenerException>(() => listeners.Start(Discover(book, 1, "broker-1")));

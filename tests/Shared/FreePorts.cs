@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace KafkaProxy.IntegrationTests.Support;
+namespace KafkaProxy.Tests.Shared;
 
 /// <summary>
 /// Runs of consecutive free ports on 127.0.0.1 for tests that must choose their ports (node-id ports, restarts on the
