@@ -83,10 +83,6 @@ internal sealed class Stunnel : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    // Below the ephemeral range: stunnel binds it later, and no other socket of the suite is handed it meanwhile.
+    private static int FreePort() => FreePorts.FindRun(1);
 }

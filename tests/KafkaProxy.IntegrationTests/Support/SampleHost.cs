@@ -29,12 +29,8 @@ internal static class SampleHost
         return Process.Start(start)!;
     }
 
-    public static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    /// <summary>A port for a host to bind later: below the ephemeral range, so no other socket of the suite is handed it meanwhile.</summary>
+    public static int FreePort() => FreePorts.FindRun(1);
 
     /// <summary>The folder of KafkaProxy.sln above this test assembly.</summary>
     public static string RepositoryRoot
