@@ -9,9 +9,10 @@ namespace KafkaProxy.Core.Flushing;
 /// request is answered. Group commit: one writer at a time takes every request queued while the last group was being
 /// written and makes them durable with one write and one fsync. The writer is the request that found no write going
 /// on (so a lone client pays no thread switch); after one group it hands the next to the spool's own writer thread, so
-/// no request waits for others' writes and no thread-pool thread waits for the disk. A segment is given up once every message in it was settled: its file is kept as
-/// a spare (up to <see cref="MaxSpares"/>) for a later segment to be written over in place, which the disk makes
-/// durable faster than an append (no block allocation and no file size to journal), or deleted.
+/// no request waits for others' writes and no thread-pool thread waits for the disk. A segment is given up once every
+/// message in it was settled: its file is kept as a spare (up to <see cref="MaxSpares"/>) for a later segment to be
+/// written over in place, which the disk makes durable faster than an append (no block allocation and no file size to
+/// journal), or deleted.
 /// At most <see cref="BatchingFlusherOptions.MaxSpoolBytes"/> of files (segments and spares) and reservations are held.
 /// A segment is closed for writing (sealed) when it reaches a sixteenth of that, or once it holds messages and is
 /// <see cref="RollAfter"/> old, writes or not: so after a crash only about the last tenth of a second of traffic, and what Kafka
@@ -51,8 +52,7 @@ internal sealed class MessageSpool : IDisposable
     // Guarded by _bytesLock.
     private long _bytes;
     private int _segments;
-    private readonly Stack<(string Path, long Bytes)> _spares = new();
-    private long _spareBytes;
+    private readonly Stack<(string Path, long Bytes)> _spares = new(); // their bytes are in _bytes
     private int _sparesComing; // slots taken by releases renaming a file into a spare
     private bool _keepSpares = true;
 
@@ -130,7 +130,7 @@ internal sealed class MessageSpool : IDisposable
         {
             lock (_bytesLock)
             {
-                return _spareBytes;
+                return SpareBytesLocked();
             }
         }
     }
@@ -140,7 +140,7 @@ internal sealed class MessageSpool : IDisposable
     {
         lock (_bytesLock)
         {
-            return _bytes - _spareBytes + bytes <= _maxBytes;
+            return _bytes - SpareBytesLocked() + bytes <= _maxBytes;
         }
     }
 
@@ -210,17 +210,15 @@ internal sealed class MessageSpool : IDisposable
         List<string>? givenUp = null;
         lock (_bytesLock)
         {
-            if (_bytes - _spareBytes + bytes > _maxBytes)
+            if (_bytes - SpareBytesLocked() + bytes > _maxBytes)
             {
                 return false;
             }
 
-            while (_bytes + bytes > _maxBytes && _spares.TryPop(out var spare))
+            // The room is wanted for messages: spares go (deleted outside the lock).
+            while (_bytes + bytes > _maxBytes && TakeSpareLocked(out string spare))
             {
-                // The room is wanted for messages: the spare goes (deleted outside the lock; counted from now on as gone).
-                _bytes -= spare.Bytes;
-                _spareBytes -= spare.Bytes;
-                (givenUp ??= []).Add(spare.Path);
+                (givenUp ??= []).Add(spare);
             }
 
             _bytes += bytes;
@@ -336,11 +334,9 @@ internal sealed class MessageSpool : IDisposable
         lock (_bytesLock)
         {
             _keepSpares = false;
-            while (_spares.TryPop(out var spare))
+            while (TakeSpareLocked(out string spare))
             {
-                _bytes -= spare.Bytes;
-                _spareBytes -= spare.Bytes;
-                spares.Add(spare.Path);
+                spares.Add(spare);
             }
         }
 
@@ -549,14 +545,11 @@ internal sealed class MessageSpool : IDisposable
     private void Roll()
     {
         long sequence = _nextSequence++;
-        string path = Path.Combine(_directory, sequence.ToString("D20", CultureInfo.InvariantCulture) + Extension);
-        (string Path, long Bytes) spare = default;
+        string path = PathOf(sequence, Extension);
+        (string Path, long Bytes) spare;
         lock (_bytesLock)
         {
-            if (_spares.TryPop(out spare))
-            {
-                _spareBytes -= spare.Bytes; // from here on counted as the segment's (or given back below)
-            }
+            _spares.TryPop(out spare); // its bytes from here on counted as the segment's (or given back below)
         }
 
         FileStream? file = null;
@@ -617,7 +610,6 @@ internal sealed class MessageSpool : IDisposable
             lock (_bytesLock)
             {
                 _spares.Push((spare.Path, spare.Bytes)); // still there, still counted
-                _spareBytes += spare.Bytes;
             }
         }
     }
@@ -666,14 +658,14 @@ internal sealed class MessageSpool : IDisposable
         lock (_bytesLock)
         {
             _segments--;
-            keep = _keepSpares && _spares.Count + _sparesComing < MaxSpares && segment.FileBytes <= 2 * _segmentBytes;
+            keep = _keepSpares && RoomForSpareLocked(segment.FileBytes);
             if (keep)
             {
                 _sparesComing++;
             }
         }
 
-        string spare = Path.Combine(_directory, segment.Sequence.ToString("D20", CultureInfo.InvariantCulture) + SpareExtension);
+        string spare = PathOf(segment.Sequence, SpareExtension);
         bool kept = keep && TryMove(segment.Path, spare);
         lock (_bytesLock)
         {
@@ -685,7 +677,6 @@ internal sealed class MessageSpool : IDisposable
             if (kept && _keepSpares)
             {
                 _spares.Push((spare, segment.FileBytes)); // its bytes stay counted
-                _spareBytes += segment.FileBytes;
                 return;
             }
 
@@ -700,17 +691,48 @@ internal sealed class MessageSpool : IDisposable
     {
         lock (_bytesLock)
         {
-            if (_spares.Count < MaxSpares && bytes <= 2 * _segmentBytes)
+            if (RoomForSpareLocked(bytes))
             {
                 _spares.Push((path, bytes));
                 _bytes += bytes;
-                _spareBytes += bytes;
                 return;
             }
         }
 
         TryDelete(path);
     }
+
+    // Under _bytesLock: whether a file of this size is kept as a spare (a free slot, and not a segment grown huge).
+    private bool RoomForSpareLocked(long fileBytes) => _spares.Count + _sparesComing < MaxSpares && fileBytes <= 2 * _segmentBytes;
+
+    // Under _bytesLock: the bytes of the spares (at most MaxSpares of them).
+    private long SpareBytesLocked()
+    {
+        long bytes = 0;
+        foreach (var spare in _spares)
+        {
+            bytes += spare.Bytes;
+        }
+
+        return bytes;
+    }
+
+    // Under _bytesLock: takes a spare out of the pool and out of the count; the caller deletes its file outside the lock.
+    private bool TakeSpareLocked(out string path)
+    {
+        if (!_spares.TryPop(out var spare))
+        {
+            path = "";
+            return false;
+        }
+
+        _bytes -= spare.Bytes;
+        path = spare.Path;
+        return true;
+    }
+
+    private string PathOf(long sequence, string extension) =>
+        Path.Combine(_directory, sequence.ToString("D20", CultureInfo.InvariantCulture) + extension);
 
     private static bool TryMove(string from, string to)
     {
