@@ -61,7 +61,7 @@ public sealed class FilterRegistrationTests
     public async Task AddFilterWithOptions_BoundFromTheFiltersSection_RunsAfterTheFactoryFilterAddedBefore()
     {
         await using var cluster = await KafkaTestCluster.StartAsync(brokers: 1);
-        int port = SampleHost.FreePort();
+        int port = FreePorts.FindRun(1);
         var order = new Order();
         using var host = Build(cluster, port, order, refuse: "raw-test");
         await host.StartAsync();
@@ -86,7 +86,7 @@ public sealed class FilterRegistrationTests
     public async Task AddFilterWithOptions_InvalidOptions_HostDoesNotStart()
     {
         await using var cluster = await KafkaTestCluster.StartAsync(brokers: 1);
-        using var host = Build(cluster, SampleHost.FreePort(), new Order(), refuse: "");
+        using var host = Build(cluster, FreePorts.FindRun(1), new Order(), refuse: "");
 
         var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
 

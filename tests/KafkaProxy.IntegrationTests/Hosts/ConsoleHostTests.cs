@@ -259,7 +259,7 @@ public partial class ConsoleHostTests : IDisposable
     public async Task ChaosApiAddress_ToxiproxyApiListsEveryBroker_DisablingOneTakesItAwayUntilReset()
     {
         await using var cluster = await KafkaTestCluster.StartAsync(brokers: 3);
-        int apiPort = SampleHost.FreePort();
+        int apiPort = FreePorts.FindRun(1);
         using var host = StartHost("server", "--http-disable", "--chaos-api-address", $"127.0.0.1:{apiPort}", "--bootstrap-server-mapping", $"{cluster.Brokers[0].Address},127.0.0.1:0");
         try
         {
@@ -326,7 +326,7 @@ public partial class ConsoleHostTests : IDisposable
     [Fact]
     public async Task HttpEndpoints_AfterTraffic_HealthReadyAndGoCompatibleMetrics()
     {
-        int httpPort = SampleHost.FreePort();
+        int httpPort = FreePorts.FindRun(1);
         using var host = StartHost("server", "--http-listen-address", $"127.0.0.1:{httpPort}", "--http-metrics-path", "/prom");
         try
         {
@@ -506,7 +506,7 @@ public partial class ConsoleHostTests : IDisposable
         // Under 1,024 descriptors the default MaxConnections (10,000) ran the process out of them: accept failed and the
         // listener ended for good while /ready said 200, and each failed broker socket was logged with a stack.
         await using var cluster = await KafkaTestCluster.StartAsync(brokers: 1);
-        int httpPort = SampleHost.FreePort();
+        int httpPort = FreePorts.FindRun(1);
         using var host = Command.StartUnder(["prlimit", "--nofile=1024:1024"],
             "server", "--http-listen-address", $"127.0.0.1:{httpPort}", "--bootstrap-server-mapping", $"{cluster.Brokers[0].Address},127.0.0.1:0");
         var output = new HostOutput(host);

@@ -72,7 +72,7 @@ public sealed partial class NativeAotHostTests(NativeAotKafkaProxy published) : 
         // accept() failing with EMFILE ended the listener for good, and nothing noticed: clients hung in the backlog
         // (the kernel still completes handshakes) and /ready said 200.
         await using var cluster = await KafkaTestCluster.StartAsync(brokers: 1);
-        int httpPort = SampleHost.FreePort();
+        int httpPort = FreePorts.FindRun(1);
         using var host = Command.Start("server", "--http-listen-address", $"127.0.0.1:{httpPort}", "--bootstrap-server-mapping", $"{cluster.Brokers[0].Address},127.0.0.1:0");
         var output = new HostOutput(host);
         try

@@ -192,7 +192,7 @@ public sealed partial class SpoolCrashTests(ITestOutputHelper output) : IDisposa
             var result = await ExternalProcess.RunAsync(
                 "env",
                 ["KAFKA_PROXY_KAFKA_SERVER=127.0.0.1:1", "KAFKA_PROXY_TOPIC=events", $"KAFKA_PROXY_TOKEN={Token}", $"KAFKA_FLUSHER_SPOOL_DIR={directory}",
-                    $"ASPNETCORE_URLS=http://127.0.0.1:{SampleHost.FreePort()}", "dotnet", SampleHost.WebHostDll],
+                    $"ASPNETCORE_URLS=http://127.0.0.1:{FreePorts.FindRun(1)}", "dotnet", SampleHost.WebHostDll],
                 Clients.Patience);
 
             Assert.True(result.ExitCode == 2, result.ToString());

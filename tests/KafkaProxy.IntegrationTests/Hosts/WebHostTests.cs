@@ -94,7 +94,7 @@ public sealed partial class WebHostTests : IDisposable
     {
         var result = await ExternalProcess.RunAsync(
             "env",
-            ["KAFKA_PROXY_KAFKA_SERVER=127.0.0.1:1", "KAFKA_PROXY_TOPIC=events", $"ASPNETCORE_URLS=http://127.0.0.1:{SampleHost.FreePort()}", "dotnet", SampleHost.WebHostDll],
+            ["KAFKA_PROXY_KAFKA_SERVER=127.0.0.1:1", "KAFKA_PROXY_TOPIC=events", $"ASPNETCORE_URLS=http://127.0.0.1:{FreePorts.FindRun(1)}", "dotnet", SampleHost.WebHostDll],
             Clients.Patience);
 
         Assert.Equal(2, result.ExitCode);
@@ -104,7 +104,7 @@ public sealed partial class WebHostTests : IDisposable
     [Fact]
     public async Task NoKafkaConfigured_StartsADemoCluster_PrintsTheTokenAndServes()
     {
-        int port = SampleHost.FreePort();
+        int port = FreePorts.FindRun(1);
         using var host = SampleHost.Start(SampleHost.WebHostDll, [], new Dictionary<string, string> { ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}" });
         try
         {

@@ -92,7 +92,7 @@ public sealed class PackageConsumptionTests : IDisposable
         await DotnetAsync(app, "add", "package", "KafkaProxy.Core", "--source", feed, "--version", _version);
         await DotnetAsync(app, "add", "package", "Microsoft.Extensions.Hosting", "--version", "10.0.12");
         await DotnetAsync(app, "build");
-        int port = SampleHost.FreePort();
+        int port = FreePorts.FindRun(1);
         string proxy = $"127.0.0.1:{port}";
         string settings = Path.Combine(app, "appsettings.json");
 

@@ -27,7 +27,7 @@ public sealed class ConfigurationReloadTests : IAsyncDisposable
     public async Task FileChanged_ForbiddenKeysApplyToOpenConnections_ListenersNeedARestart_InvalidChangeIsRefused()
     {
         await using var cluster = await KafkaTestCluster.StartAsync(brokers: 2);
-        int port = SampleHost.FreePort();
+        int port = FreePorts.FindRun(1);
         string settings = Path.Combine(_directory.FullName, "appsettings.json");
         string broker = cluster.Brokers[0].Address;
         await WriteAsync(settings, $$"""{ "KafkaProxy": { "Brokers": [ "{{broker}},127.0.0.1:{{port}}" ], "ForbiddenApiKeys": [] } }""");

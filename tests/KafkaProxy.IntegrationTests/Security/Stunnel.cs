@@ -22,7 +22,7 @@ internal sealed class Stunnel : IAsyncDisposable
     /// <summary>Starts stunnel on a free loopback port; with <paramref name="clientCaFile"/> it requires client certificates that CA signed.</summary>
     public static async Task<Stunnel> StartAsync(TestPki pki, int connectPort, TestPki.Leaf server, string? clientCaFile = null)
     {
-        int port = FreePort();
+        int port = FreePorts.FindRun(1); // below the ephemeral range: stunnel binds it later, no other socket is handed it meanwhile
         string name = $"stunnel-{port}";
         string config = $"""
             foreground = yes
@@ -82,7 +82,4 @@ internal sealed class Stunnel : IAsyncDisposable
             }
         }
     }
-
-    // Below the ephemeral range: stunnel binds it later, and no other socket of the suite is handed it meanwhile.
-    private static int FreePort() => FreePorts.FindRun(1);
 }

@@ -26,7 +26,7 @@ internal sealed class GatewayProcess
     /// <summary>Starts the web host with <paramref name="environment"/> and <c>ASPNETCORE_URLS</c> on a free port; <paramref name="started"/> keeps it for the test's cleanup.</summary>
     public static GatewayProcess Start(Dictionary<string, string> environment, List<Process> started)
     {
-        int port = SampleHost.FreePort();
+        int port = FreePorts.FindRun(1);
         environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
         var process = SampleHost.Start(SampleHost.WebHostDll, [], environment);
         started.Add(process);

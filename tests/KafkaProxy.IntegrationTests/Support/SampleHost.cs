@@ -29,9 +29,6 @@ internal static class SampleHost
         return Process.Start(start)!;
     }
 
-    /// <summary>A port for a host to bind later: below the ephemeral range, so no other socket of the suite is handed it meanwhile.</summary>
-    public static int FreePort() => FreePorts.FindRun(1);
-
     /// <summary>The folder of KafkaProxy.sln above this test assembly.</summary>
     public static string RepositoryRoot
     {
