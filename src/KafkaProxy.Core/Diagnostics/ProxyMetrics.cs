@@ -39,7 +39,10 @@ internal sealed class ProxyMetrics
     private readonly Counter<long> _clientAuthentications;
     private readonly Counter<long> _auditDropped;
     private readonly Counter<long> _nodeEndpointsDropped;
+    private readonly Counter<long> _splicedBytes;
     private long _streamedFetches;
+    private long _splicedRequestBytes;
+    private long _splicedResponseBytes;
     private long _streamedFetchMostHeld;
     // virtual_cluster=<name> on every measurement of an engine that serves a virtual cluster; null otherwise.
     private readonly KeyValuePair<string, object?>? _virtualCluster;
@@ -66,6 +69,7 @@ internal sealed class ProxyMetrics
         _upstreamSecurityFailures = meter.CreateCounter<long>("proxy_upstream_security_failures_total", "{failure}", "Broker connections closed because TLS or SASL failed, by broker and stage (tls, sasl, reauth).");
         _auditDropped = meter.CreateCounter<long>("proxy_audit_dropped_total", "{line}", "Audit lines lost (KafkaProxy:Audit), by reason (queue_full: the writer fell behind; write_failed: the file could not be written).");
         _nodeEndpointsDropped = meter.CreateCounter<long>("proxy_node_endpoints_dropped_total", "{response}", "Fetch responses streamed to clients that lost node endpoints (KIP-951; clients ask for Metadata instead), by reason (did_not_fit: the rewritten addresses were longer than the broker's; tail_too_long: the tagged fields passed 64 KiB).");
+        _splicedBytes = meter.CreateCounter<long>("proxy_spliced_bytes", "By", "Bytes of pass-through frames moved from socket to socket inside the kernel (Linux splice, plain TCP on both sides), by direction (request, response); already counted in proxy_requests_bytes and proxy_responses_bytes.");
     }
 
     public void ConnectionOpened(string broker)
@@ -145,6 +149,19 @@ internal sealed class ProxyMetrics
 
     /// <summary>The most bytes of one streamed Fetch response held back at once, over all of them (not an instrument).</summary>
     internal long StreamedFetchMostHeld => Interlocked.Read(ref _streamedFetchMostHeld);
+
+    /// <summary>Bytes of a frame moved inside the kernel toward the client (a response's) or the broker (a request's).</summary>
+    public void Spliced(bool toClient, long bytes)
+    {
+        Interlocked.Add(ref toClient ? ref _splicedResponseBytes : ref _splicedRequestBytes, bytes);
+        _splicedBytes.Add(bytes, Tags(Tag("direction", toClient ? "response" : "request")));
+    }
+
+    /// <summary>Request bytes moved inside the kernel so far (not an instrument: for tests and benchmarks).</summary>
+    internal long SplicedRequestBytes => Interlocked.Read(ref _splicedRequestBytes);
+
+    /// <summary>Response bytes moved inside the kernel so far (not an instrument).</summary>
+    internal long SplicedResponseBytes => Interlocked.Read(ref _splicedResponseBytes);
 
     /// <summary>Audit lines lost; <paramref name="reason"/> is one of a few fixed words.</summary>
     public void AuditDropped(long count, string reason) => _auditDropped.Add(count, Tags(Tag("reason", reason)));

@@ -20,9 +20,12 @@ namespace KafkaProxy.Core.Proxy;
 /// responses broker → client, pipelined and in order. Frames are not buffered whole unless they must be rewritten:
 /// a pass-through frame is forwarded as its bytes arrive, once its header has been seen.
 /// </summary>
-internal sealed class ProxyConnection
+internal sealed class ProxyConnection : ISpliceProgress
 {
     private const int PipeBufferSize = 64 * 1024;
+    // What must be left of a pass-through frame once the reader's buffer is forwarded for the rest to go in the kernel:
+    // below it, the two splices and the pipe cost more than the copies they save.
+    private const long SpliceThreshold = 32 * 1024;
     // Zero-byte reads: an idle connection waits without a rented buffer, and rents one only when bytes are there.
     private static readonly StreamPipeReaderOptions ReaderOptions = new(bufferSize: PipeBufferSize, minimumReadSize: 4096, leaveOpen: true, useZeroByteReads: true);
     private static readonly StreamPipeWriterOptions WriterOptions = new(minimumBufferSize: PipeBufferSize, leaveOpen: true);
@@ -60,6 +63,9 @@ internal sealed class ProxyConnection
     // When the current write toward each peer began (0: none pending); one per pump, which is its only writer.
     private long _clientFlushStarted;
     private long _upstreamFlushStarted;
+    // Each pump's in-kernel mover of big pass-through frames, on plain TCP on both sides (Linux); null otherwise.
+    private SocketSplicer? _requestSplicer;
+    private SocketSplicer? _responseSplicer;
     // The client's first bytes, read by a shared SNI listener to choose the virtual cluster; empty otherwise.
     private readonly ReadOnlyMemory<byte> _preread;
 
@@ -157,6 +163,12 @@ internal sealed class ProxyConnection
         var clientWriter = CreateWriter(clientStream);
         var upstreamReader = _upstreamReader = PipeReader.Create(upstreamStream, ReaderOptions);
         var upstreamWriter = CreateWriter(upstreamStream);
+        if (_context.Pipes is { Enabled: true } pipes && clientStream is SocketReadStream && upstreamStream is SocketReadStream)
+        {
+            // Only the sockets themselves: TLS, toxics and a replayed preread need every byte to pass through a stream.
+            _requestSplicer = new SocketSplicer(pipes, _client, _upstream, this, toClient: false);
+            _responseSplicer = new SocketSplicer(pipes, _upstream, _client, this, toClient: true);
+        }
 
         try
         {
@@ -394,6 +406,14 @@ internal sealed class ProxyConnection
             // Stopped at a frame boundary (for a connection filter's turn, or for room): the rest is not examined, so the
             // next read returns it at once.
             client.AdvanceTo(buffer.Start, turn || blocked ? buffer.Start : buffer.End);
+            if (remaining >= SpliceThreshold && _requestSplicer is { } splicer && !result.IsCompleted)
+            {
+                // The reader has handed over all it had and the rest of a big frame is still in the socket: in the kernel.
+                long moved = await splicer.MoveAsync(remaining).ConfigureAwait(false);
+                remaining -= moved;
+                _context.Metrics.Spliced(toClient: false, moved);
+                continue;
+            }
 
             if (blocked)
             {
@@ -676,6 +696,24 @@ internal sealed class ProxyConnection
                 continue;
             }
 
+            if (_responseSplicer is { } splicer && !result.IsCompleted)
+            {
+                // The reader has handed over all it had and the rest of a big frame (or of a streamed Fetch response's
+                // records) is still in the socket: in the kernel.
+                if (remaining >= SpliceThreshold)
+                {
+                    long moved = await splicer.MoveAsync(remaining).ConfigureAwait(false);
+                    remaining -= moved;
+                    _context.Metrics.Spliced(toClient: true, moved);
+                }
+                else if (_streamedFetch is { PassOverNext: >= SpliceThreshold } streamed)
+                {
+                    long moved = await splicer.MoveAsync(streamed.PassOverNext).ConfigureAwait(false);
+                    streamed.PassedOver(moved);
+                    _context.Metrics.Spliced(toClient: true, moved);
+                }
+            }
+
             if (_draining && remaining == 0 && _inFlight.Count == 0)
             {
                 _drained.TrySetResult();
@@ -894,6 +932,18 @@ internal sealed class ProxyConnection
     }
 
     private void Touch(ref long timestamp) => Interlocked.Exchange(ref timestamp, _clock.NowMs);
+
+    void ISpliceProgress.Arrived(bool toClient)
+    {
+        Touch(ref _lastActivity);
+        if (toClient)
+        {
+            Touch(ref _lastUpstreamActivity);
+        }
+    }
+
+    void ISpliceProgress.SendWaiting(bool toClient, bool waiting) =>
+        Interlocked.Exchange(ref toClient ? ref _clientFlushStarted : ref _upstreamFlushStarted, waiting ? _clock.NowMs : 0);
 
     private async Task<string?> DescribeFailureAsync(Task first)
     {

@@ -82,6 +82,12 @@ internal sealed class StreamedFetchRewrite(ConnectionContext context, long conne
         return done;
     }
 
+    /// <summary>Bytes of the response's records (or a tagged field's data) that may be forwarded without being read next.</summary>
+    public long PassOverNext => _rewriter.InProgress ? _rewriter.PassOverNext : 0;
+
+    /// <summary>Counts bytes of <see cref="PassOverNext"/> that went to the client some other way (moved inside the kernel).</summary>
+    public void PassedOver(long count) => _rewriter.PassedOver(count);
+
     /// <summary>The broker without a listener that stopped the response, once; null when none did.</summary>
     public UndiscoveredBrokerException? TakeUndiscovered()
     {

@@ -54,6 +54,26 @@ internal sealed class StreamingFetchRewriter
     /// <summary>How many addresses the last response's rewrite changed.</summary>
     public int Changed => _tail.Changed;
 
+    /// <summary>
+    /// The bytes the walker passes over next without reading them (the rest of a record set, or of a tagged field's
+    /// data) once it has used up what it was given; 0 when it needs to read the next bytes. They may reach the client
+    /// some other way (moved inside the kernel), then <see cref="PassedOver"/> says how many did.
+    /// </summary>
+    public long PassOverNext => _state == State.Skip ? _skip : 0;
+
+    /// <summary>Counts <paramref name="count"/> bytes of <see cref="PassOverNext"/> as forwarded by the caller.</summary>
+    public void PassedOver(long count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, PassOverNext);
+        _skip -= count;
+        _position += count;
+        if (_skip == 0 && _state == State.Skip)
+        {
+            _state = _afterSkip;
+        }
+    }
+
     /// <summary>Begins a response frame of <paramref name="size"/> bytes after its size prefix, which is the next byte given.</summary>
     public void Start(short apiVersion, int size)
     {

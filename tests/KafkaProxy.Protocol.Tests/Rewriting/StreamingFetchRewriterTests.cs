@@ -147,6 +147,38 @@ public sealed class StreamingFetchRewriterTests
     }
 
     [Fact]
+    public void PassedOver_RecordsForwardedByTheCaller_TheRestComesOutAsIfTheyHadBeenWalked()
+    {
+        // The response pump moves the rest of a record set inside the kernel: the rewriter must count those bytes as
+        // forwarded and take up the walk right after them.
+        byte[] records = new byte[1 << 20];
+        new Random(18).NextBytes(records);
+        byte[] payload = Responses.Fetch(16, Responses.Real, records);
+        byte[] input = new byte[4 + payload.Length];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(input, payload.Length);
+        payload.CopyTo(input, 4);
+        var rewriter = new StreamingFetchRewriter();
+        var output = new System.Buffers.ArrayBufferWriter<byte>();
+        rewriter.Start(16, payload.Length);
+        Assert.Equal(0, rewriter.PassOverNext); // nothing walked yet: the next bytes must be read
+
+        var first = new System.Buffers.ReadOnlySequence<byte>(input, 0, 1000);
+        Assert.False(rewriter.Advance(ref first, output, MapTo.Proxy));
+        Assert.True(first.IsEmpty);
+        long pending = rewriter.PassOverNext;
+        Assert.InRange(pending, records.Length - 1000, records.Length);
+        Assert.Throws<ArgumentOutOfRangeException>(() => rewriter.PassedOver(pending + 1));
+
+        System.Buffers.BuffersExtensions.Write(output, input.AsSpan(1000, (int)pending)); // what the kernel moved
+        rewriter.PassedOver(pending);
+        Assert.Equal(0, rewriter.PassOverNext);
+        var rest = new System.Buffers.ReadOnlySequence<byte>(input, 1000 + (int)pending, input.Length - 1000 - (int)pending);
+        Assert.True(rewriter.Advance(ref rest, output, MapTo.Proxy));
+
+        Assert.Equal(Streamed.Whole(16, payload), output.WrittenSpan[4..].ToArray());
+    }
+
+    [Fact]
     public void Advance_MapperThrowsAtTheTail_WritesNothingOfItAndResumesWithTheSameBytes()
     {
         byte[] payload = Responses.Fetch(16, Responses.Real, Records);
