@@ -11,7 +11,7 @@ public sealed class SocketSplicerTests : IAsyncLifetime, IDisposable
 {
     private SocketPair _client = null!; // Sender: the client; Receiver: the proxy's end
     private SocketPair _broker = null!; // Sender: the proxy's end; Receiver: the broker
-    private readonly KernelPipePool _pipes = new(cap: 2);
+    private readonly KernelPipePool _pipes = new(cap: 2, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
     private readonly Progress _progress = new();
 
     public async Task InitializeAsync()
