@@ -210,6 +210,7 @@ public sealed class ProxyMetricsTests
     [InlineData("proxy_client_authentications_total", "{authentication}", typeof(Counter<long>))]
     [InlineData("proxy_audit_dropped_total", "{line}", typeof(Counter<long>))]
     [InlineData("proxy_node_endpoints_dropped_total", "{response}", typeof(Counter<long>))]
+    [InlineData("proxy_spliced_bytes", "By", typeof(Counter<long>))]
     public void Constructor_Always_PublishesTheInstrumentWithItsUnitAndKind(string name, string unit, Type kind)
     {
         using var factory = new TestMeterFactory();
@@ -232,7 +233,7 @@ public sealed class ProxyMetricsTests
         Assert.Equal(unit, instrument.Unit);
         Assert.IsType(kind, instrument);
         Assert.False(string.IsNullOrWhiteSpace(instrument.Description));
-        Assert.Equal(17, published.Count);
+        Assert.Equal(18, published.Count);
     }
 
     private static IEnumerable<string> Labels(int max) => Enumerable.Range(0, max + 1).Select(i => i.ToString(CultureInfo.InvariantCulture));

@@ -46,6 +46,7 @@ public sealed partial class ExportedMetricsTests
         ["proxy_requests_refused_total"] = ("counter", ["api_key", "reason"]),
         ["proxy_audit_dropped_total"] = ("counter", ["reason"]),
         ["proxy_node_endpoints_dropped_total"] = ("counter", ["reason"]),
+        ["proxy_spliced_bytes"] = ("counter", ["direction"]),
 
         // KafkaProxy.Gateway (the flusher)
         ["gateway_messages_accepted_total"] = ("counter", []),
