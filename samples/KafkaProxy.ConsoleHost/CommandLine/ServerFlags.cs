@@ -69,6 +69,8 @@ internal static class ServerFlags
             "Largest request or response frame (default 104857600); a larger one closes its connection."),
         ServerFlag.Value("max-connections", "count", "KafkaProxy:MaxConnections",
             "Client connections open at once (default 10000; lowered at start to what the descriptor limit holds, two each); more are refused."),
+        ServerFlag.InvertedSwitch("in-kernel-forwarding-disable", "KafkaProxy:ForwardInKernel",
+            "Copy every frame through the proxy's memory; by default, on Linux, the rest of a big frame on plain TCP moves from socket to socket inside the kernel."),
         ServerFlag.Value("idle-timeout", "duration", "KafkaProxy:IdleTimeout",
             "Close connections idle this long in both directions (default 10m; 0 turns it off)."),
         ServerFlag.Value("drain-timeout", "duration", "KafkaProxy:DrainTimeout",

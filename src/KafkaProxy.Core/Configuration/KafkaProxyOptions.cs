@@ -63,6 +63,13 @@ public sealed class KafkaProxyOptions
     public int MaxConnections { get; set; } = 10_000;
 
     /// <summary>
+    /// On Linux, moves the part of a big pass-through frame still to come from one socket to the other inside the kernel
+    /// (<c>splice</c>), never copying it into the process, when neither side uses TLS (default true). Turn it off only to
+    /// rule it out when chasing a problem: frames then go through the proxy's memory, as on other systems.
+    /// </summary>
+    public bool ForwardInKernel { get; set; } = true;
+
+    /// <summary>
     /// How long one filter may take with one request or response (default 10 s); a filter that takes longer closes
     /// that connection, logged with the filter's name.
     /// </summary>

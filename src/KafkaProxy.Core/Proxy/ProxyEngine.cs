@@ -109,7 +109,7 @@ public sealed class ProxyEngine : IAsyncDisposable
         var clientAuth = _options.ClientAuth.Enabled ? ClientAuthenticator.Create(_options, _settings, _loggers.ClientAuth, _metrics, _clock) : null;
         _chaos = chaos;
         _chaos?.UseClock(_clock.Provider);
-        _pipes = KernelPipePool.ForThisMachine(Math.Clamp(2 * Environment.ProcessorCount, 4, 16), _loggers.Engine);
+        _pipes = !_options.ForwardInKernel ? null : KernelPipePool.ForThisMachine(Math.Clamp(2 * Environment.ProcessorCount, 4, 16), _loggers.Engine);
         _context = new ConnectionContext(_options, addresses, _dynamicListeners, _sni, _metrics, _clock, _loggers, security, _settings, clientTls, clientAuth, chaos, _pipes);
     }
 

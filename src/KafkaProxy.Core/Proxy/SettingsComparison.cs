@@ -92,6 +92,7 @@ internal static class SettingsComparison
         new("MaxFrameSize", o => Text(o.MaxFrameSize)),
         new("MaxInFlightRequests", o => Text(o.MaxInFlightRequests)),
         new("MaxConnections", o => Text(o.MaxConnections)),
+        new("ForwardInKernel", o => Text(o.ForwardInKernel)),
     ];
 
     /// <summary>The values of <paramref name="settings"/> in <paramref name="options"/> as text, taken now: later changes to the object do not show.</summary>

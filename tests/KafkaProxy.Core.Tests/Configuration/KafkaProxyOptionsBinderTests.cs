@@ -120,6 +120,7 @@ public sealed class KafkaProxyOptionsBinderTests
     [InlineData("""{"IdleTimeout":"5"}""", "KafkaProxy:IdleTimeout: '5' is not a duration")]
     [InlineData("""{"MaxConnections":"lots"}""", "KafkaProxy:MaxConnections: 'lots' is not a whole number.")]
     [InlineData("""{"ClientTls":{"Enabled":"yes"}}""", "KafkaProxy:ClientTls:Enabled: 'yes' is not true or false.")]
+    [InlineData("""{"ForwardInKernel":"off"}""", "KafkaProxy:ForwardInKernel: 'off' is not true or false.")]
     [InlineData("""{"Brokers":["onlyhost"]}""", "KafkaProxy:Brokers:0: 'onlyhost' must be 'broker:port,local:port'")]
     [InlineData("""{"Brokers":[{"Listen":"127.0.0.1:0"}]}""", "KafkaProxy:Brokers:0:Upstream: is missing: give the broker's address")]
     [InlineData("""{"Brokers":[{"Upstream":"b:x","Listen":"127.0.0.1:0"}]}""", "KafkaProxy:Brokers:0:Upstream: 'b:x' has port 'x'")]
@@ -164,7 +165,7 @@ public sealed class KafkaProxyOptionsBinderTests
         var (o, failures) = BindJson("""
             {"KafkaProxy":{
               "Brokers":["b1:9092,127.0.0.1:0"], "ExternalServers":[{"From":"b2:9092","To":"ext:1"}], "DialAddresses":["b1:9092,10.0.0.1:9092"],
-              "ForbiddenApiKeys":"19, 20", "MaxFrameSize":1000, "MaxInFlightRequests":7, "MaxConnections":9,
+              "ForbiddenApiKeys":"19, 20", "MaxFrameSize":1000, "MaxInFlightRequests":7, "MaxConnections":9, "ForwardInKernel":false,
               "DialTimeout":"2s", "UpstreamReadTimeout":"3s", "WriteTimeout":"4s", "IdleTimeout":"5s", "DrainTimeout":"6s",
               "DynamicListeners":{"Enabled":false,"BindAddress":"127.0.0.2","AdvertisedHost":"h","SequentialMinPort":30000,"Deterministic":true},
               "ListenerSockets":{"ReceiveBufferSize":1,"SendBufferSize":2,"KeepAlive":"7s"},
@@ -181,6 +182,7 @@ public sealed class KafkaProxyOptionsBinderTests
         Assert.Equal("10.0.0.1:9092", o.DialAddresses[0].To.ToString());
         Assert.Equal(new short[] { 19, 20 }, o.ForbiddenApiKeys);
         Assert.Equal((1000, 7, 9), (o.MaxFrameSize, o.MaxInFlightRequests, o.MaxConnections));
+        Assert.False(o.ForwardInKernel);
         Assert.Equal([2, 3, 4, 5, 6], new[] { o.DialTimeout, o.UpstreamReadTimeout, o.WriteTimeout, o.IdleTimeout, o.DrainTimeout }.Select(t => (int)t.TotalSeconds));
         Assert.Equal((false, "127.0.0.2", "h", 30000, true), (o.DynamicListeners.Enabled, o.DynamicListeners.BindAddress, o.DynamicListeners.AdvertisedHost, o.DynamicListeners.SequentialMinPort, o.DynamicListeners.Deterministic));
         Assert.Equal((1, 2, TimeSpan.FromSeconds(7)), (o.ListenerSockets.ReceiveBufferSize, o.ListenerSockets.SendBufferSize, o.ListenerSockets.KeepAlive));

@@ -45,6 +45,7 @@ internal static class KafkaProxyOptionsBinder
         Set(r.Int("MaxFrameSize"), v => o.MaxFrameSize = v);
         Set(r.Int("MaxInFlightRequests"), v => o.MaxInFlightRequests = v);
         Set(r.Int("MaxConnections"), v => o.MaxConnections = v);
+        Set(r.Bool("ForwardInKernel"), v => o.ForwardInKernel = v);
         Set(r.Duration("DialTimeout"), v => o.DialTimeout = v);
         Set(r.Duration("FilterTimeout"), v => o.FilterTimeout = v);
         Set(r.Duration("UpstreamReadTimeout"), v => o.UpstreamReadTimeout = v);
