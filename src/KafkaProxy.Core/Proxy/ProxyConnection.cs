@@ -63,7 +63,9 @@ internal sealed class ProxyConnection : ISpliceProgress
     // When the current write toward each peer began (0: none pending); one per pump, which is its only writer.
     private long _clientFlushStarted;
     private long _upstreamFlushStarted;
-    // Each pump's in-kernel mover of big pass-through frames, on plain TCP on both sides (Linux); null otherwise.
+    // Both sides' streams when both are plain TCP and frames may move inside the kernel (Linux); null otherwise. Each
+    // pump's mover is made on its first big frame.
+    private (SocketReadStream Client, SocketReadStream Upstream, KernelPipePool Pipes)? _splicing;
     private SocketSplicer? _requestSplicer;
     private SocketSplicer? _responseSplicer;
     // The client's first bytes, read by a shared SNI listener to choose the virtual cluster; empty otherwise.
@@ -163,11 +165,10 @@ internal sealed class ProxyConnection : ISpliceProgress
         var clientWriter = CreateWriter(clientStream);
         var upstreamReader = _upstreamReader = PipeReader.Create(upstreamStream, ReaderOptions);
         var upstreamWriter = CreateWriter(upstreamStream);
-        if (_context.Pipes is { Enabled: true } pipes && clientStream is SocketReadStream && upstreamStream is SocketReadStream)
+        if (_context.Pipes is { Enabled: true } pipes && clientStream is SocketReadStream plainClient && upstreamStream is SocketReadStream plainUpstream)
         {
             // Only the sockets themselves: TLS, toxics and a replayed preread need every byte to pass through a stream.
-            _requestSplicer = new SocketSplicer(pipes, _client, _upstream, this, toClient: false);
-            _responseSplicer = new SocketSplicer(pipes, _upstream, _client, this, toClient: true);
+            _splicing = (plainClient, plainUpstream, pipes);
         }
 
         try
@@ -406,12 +407,13 @@ internal sealed class ProxyConnection : ISpliceProgress
             // Stopped at a frame boundary (for a connection filter's turn, or for room): the rest is not examined, so the
             // next read returns it at once.
             client.AdvanceTo(buffer.Start, turn || blocked ? buffer.Start : buffer.End);
-            if (remaining >= SpliceThreshold && _requestSplicer is { } splicer && !result.IsCompleted)
+            if (remaining >= SpliceThreshold && _splicing is { } plain && !result.IsCompleted)
             {
                 // The reader has handed over all it had and the rest of a big frame is still in the socket: in the kernel.
-                long moved = await splicer.MoveAsync(remaining).ConfigureAwait(false);
+                _requestSplicer ??= new SocketSplicer(plain.Pipes, plain.Client, plain.Upstream.Connection, this, toClient: false, _context.Loggers.Engine);
+                long moved = await _requestSplicer.MoveAsync(remaining).ConfigureAwait(false);
                 remaining -= moved;
-                _context.Metrics.Spliced(toClient: false, moved);
+                NoteSpliced(toClient: false, moved);
                 continue;
             }
 
@@ -696,21 +698,25 @@ internal sealed class ProxyConnection : ISpliceProgress
                 continue;
             }
 
-            if (_responseSplicer is { } splicer && !result.IsCompleted)
+            if (_splicing is { } plain && !result.IsCompleted)
             {
                 // The reader has handed over all it had and the rest of a big frame (or of a streamed Fetch response's
                 // records) is still in the socket: in the kernel.
-                if (remaining >= SpliceThreshold)
+                long rest = remaining > 0 ? remaining : _streamedFetch?.PassOverNext ?? 0;
+                if (rest >= SpliceThreshold)
                 {
-                    long moved = await splicer.MoveAsync(remaining).ConfigureAwait(false);
-                    remaining -= moved;
-                    _context.Metrics.Spliced(toClient: true, moved);
-                }
-                else if (_streamedFetch is { PassOverNext: >= SpliceThreshold } streamed)
-                {
-                    long moved = await splicer.MoveAsync(streamed.PassOverNext).ConfigureAwait(false);
-                    streamed.PassedOver(moved);
-                    _context.Metrics.Spliced(toClient: true, moved);
+                    _responseSplicer ??= new SocketSplicer(plain.Pipes, plain.Upstream, plain.Client.Connection, this, toClient: true, _context.Loggers.Engine);
+                    long moved = await _responseSplicer.MoveAsync(rest).ConfigureAwait(false);
+                    if (remaining > 0)
+                    {
+                        remaining -= moved;
+                    }
+                    else
+                    {
+                        _streamedFetch!.PassedOver(moved);
+                    }
+
+                    NoteSpliced(toClient: true, moved);
                 }
             }
 
@@ -932,6 +938,14 @@ internal sealed class ProxyConnection : ISpliceProgress
     }
 
     private void Touch(ref long timestamp) => Interlocked.Exchange(ref timestamp, _clock.NowMs);
+
+    private void NoteSpliced(bool toClient, long moved)
+    {
+        if (moved > 0)
+        {
+            _context.Metrics.Spliced(toClient, moved);
+        }
+    }
 
     void ISpliceProgress.Arrived(bool toClient)
     {

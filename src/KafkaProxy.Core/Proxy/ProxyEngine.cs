@@ -37,7 +37,6 @@ public sealed class ProxyEngine : IAsyncDisposable
     private readonly SniRouter? _sni;
     private readonly Filters.Audit.AuditSink? _audit;
     private readonly Chaos.ChaosProxies? _chaos;
-    private readonly KernelPipePool? _pipes;
     private readonly ConcurrentDictionary<long, (ProxyConnection Connection, Task Run)> _connections = new();
     private readonly ConcurrentBag<(BrokerListener Listener, Task Accepting)> _listeners = [];
     private readonly bool _sharedSniListener; // the SNI listener is bound by VirtualClusters and shared with other engines
@@ -109,8 +108,7 @@ public sealed class ProxyEngine : IAsyncDisposable
         var clientAuth = _options.ClientAuth.Enabled ? ClientAuthenticator.Create(_options, _settings, _loggers.ClientAuth, _metrics, _clock) : null;
         _chaos = chaos;
         _chaos?.UseClock(_clock.Provider);
-        _pipes = !_options.ForwardInKernel ? null : KernelPipePool.ForThisMachine(Math.Clamp(2 * Environment.ProcessorCount, 4, 16), _loggers.Engine);
-        _context = new ConnectionContext(_options, addresses, _dynamicListeners, _sni, _metrics, _clock, _loggers, security, _settings, clientTls, clientAuth, chaos, _pipes);
+        _context = new ConnectionContext(_options, addresses, _dynamicListeners, _sni, _metrics, _clock, _loggers, security, _settings, clientTls, clientAuth, chaos, _options.ForwardInKernel ? KernelPipePool.Shared : null);
     }
 
     /// <summary>Creates an engine without DI.</summary>
@@ -325,7 +323,6 @@ public sealed class ProxyEngine : IAsyncDisposable
 
         await Task.WhenAll(_listeners.Select(l => l.Accepting)).ConfigureAwait(false);
         _deadlineTimer?.Dispose();
-        _pipes?.Dispose(); // every connection is closed: no move holds a pipe
         if (_audit is not null)
         {
             await _audit.DisposeAsync().ConfigureAwait(false); // every connection is closed: writes what is queued

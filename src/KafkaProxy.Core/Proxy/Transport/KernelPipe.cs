@@ -20,11 +20,14 @@ internal sealed class KernelPipe : IDisposable
     /// <summary>How many bytes it holds at most.</summary>
     public int Capacity { get; }
 
-    /// <summary>A new pipe of about <paramref name="capacity"/> bytes; null when the process has no descriptors left.</summary>
-    public static KernelPipe? TryOpen(int capacity)
+    /// <summary>
+    /// A new pipe of about <paramref name="capacity"/> bytes; null when the process has no descriptors left or the pipe
+    /// would hold less than <paramref name="smallest"/>.
+    /// </summary>
+    public static KernelPipe? TryOpen(int capacity, int smallest)
     {
         int size = SpliceCalls.OpenPipe(capacity, out int readEnd, out int writeEnd);
-        if (size > 0)
+        if (size >= smallest)
         {
             return new KernelPipe(readEnd, writeEnd, size);
         }

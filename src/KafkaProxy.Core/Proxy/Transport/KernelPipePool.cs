@@ -3,32 +3,36 @@ using Microsoft.Extensions.Logging;
 namespace KafkaProxy.Core.Proxy.Transport;
 
 /// <summary>
-/// The engine's kernel pipes for in-kernel forwarding, made on first use and kept. A move holds one while it runs, so
-/// few are needed (moves run on the socket threads, about one per core); when all are lent, a frame is forwarded through
-/// user memory as it would be without them. Two descriptors each: the pool's cap is what it takes from the descriptors
-/// kept back from client connections (<see cref="DescriptorLimit.Reserve"/>).
+/// The kernel pipes for in-kernel forwarding, made on first use and kept. A move holds one only while bytes are in it,
+/// never while it waits for a peer, so few are needed (about one per thread that polls sockets); when all are lent, a
+/// frame goes through user memory as it would without them. One pool per process (<see cref="Shared"/>), whatever the
+/// number of engines: two descriptors per pipe, taken from those kept back from client connections
+/// (<see cref="DescriptorLimit.Reserve"/>).
 /// </summary>
 internal sealed class KernelPipePool : IDisposable
 {
-    /// <summary>What each pipe asks for (Linux's default cap for one pipe): a Produce request of up to 1 MiB passes in one load.</summary>
-    public const int PipeCapacity = 1024 * 1024;
+    /// <summary>What each pipe asks for: a 1 MiB Produce request passes in four loads.</summary>
+    public const int PipeCapacity = 256 * 1024;
+
+    // Linux's default pipe size; a smaller one (the user's soft limit of pipe pages reached) is not worth its descriptors.
+    private const int SmallestUseful = 64 * 1024;
+
+    private static readonly Lazy<KernelPipePool?> Process = new(() => OperatingSystem.IsLinux() ? new KernelPipePool(Math.Clamp(Environment.ProcessorCount, 4, 16)) : null);
 
     private readonly Stack<KernelPipe> _idle = new();
     private readonly int _cap;
-    private readonly ILogger _logger;
     private int _made;
     private bool _disposed;
     private int _unsupported; // 1 once the kernel refused
 
-    public KernelPipePool(int cap, ILogger logger)
+    public KernelPipePool(int cap)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(cap);
         _cap = cap;
-        _logger = logger;
     }
 
-    /// <summary>The pool for this machine: on Linux, <paramref name="cap"/> pipes at most; null elsewhere.</summary>
-    public static KernelPipePool? ForThisMachine(int cap, ILogger logger) => OperatingSystem.IsLinux() ? new KernelPipePool(cap, logger) : null;
+    /// <summary>The process's pool on Linux (4 to 16 pipes, one per core); null elsewhere.</summary>
+    public static KernelPipePool? Shared => Process.Value;
 
     /// <summary>False once the kernel refused to splice a socket: every later frame goes through user memory.</summary>
     public bool Enabled => Volatile.Read(ref _unsupported) == 0;
@@ -58,7 +62,7 @@ internal sealed class KernelPipePool : IDisposable
                 return null;
             }
 
-            pipe = KernelPipe.TryOpen(PipeCapacity);
+            pipe = KernelPipe.TryOpen(PipeCapacity, SmallestUseful);
             if (pipe is not null)
             {
                 _made++;
@@ -73,7 +77,7 @@ internal sealed class KernelPipePool : IDisposable
     {
         lock (_idle)
         {
-            if (empty && !_disposed)
+            if (empty && !_disposed && Enabled)
             {
                 _idle.Push(pipe);
                 return;
@@ -86,14 +90,15 @@ internal sealed class KernelPipePool : IDisposable
     }
 
     /// <summary>
-    /// The kernel cannot splice these sockets (a kernel without it, a sandbox that forbids the call): stop trying, and
-    /// say so once.
+    /// The kernel cannot splice these sockets (a kernel without it, a sandbox that forbids the call): stop trying, close
+    /// the idle pipes, and say so once, in <paramref name="logger"/>.
     /// </summary>
-    public void MarkUnsupported(string reason)
+    public void MarkUnsupported(string reason, ILogger logger)
     {
         if (Interlocked.Exchange(ref _unsupported, 1) == 0)
         {
-            Log.SpliceUnsupported(_logger, reason);
+            Log.SpliceUnsupported(logger, reason);
+            CloseIdle();
         }
     }
 
@@ -102,8 +107,18 @@ internal sealed class KernelPipePool : IDisposable
         lock (_idle)
         {
             _disposed = true;
+        }
+
+        CloseIdle();
+    }
+
+    private void CloseIdle()
+    {
+        lock (_idle)
+        {
             while (_idle.TryPop(out var pipe))
             {
+                _made--;
                 pipe.Dispose();
             }
         }

@@ -17,6 +17,12 @@ internal sealed class SocketReadStream(Socket socket) : NetworkStream(socket, ow
     /// <summary>The socket read, which the connection's writer sends on too.</summary>
     public Socket Connection => Socket;
 
+    /// <summary>
+    /// Bytes were taken from the socket behind the reader's back (moved inside the kernel): whether they filled its last
+    /// read says nothing about what is waiting now, so the next wait is a zero-byte one again.
+    /// </summary>
+    public void ForgetFill() => _lastReadFilled = false;
+
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         if (buffer.IsEmpty)

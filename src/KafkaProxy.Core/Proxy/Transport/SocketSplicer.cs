@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
 
 namespace KafkaProxy.Core.Proxy.Transport;
 
@@ -11,91 +12,120 @@ namespace KafkaProxy.Core.Proxy.Transport;
 /// of one connection; its pump calls it between reads, when its reader has handed over everything it had, so the bytes
 /// still in the sending socket are the frame's and then the next frames'.
 /// <para>
-/// When the receiving socket is full, what the pipe holds is read out and sent as the proxy's own bytes, so the send
-/// waits in the socket engine like any other (and the write deadline sees it). A kernel that cannot splice the sockets
-/// turns the pool off, and the frame goes through the reader as before.
+/// A pipe is held only while bytes are in it: it goes back to the pool before any wait for the sender. When the
+/// receiving socket is full, what the pipe holds is read out and sent as the proxy's own bytes, so the send waits in the
+/// socket engine like any other (and the write deadline sees it). Whenever the kernel will not go on (no pipe free, a
+/// kernel or sandbox that refuses the call, an urgent byte that stops splice), the move ends early and the pump's
+/// reader takes the rest of the frame, as it would have without this.
 /// </para>
 /// </summary>
-internal sealed class SocketSplicer(KernelPipePool pipes, Socket from, Socket to, ISpliceProgress progress, bool toClient)
+internal sealed class SocketSplicer(KernelPipePool pipes, SocketReadStream from, Socket to, ISpliceProgress progress, bool toClient, ILogger logger)
 {
-    private const int FallbackBlockSize = 64 * 1024;
     private const long WouldBlock = -1;
+    // Wake-ups in a row that brought nothing to splice before the reader is left to take the rest (the socket engine's
+    // edge-triggered readiness can report bytes this move already took).
+    private const int MostEmptyWakeUps = 8;
 
-    /// <summary>Moves up to <paramref name="count"/> bytes; fewer when the sender closed first, none when no pipe was free.</summary>
+    private readonly Socket _source = from.Connection;
+    private bool? _nonBlocking; // both descriptors, checked on the first move
+
+    /// <summary>Moves up to <paramref name="count"/> bytes: fewer when the sender closed first or the kernel stopped, none when no pipe was free.</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<long> MoveAsync(long count)
     {
-        if (pipes.TryRent() is not { } pipe)
+        long moved = 0;
+        if (!(_nonBlocking ??= NonBlocking(_source) && NonBlocking(to)))
         {
-            return 0;
+            return 0; // a socket no asynchronous operation has touched yet: a splice would block the thread
         }
 
-        long moved = 0;
-        long held = 0; // in the pipe
-        bool ended = false;
-        try
+        int emptyWakeUps = 0; // wake-ups in a row after which nothing was there to splice
+        bool waited = false; // the sender was just reported ready
+        while (moved < count)
         {
-            while (moved < count && !(ended && held == 0))
+            KernelPipe? pipe = pipes.TryRent();
+            if (pipe is null)
             {
-                if (!ended && moved + held < count && held < pipe.Capacity)
-                {
-                    long received = Splice(from, pipe.WriteEnd, Math.Min(count - moved - held, pipe.Capacity - held), intoSocket: false);
-                    if (received > 0)
-                    {
-                        held += received;
-                        progress.Arrived(toClient);
-                    }
-                    else if (received == 0)
-                    {
-                        ended = true; // the sender closed: its reader sees the end next
-                    }
-                    else if (received < WouldBlock)
-                    {
-                        string reason = Marshal.GetPInvokeErrorMessage(ErrorOf(received));
-                        if (moved + held == 0)
-                        {
-                            pipes.MarkUnsupported(reason);
-                            return 0;
-                        }
+                break;
+            }
 
-                        throw new IOException($"The kernel refused to splice a socket it had spliced before: {reason}.");
-                    }
-                    else if (held == 0)
-                    {
-                        // Nothing there yet: wait for the sender the way the reader would, without a buffer.
-                        await from.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
-                        continue;
-                    }
+            long held = 0;
+            try
+            {
+                long received = Splice(_source, pipe.WriteEnd, Math.Min(count - moved, pipe.Capacity), intoSocket: false);
+                if (received == 0)
+                {
+                    break; // the sender closed: the reader sees the end next
                 }
 
-                if (held > 0)
+                if (received < WouldBlock)
+                {
+                    pipes.MarkUnsupported(Marshal.GetPInvokeErrorMessage(ErrorOf(received)), logger);
+                    break;
+                }
+
+                if (received == WouldBlock)
+                {
+                    if (waited && (_source.Available > 0 || ++emptyWakeUps == MostEmptyWakeUps))
+                    {
+                        // Bytes there that splice will not take: an urgent byte (TCP out-of-band data), where splice stops
+                        // and a receive does not. The reader takes it from here.
+                        break;
+                    }
+
+                    pipes.Return(pipe, empty: true); // no pipe is held while the sender is waited for
+                    pipe = null;
+                    await _source.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
+                    waited = true;
+                    continue;
+                }
+
+                waited = false;
+                emptyWakeUps = 0;
+                held = received;
+                progress.Arrived(toClient);
+                while (held > 0)
                 {
                     long sent = Splice(to, pipe.ReadEnd, held, intoSocket: true);
                     if (sent > 0)
                     {
                         held -= sent;
                         moved += sent;
+                        continue;
                     }
-                    else if (sent < WouldBlock)
+
+                    if (sent < WouldBlock)
                     {
-                        throw new IOException($"The kernel refused to splice into a socket: {Marshal.GetPInvokeErrorMessage(ErrorOf(sent))}.");
+                        pipes.MarkUnsupported(Marshal.GetPInvokeErrorMessage(ErrorOf(sent)), logger);
                     }
-                    else
-                    {
-                        // The receiver is not reading as fast: hand what the pipe holds to the socket engine to wait with.
-                        await SendHeldAsync(pipe, held).ConfigureAwait(false);
-                        moved += held;
-                        held = 0;
-                    }
+
+                    // The receiver is not reading as fast (or the kernel will not splice into it): the pipe's bytes go
+                    // out through the socket engine, which waits for room; the pipe goes back first.
+                    byte[] block = ReadOut(pipe, held);
+                    pipes.Return(pipe, empty: true);
+                    pipe = null;
+                    long sending = held;
+                    held = 0;
+                    await SendAsync(block, (int)sending).ConfigureAwait(false);
+                    moved += sending;
+                    break;
                 }
             }
+            finally
+            {
+                if (pipe is not null)
+                {
+                    pipes.Return(pipe, empty: held == 0);
+                }
+            }
+        }
 
-            return moved;
-        }
-        finally
+        if (moved > 0)
         {
-            pipes.Return(pipe, empty: held == 0);
+            from.ForgetFill();
         }
+
+        return moved;
     }
 
     // One splice between a socket and a pipe's end, either way: the bytes moved; WouldBlock when the sending side has
@@ -103,41 +133,35 @@ internal sealed class SocketSplicer(KernelPipePool pipes, Socket from, Socket to
     // all; other failures (a reset, a closed socket) end the connection as an IOException.
     private static long Splice(Socket socket, int pipeEnd, long count, bool intoSocket)
     {
-        var handle = socket.SafeHandle;
-        bool added = false;
-        try
+        using var descriptor = new SocketDescriptor(socket);
+        int fd = descriptor.Number;
+        while (true)
         {
-            handle.DangerousAddRef(ref added); // the socket cannot be closed and its number reused under the call
-            int fd = (int)handle.DangerousGetHandle();
-            while (true)
+            long result = intoSocket ? SpliceCalls.Move(pipeEnd, fd, count) : SpliceCalls.Move(fd, pipeEnd, count);
+            if (result >= 0)
             {
-                long result = intoSocket ? SpliceCalls.Move(pipeEnd, fd, count) : SpliceCalls.Move(fd, pipeEnd, count);
-                if (result >= 0)
-                {
-                    return result;
-                }
+                return result;
+            }
 
-                int error = Marshal.GetLastPInvokeError();
-                switch (error)
-                {
-                    case SpliceCalls.Interrupted:
-                        continue;
-                    case SpliceCalls.WouldBlock:
-                        return WouldBlock;
-                    case SpliceCalls.InvalidArgument or SpliceCalls.NotSupported or SpliceCalls.NoSystemCall or SpliceCalls.NotPermitted:
-                        return Refused(error);
-                    default:
-                        throw new IOException($"Forwarding in the kernel failed: {Marshal.GetPInvokeErrorMessage(error)}.");
-                }
-            }
-        }
-        finally
-        {
-            if (added)
+            int error = Marshal.GetLastPInvokeError();
+            switch (error)
             {
-                handle.DangerousRelease();
+                case SpliceCalls.Interrupted:
+                    continue;
+                case SpliceCalls.WouldBlock:
+                    return WouldBlock;
+                case SpliceCalls.InvalidArgument or SpliceCalls.NotSupported or SpliceCalls.NoSystemCall or SpliceCalls.NotPermitted:
+                    return Refused(error);
+                default:
+                    throw new IOException($"Forwarding in the kernel failed: {Marshal.GetPInvokeErrorMessage(error)}.");
             }
         }
+    }
+
+    private static bool NonBlocking(Socket socket)
+    {
+        using var descriptor = new SocketDescriptor(socket);
+        return SpliceCalls.IsNonBlocking(descriptor.Number);
     }
 
     // A refusal carries its errno below WouldBlock.
@@ -145,27 +169,28 @@ internal sealed class SocketSplicer(KernelPipePool pipes, Socket from, Socket to
 
     private static int ErrorOf(long refused) => (int)(WouldBlock - refused);
 
-    // Reads the pipe out into a rented block and sends it through the socket engine, which waits for room.
-    private async ValueTask SendHeldAsync(KernelPipe pipe, long held)
+    // The pipe's bytes, in a rented block (at most a pipe's capacity).
+    private static byte[] ReadOut(KernelPipe pipe, long held)
     {
-        byte[] block = ArrayPool<byte>.Shared.Rent(FallbackBlockSize);
+        byte[] block = ArrayPool<byte>.Shared.Rent((int)held);
+        if (!SpliceCalls.ReadExactly(pipe.ReadEnd, block.AsSpan(0, (int)held)))
+        {
+            ArrayPool<byte>.Shared.Return(block);
+            throw new IOException($"Reading a kernel pipe back failed: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}.");
+        }
+
+        return block;
+    }
+
+    private async ValueTask SendAsync(byte[] block, int length)
+    {
         progress.SendWaiting(toClient, true);
         try
         {
-            while (held > 0)
+            int sent = 0;
+            while (sent < length)
             {
-                int read = SpliceCalls.Read(pipe.ReadEnd, block.AsSpan(0, (int)Math.Min(held, block.Length)));
-                if (read <= 0)
-                {
-                    throw new IOException($"Reading a kernel pipe back failed: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}.");
-                }
-
-                held -= read;
-                int sent = 0;
-                while (sent < read)
-                {
-                    sent += await to.SendAsync(block.AsMemory(sent, read - sent), SocketFlags.None).ConfigureAwait(false);
-                }
+                sent += await to.SendAsync(block.AsMemory(sent, length - sent), SocketFlags.None).ConfigureAwait(false);
             }
         }
         finally

@@ -19,11 +19,42 @@ internal static partial class SpliceCalls
     private const uint MovePages = 1; // SPLICE_F_MOVE
     private const uint NonBlocking = 2; // SPLICE_F_NONBLOCK
     private const int PipeFlags = 0x80000 | 0x800; // O_CLOEXEC | O_NONBLOCK
+    private const int GetFlags = 3; // F_GETFL
+    private const int NonBlockingFlag = 0x800; // O_NONBLOCK
     private const int SetPipeSize = 1031; // F_SETPIPE_SZ
     private const int GetPipeSize = 1032; // F_GETPIPE_SZ
 
     /// <summary>Moves up to <paramref name="count"/> bytes from <paramref name="from"/> to <paramref name="to"/>, one of which is a pipe.</summary>
     public static long Move(int from, int to, long count) => Splice(from, 0, to, 0, (nuint)count, MovePages | NonBlocking);
+
+    /// <summary>Reads exactly <paramref name="buffer"/>'s length out of a pipe that holds at least as much; false on an error.</summary>
+    public static bool ReadExactly(int fd, Span<byte> buffer)
+    {
+        while (!buffer.IsEmpty)
+        {
+            nint read = ReadInto(fd, ref MemoryMarshal.GetReference(buffer), (nuint)buffer.Length);
+            if (read > 0)
+            {
+                buffer = buffer[(int)read..];
+            }
+            else if (read == 0 || Marshal.GetLastPInvokeError() != Interrupted)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// True when <paramref name="fd"/> does not block. splice blocks on a socket that does, whatever its flags say: .NET
+    /// makes a socket's descriptor non-blocking with its first asynchronous operation, not before.
+    /// </summary>
+    public static bool IsNonBlocking(int fd)
+    {
+        int flags = FileControl(fd, GetFlags, 0);
+        return flags >= 0 && (flags & NonBlockingFlag) != 0;
+    }
 
     /// <summary>Opens a pipe (close-on-exec, non-blocking) and asks for <paramref name="capacity"/> bytes; the size it got, or -1.</summary>
     public static int OpenPipe(int capacity, out int readEnd, out int writeEnd)
@@ -41,9 +72,6 @@ internal static partial class SpliceCalls
         return FileControl(writeEnd, GetPipeSize, 0);
     }
 
-    /// <summary>Reads what a pipe holds into <paramref name="buffer"/>; the count, or -1.</summary>
-    public static int Read(int fd, Span<byte> buffer) => (int)ReadInto(fd, ref MemoryMarshal.GetReference(buffer), (nuint)buffer.Length);
-
     public static void CloseQuietly(int fd)
     {
         if (fd >= 0)
@@ -52,12 +80,14 @@ internal static partial class SpliceCalls
         }
     }
 
+    // ssize_t splice(int, loff_t *, int, loff_t *, size_t, unsigned int)
     [LibraryImport("libc", EntryPoint = "splice", SetLastError = true)]
-    private static partial long Splice(int fdIn, nint offIn, int fdOut, nint offOut, nuint length, uint flags);
+    private static partial nint Splice(int fdIn, nint offIn, int fdOut, nint offOut, nuint length, uint flags);
 
     [LibraryImport("libc", EntryPoint = "pipe2", SetLastError = true)]
     private static partial int Pipe2(ref int fds, int flags);
 
+    // fcntl is variadic; an int third argument passes as a fixed one on the Linux ABIs .NET runs on (x64, arm64).
     [LibraryImport("libc", EntryPoint = "fcntl", SetLastError = true)]
     private static partial int FileControl(int fd, int command, int argument);
 

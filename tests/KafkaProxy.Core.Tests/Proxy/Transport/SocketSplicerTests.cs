@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using KafkaProxy.Core.Proxy.Transport;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace KafkaProxy.Core.Tests.Proxy.Transport;
 
@@ -11,13 +12,17 @@ public sealed class SocketSplicerTests : IAsyncLifetime, IDisposable
 {
     private SocketPair _client = null!; // Sender: the client; Receiver: the proxy's end
     private SocketPair _broker = null!; // Sender: the proxy's end; Receiver: the broker
-    private readonly KernelPipePool _pipes = new(cap: 2, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+    private readonly KernelPipePool _pipes = new(cap: 2);
     private readonly Progress _progress = new();
+    private SocketReadStream? _clientStream;
 
     public async Task InitializeAsync()
     {
         _client = await SocketPair.OpenAsync();
         _broker = await SocketPair.OpenAsync();
+        // The proxy's ends have been read and written asynchronously by the time it splices: their descriptors no longer block.
+        await _client.Receiver.SendAsync(Array.Empty<byte>());
+        await _broker.Sender.SendAsync(Array.Empty<byte>());
     }
 
     public Task DisposeAsync()
@@ -27,7 +32,11 @@ public sealed class SocketSplicerTests : IAsyncLifetime, IDisposable
         return Task.CompletedTask;
     }
 
-    public void Dispose() => _pipes.Dispose();
+    public void Dispose()
+    {
+        _clientStream?.Dispose();
+        _pipes.Dispose();
+    }
 
     [Fact]
     public async Task Move_AFrameArrivingInPieces_ArrivesWholeAndInOrderAndTheNextFrameStaysInTheSocket()
@@ -88,6 +97,74 @@ public sealed class SocketSplicerTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Move_WaitingForTheClient_HoldsNoPipe()
+    {
+        var pool = new KernelPipePool(cap: 1);
+        var splicer = new SocketSplicer(pool, _clientStream = new SocketReadStream(_client.Receiver), _broker.Sender, _progress, toClient: false, NullLogger.Instance);
+        byte[] frame = Bytes(200_000, seed: 7);
+
+        var moving = splicer.MoveAsync(frame.Length).AsTask();
+        await Task.Delay(100);
+        Assert.False(moving.IsCompleted); // nothing sent yet: it waits
+        var lent = pool.TryRent();
+        Assert.NotNull(lent); // the one pipe is free while it waits
+        pool.Return(lent, empty: true);
+
+        await _client.Sender.SendAsync(frame);
+        Assert.Equal(frame, await _broker.ReceiveAsync(frame.Length));
+        Assert.Equal(frame.Length, await moving.WaitAsync(TimeSpan.FromSeconds(30)));
+        pool.Dispose();
+    }
+
+    [Fact]
+    public async Task Move_AnUrgentByte_EndsTheMoveThereInsteadOfSpinning()
+    {
+        // splice stops at TCP's urgent mark and answers "try again" while the socket reports data: the move must hand
+        // the rest to the reader (whose receive skips the urgent byte) instead of looping on the sender's thread.
+        byte[] before = Bytes(40_000, seed: 8);
+        byte[] after = Bytes(50_000, seed: 9);
+        await _client.Sender.SendAsync(before);
+        _client.Sender.Send([0x55], SocketFlags.OutOfBand);
+        await _client.Sender.SendAsync(after);
+        await Task.Delay(100);
+
+        long moved = await Splicer().MoveAsync(before.Length + 1 + after.Length).AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.InRange(moved, 1, before.Length);
+        Assert.Equal(before.AsSpan(0, (int)moved).ToArray(), await _broker.ReceiveAsync((int)moved));
+    }
+
+    [Fact]
+    public async Task Move_AfterAReadThatFilledTheBuffer_TheReaderWaitsWithoutABufferAgain()
+    {
+        var stream = _clientStream = new SocketReadStream(_client.Receiver);
+        await _client.Sender.SendAsync(Bytes(1000 + 100_000, seed: 10));
+        await Task.Delay(100);
+        Assert.Equal(1000, await stream.ReadAsync(new byte[1000])); // filled: the next zero-byte wait would be skipped
+
+        Assert.Equal(100_000, await Splicer().MoveAsync(100_000));
+
+        var waiting = stream.ReadAsync(Memory<byte>.Empty).AsTask();
+        await Task.Delay(100);
+        Assert.False(waiting.IsCompleted); // a real zero-byte wait: nothing is left in the socket
+        await _client.Sender.SendAsync(new byte[] { 1 });
+        Assert.Equal(0, await waiting.WaitAsync(TimeSpan.FromSeconds(30)));
+    }
+
+    [Fact]
+    public async Task Move_ASocketWhoseDescriptorStillBlocks_MovesNothingInsteadOfBlockingTheThread()
+    {
+        using var fresh = await SocketPair.OpenAsync(); // its accepted end has seen no asynchronous operation
+        using var stream = new SocketReadStream(fresh.Receiver);
+        var splicer = new SocketSplicer(_pipes, stream, _broker.Sender, _progress, toClient: false, NullLogger.Instance);
+
+        var moving = splicer.MoveAsync(1000).AsTask();
+
+        Assert.True(moving.IsCompleted);
+        Assert.Equal(0, await moving);
+    }
+
+    [Fact]
     public async Task Move_NoPipeFree_MovesNothing()
     {
         using var first = _pipes.TryRent();
@@ -122,7 +199,7 @@ public sealed class SocketSplicerTests : IAsyncLifetime, IDisposable
     [Fact]
     public void Pool_ADirtyPipeIsClosed_AndMakesRoomForANewOne()
     {
-        var pool = new KernelPipePool(cap: 1, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        var pool = new KernelPipePool(cap: 1);
         var pipe = pool.TryRent();
         Assert.NotNull(pipe);
         Assert.Null(pool.TryRent()); // at its cap
@@ -137,7 +214,7 @@ public sealed class SocketSplicerTests : IAsyncLifetime, IDisposable
         pool.Dispose();
     }
 
-    private SocketSplicer Splicer() => new(_pipes, _client.Receiver, _broker.Sender, _progress, toClient: false);
+    private SocketSplicer Splicer() => new(_pipes, _clientStream ??= new SocketReadStream(_client.Receiver), _broker.Sender, _progress, toClient: false, NullLogger.Instance);
 
     private static async Task SendInPiecesAsync(Socket socket, byte[] bytes, int piece)
     {
