@@ -26,13 +26,16 @@ internal sealed class SocketPair : IDisposable
         return new SocketPair(sender, await listener.AcceptAsync());
     }
 
-    public async Task<byte[]> ReceiveAsync(int length)
+    public Task<byte[]> ReceiveAsync(int length) => ReceiveExactlyAsync(Receiver, length);
+
+    /// <summary>Exactly <paramref name="length"/> bytes from <paramref name="socket"/>, failing on an early end or after 30 s without bytes.</summary>
+    public static async Task<byte[]> ReceiveExactlyAsync(Socket socket, int length)
     {
         var received = new byte[length];
         int at = 0;
         while (at < length)
         {
-            int read = await Receiver.ReceiveAsync(received.AsMemory(at)).AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+            int read = await socket.ReceiveAsync(received.AsMemory(at)).AsTask().WaitAsync(TimeSpan.FromSeconds(30));
             Assert.NotEqual(0, read);
             at += read;
         }

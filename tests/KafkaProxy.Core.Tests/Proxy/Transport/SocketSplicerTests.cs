@@ -50,7 +50,7 @@ public sealed class SocketSplicerTests : IAsyncLifetime, IDisposable
         Assert.Equal(frame.Length, moved);
         Assert.Equal(frame, await _broker.ReceiveAsync(frame.Length));
         await sending;
-        Assert.Equal(next, await ReceiveAsync(_client.Receiver, next.Length)); // not one byte of it taken
+        Assert.Equal(next, await SocketPair.ReceiveExactlyAsync(_client.Receiver, next.Length)); // not one byte of it taken
         Assert.True(_progress.Arrivals > 1, "each piece counts as traffic for the idle deadline");
         Assert.Equal(0, _progress.WaitingSends);
         Assert.Equal(0, _broker.Receiver.Available);
@@ -173,7 +173,7 @@ public sealed class SocketSplicerTests : IAsyncLifetime, IDisposable
         await _client.Sender.SendAsync(Bytes(1000, seed: 5));
 
         Assert.Equal(0, await Splicer().MoveAsync(1000));
-        Assert.Equal(Bytes(1000, seed: 5), await ReceiveAsync(_client.Receiver, 1000)); // left for the reader
+        Assert.Equal(Bytes(1000, seed: 5), await SocketPair.ReceiveExactlyAsync(_client.Receiver, 1000)); // left for the reader
     }
 
     [Fact]
@@ -223,20 +223,6 @@ public sealed class SocketSplicerTests : IAsyncLifetime, IDisposable
             await socket.SendAsync(bytes.AsMemory(at, Math.Min(piece, bytes.Length - at)));
             await Task.Delay(5);
         }
-    }
-
-    private static async Task<byte[]> ReceiveAsync(Socket socket, int length)
-    {
-        var received = new byte[length];
-        int at = 0;
-        while (at < length)
-        {
-            int read = await socket.ReceiveAsync(received.AsMemory(at)).AsTask().WaitAsync(TimeSpan.FromSeconds(30));
-            Assert.NotEqual(0, read);
-            at += read;
-        }
-
-        return received;
     }
 
     private static byte[] Bytes(int length, int seed)
