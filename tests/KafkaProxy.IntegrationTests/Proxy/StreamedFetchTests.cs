@@ -65,6 +65,32 @@ public sealed class StreamedFetchTests
     }
 
     [Fact]
+    public async Task Fetch_SeveralBigRecordSets_EachMovedInTheKernelBetweenWalkedFieldsAndTheResponseIntact()
+    {
+        // Four partitions of 1.5 MiB: the walker reads each partition's fields, the kernel moves its records, four times
+        // in one response, then the walker rewrites the endpoints at the end (issue 18, finding 11).
+        var random = new Random(11);
+        byte[][] recordSets = [.. Enumerable.Range(0, 4).Select(_ => { var r = new byte[3 << 19]; random.NextBytes(r); return r; })];
+        await using var broker = new FetchBroker(port => Body(recordSets, [(1, "127.0.0.1", port)]));
+        await using var proxy = await StartProxyAsync(broker);
+        await using var client = await ConnectAsync(proxy);
+
+        byte[] first = await client.SendAsync(1, 16, flexible: true, WriteFetchRequest);
+        byte[] second = await client.SendAsync(1, 16, flexible: true, WriteFetchRequest);
+
+        byte[] original = Body(recordSets, [(1, "127.0.0.1", broker.Port)]);
+        foreach (byte[] response in (byte[][])[first, second])
+        {
+            Assert.Equal(original.Length, response.Length);
+            Assert.True(original.AsSpan(0, original.Length - 40).SequenceEqual(response.AsSpan(0, original.Length - 40)), "the records changed");
+            Assert.False(original.AsSpan(original.Length - 40).SequenceEqual(response.AsSpan(original.Length - 40)), "the endpoint was not rewritten");
+        }
+
+        Assert.Equal(2, proxy.Engine.Metrics.StreamedFetches);
+        Assert.True(proxy.Engine.Metrics.SplicedResponseBytes > 8 * (3 << 19) / 2, $"{proxy.Engine.Metrics.SplicedResponseBytes} bytes moved in the kernel");
+    }
+
+    [Fact]
     public async Task Fetch_RewrittenAddressLongerThanTheBrokers_EndpointLeftOutCountedAndLoggedOnce()
     {
         byte[] records = new byte[1 << 20];
@@ -144,7 +170,10 @@ public sealed class StreamedFetchTests
 
     // FetchResponse v16 after the correlation id: header tags, one topic with one partition holding the records, then
     // NodeEndpoints as top-level tag 0.
-    private static byte[] Body(byte[] records, (int Node, string Host, int Port)[] endpoints)
+    private static byte[] Body(byte[] records, (int Node, string Host, int Port)[] endpoints) => Body([records], endpoints);
+
+    // The same with one partition per record set.
+    private static byte[] Body(byte[][] recordSets, (int Node, string Host, int Port)[] endpoints)
     {
         var body = new ArrayBufferWriter<byte>();
         body.WriteUnsignedVarInt(0);                  // header tags
@@ -153,16 +182,20 @@ public sealed class StreamedFetchTests
         body.WriteInt32(0);                           // session_id
         body.WriteArrayLength(1, compact: true);
         body.WriteUuid(Guid.Parse("00112233-4455-6677-8899-aabbccddeeff"));
-        body.WriteArrayLength(1, compact: true);
-        body.WriteInt32(0);                           // partition_index
-        body.WriteInt16(0);                           // error_code
-        body.WriteInt64(1000);                        // high_watermark
-        body.WriteInt64(1000);                        // last_stable_offset
-        body.WriteInt64(0);                           // log_start_offset
-        body.WriteArrayLength(-1, compact: true);     // aborted_transactions
-        body.WriteInt32(-1);                          // preferred_read_replica
-        body.WriteBytes(records, compact: true);
-        body.WriteUnsignedVarInt(0);                  // partition tags
+        body.WriteArrayLength(recordSets.Length, compact: true);
+        for (int partition = 0; partition < recordSets.Length; partition++)
+        {
+            body.WriteInt32(partition);               // partition_index
+            body.WriteInt16(0);                       // error_code
+            body.WriteInt64(1000);                    // high_watermark
+            body.WriteInt64(1000);                    // last_stable_offset
+            body.WriteInt64(0);                       // log_start_offset
+            body.WriteArrayLength(-1, compact: true); // aborted_transactions
+            body.WriteInt32(-1);                      // preferred_read_replica
+            body.WriteBytes(recordSets[partition], compact: true);
+            body.WriteUnsignedVarInt(0);              // partition tags
+        }
+
         body.WriteUnsignedVarInt(0);                  // topic tags
         var nodes = new ArrayBufferWriter<byte>();
         nodes.WriteArrayLength(endpoints.Length, compact: true);
