@@ -22,9 +22,9 @@ namespace KafkaProxy.Core.Proxy.Transport;
 internal sealed class SocketSplicer(KernelPipePool pipes, SocketReadStream from, Socket to, ISpliceProgress progress, bool toClient, ILogger logger)
 {
     private const long WouldBlock = -1;
-    // Wake-ups in a row that brought nothing to splice before the reader is left to take the rest (the socket engine's
-    // edge-triggered readiness can report bytes this move already took).
-    private const int MostEmptyWakeUps = 8;
+    // Wake-ups in a row that brought nothing to splice before the reader is left to take the rest: the socket engine's
+    // edge-triggered readiness can report bytes this move already took, now and then; many in a row would be a spin.
+    private const int MostEmptyWakeUps = 64;
 
     private readonly Socket _source = from.Connection;
     private bool? _nonBlocking; // both descriptors, checked on the first move
@@ -66,7 +66,7 @@ internal sealed class SocketSplicer(KernelPipePool pipes, SocketReadStream from,
 
                 if (received == WouldBlock)
                 {
-                    if (waited && (_source.Available > 0 || ++emptyWakeUps == MostEmptyWakeUps))
+                    if (waited && (AtUrgentMark(_source) || ++emptyWakeUps == MostEmptyWakeUps))
                     {
                         // Bytes there that splice will not take: an urgent byte (TCP out-of-band data), where splice stops
                         // and a receive does not. The reader takes it from here.
@@ -162,6 +162,12 @@ internal sealed class SocketSplicer(KernelPipePool pipes, SocketReadStream from,
     {
         using var descriptor = new SocketDescriptor(socket);
         return SpliceCalls.IsNonBlocking(descriptor.Number);
+    }
+
+    private static bool AtUrgentMark(Socket socket)
+    {
+        using var descriptor = new SocketDescriptor(socket);
+        return SpliceCalls.AtUrgentMark(descriptor.Number);
     }
 
     // A refusal carries its errno below WouldBlock.

@@ -22,6 +22,7 @@ internal static partial class SpliceCalls
     private const int GetFlags = 3; // F_GETFL
     private const int NonBlockingFlag = 0x800; // O_NONBLOCK
     private const int SetPipeSize = 1031; // F_SETPIPE_SZ
+    private const nuint AtMark = 0x8905; // SIOCATMARK
     private const int GetPipeSize = 1032; // F_GETPIPE_SZ
 
     /// <summary>Moves up to <paramref name="count"/> bytes from <paramref name="from"/> to <paramref name="to"/>, one of which is a pipe.</summary>
@@ -54,6 +55,16 @@ internal static partial class SpliceCalls
     {
         int flags = FileControl(fd, GetFlags, 0);
         return flags >= 0 && (flags & NonBlockingFlag) != 0;
+    }
+
+    /// <summary>
+    /// True when the next byte to read from socket <paramref name="fd"/> is TCP's urgent mark: splice stops there and
+    /// answers "try again" for as long as the mark is next, while a receive steps over it.
+    /// </summary>
+    public static bool AtUrgentMark(int fd)
+    {
+        int atMark = 0;
+        return InputOutputControl(fd, AtMark, ref atMark) == 0 && atMark != 0;
     }
 
     /// <summary>Opens a pipe (close-on-exec, non-blocking) and asks for <paramref name="capacity"/> bytes; the size it got, or -1.</summary>
@@ -90,6 +101,10 @@ internal static partial class SpliceCalls
     // fcntl is variadic; an int third argument passes as a fixed one on the Linux ABIs .NET runs on (x64, arm64).
     [LibraryImport("libc", EntryPoint = "fcntl", SetLastError = true)]
     private static partial int FileControl(int fd, int command, int argument);
+
+    // ioctl is variadic too; a pointer third argument passes as a fixed one.
+    [LibraryImport("libc", EntryPoint = "ioctl", SetLastError = true)]
+    private static partial int InputOutputControl(int fd, nuint request, ref int argument);
 
     [LibraryImport("libc", EntryPoint = "read", SetLastError = true)]
     private static partial nint ReadInto(int fd, ref byte buffer, nuint count);
