@@ -227,10 +227,7 @@ public sealed class SpoolTests : IDisposable
         Assert.Equal(new FileInfo(second.Path).Length, second.FileBytes);
         spool.Dispose(); // nothing settled: as after a crash
 
-        var reopened = OpenSpool();
-        var read = reopened.Open().Select(s => ReadAll(s, out _)).ToList();
-        reopened.Dispose();
-        Assert.Equal([["alpha:b1"], ["alpha:c1"]], read);
+        Assert.Equal([["alpha:b1"], ["alpha:c1"]], ReadAfterRestart());
     }
 
     [Fact]
@@ -326,10 +323,7 @@ public sealed class SpoolTests : IDisposable
         fail = false;
         Assert.True(await AppendAsync(spool, "alpha", "kept"));
         spool.Dispose();
-        var reopened = OpenSpool();
-        var read = reopened.Open().SelectMany(s => ReadAll(s, out _)).ToList();
-        reopened.Dispose();
-        Assert.Equal(["alpha:kept"], read);
+        Assert.Equal(["alpha:kept"], ReadAfterRestart().SelectMany(m => m));
     }
 
     [Fact]
@@ -349,10 +343,7 @@ public sealed class SpoolTests : IDisposable
         Assert.Same(segment, _durable[^1].Segment);
         spool.Dispose(); // nothing settled: as after a crash
 
-        var reopened = OpenSpool();
-        var read = reopened.Open().Select(s => ReadAll(s, out _)).ToList();
-        reopened.Dispose();
-        Assert.Equal([["alpha:kept", "alpha:next"]], read);
+        Assert.Equal([["alpha:kept", "alpha:next"]], ReadAfterRestart());
     }
 
     [Fact]
@@ -420,9 +411,7 @@ public sealed class SpoolTests : IDisposable
         Assert.True(syncs < 200, $"{syncs} fsyncs for 200 requests: no group commit; threads {string.Join(",", syncedOn.GroupBy(n => n).Select(g => $"{g.Key}={g.Count()}"))}");
         Assert.Contains("Spool writer", syncedOn);
         spool.Dispose();
-        var reopened = OpenSpool();
-        var read = reopened.Open().SelectMany(s => ReadAll(s, out _)).ToList();
-        reopened.Dispose();
+        var read = ReadAfterRestart().SelectMany(m => m).ToList();
         Assert.Equal(200, read.Count);
         for (int w = 0; w < 8; w++)
         {
@@ -486,6 +475,20 @@ public sealed class SpoolTests : IDisposable
         }
 
         return read;
+    }
+
+    // Opens the directory again, as the gateway does after a restart, and reads each segment's messages in order.
+    private List<List<string>> ReadAfterRestart()
+    {
+        var reopened = OpenSpool();
+        try
+        {
+            return reopened.Open().Select(s => ReadAll(s, out _)).ToList();
+        }
+        finally
+        {
+            reopened.Dispose();
+        }
     }
 
     private MessageSpool OpenSpool(Func<string, FileStream>? create = null, long maxBytes = 1 << 20) =>
