@@ -6,14 +6,13 @@ using KafkaProxy.Core.Configuration;
 using KafkaProxy.Core.Diagnostics;
 using KafkaProxy.Core.Filters;
 using KafkaProxy.Core.Filters.BuiltIn;
+using KafkaProxy.Core.Proxy.Transport;
 using KafkaProxy.Core.Security;
 using KafkaProxy.Core.Security.ClientAuth;
 using KafkaProxy.Protocol.Rewriting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-
-using KafkaProxy.Core.Proxy.Transport;
 
 namespace KafkaProxy.Core.Proxy;
 

@@ -27,16 +27,21 @@ internal sealed class SocketSplicer(KernelPipePool pipes, SocketReadStream from,
     private const int MostEmptyWakeUps = 64;
 
     private readonly Socket _source = from.Connection;
-    private bool? _nonBlocking; // both descriptors, checked on the first move
+    private bool _nonBlocking; // both descriptors, once seen so (.NET never makes a descriptor blocking again)
 
     /// <summary>Moves up to <paramref name="count"/> bytes: fewer when the sender closed first or the kernel stopped, none when no pipe was free.</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<long> MoveAsync(long count)
     {
         long moved = 0;
-        if (!(_nonBlocking ??= NonBlocking(_source) && NonBlocking(to)))
+        if (!_nonBlocking)
         {
-            return 0; // a socket no asynchronous operation has touched yet: a splice would block the thread
+            if (!NonBlocking(_source) || !NonBlocking(to))
+            {
+                return 0; // a socket no asynchronous operation has touched yet: a splice would block the thread
+            }
+
+            _nonBlocking = true;
         }
 
         int emptyWakeUps = 0; // wake-ups in a row after which nothing was there to splice
@@ -179,10 +184,10 @@ internal sealed class SocketSplicer(KernelPipePool pipes, SocketReadStream from,
     private static byte[] ReadOut(KernelPipe pipe, long held)
     {
         byte[] block = ArrayPool<byte>.Shared.Rent((int)held);
-        if (!SpliceCalls.ReadExactly(pipe.ReadEnd, block.AsSpan(0, (int)held)))
+        if (!SpliceCalls.ReadExactly(pipe.ReadEnd, block.AsSpan(0, (int)held), out string failure))
         {
             ArrayPool<byte>.Shared.Return(block);
-            throw new IOException($"Reading a kernel pipe back failed: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}.");
+            throw new IOException($"Reading a kernel pipe back failed: {failure}.");
         }
 
         return block;

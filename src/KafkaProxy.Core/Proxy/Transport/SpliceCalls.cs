@@ -22,24 +22,32 @@ internal static partial class SpliceCalls
     private const int GetFlags = 3; // F_GETFL
     private const int NonBlockingFlag = 0x800; // O_NONBLOCK
     private const int SetPipeSize = 1031; // F_SETPIPE_SZ
-    private const nuint AtMark = 0x8905; // SIOCATMARK
     private const int GetPipeSize = 1032; // F_GETPIPE_SZ
+    private const nuint AtMark = 0x8905; // SIOCATMARK
 
     /// <summary>Moves up to <paramref name="count"/> bytes from <paramref name="from"/> to <paramref name="to"/>, one of which is a pipe.</summary>
     public static long Move(int from, int to, long count) => Splice(from, 0, to, 0, (nuint)count, MovePages | NonBlocking);
 
-    /// <summary>Reads exactly <paramref name="buffer"/>'s length out of a pipe that holds at least as much; false on an error.</summary>
-    public static bool ReadExactly(int fd, Span<byte> buffer)
+    /// <summary>
+    /// Reads exactly <paramref name="buffer"/>'s length out of a pipe that holds at least as much; false, with what went
+    /// wrong in <paramref name="failure"/>, when it could not.
+    /// </summary>
+    public static bool ReadExactly(int fd, Span<byte> buffer, out string failure)
     {
+        failure = "";
         while (!buffer.IsEmpty)
         {
             nint read = ReadInto(fd, ref MemoryMarshal.GetReference(buffer), (nuint)buffer.Length);
             if (read > 0)
             {
                 buffer = buffer[(int)read..];
+                continue;
             }
-            else if (read == 0 || Marshal.GetLastPInvokeError() != Interrupted)
+
+            int error = read == 0 ? 0 : Marshal.GetLastPInvokeError();
+            if (error != Interrupted)
             {
+                failure = read == 0 ? $"the pipe ended {buffer.Length} bytes short" : Marshal.GetPInvokeErrorMessage(error);
                 return false;
             }
         }
