@@ -79,12 +79,9 @@ public sealed class ConnectionSpanTests
     public async Task DialRefused_ConnectionSpanAndDialStepCarryTheReason()
     {
         // A broker address where nothing listens: the proxy's dial is refused.
-        using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        probe.Start();
-        int closedPort = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
+        using var closed = new RefusingPort();
         var options = new KafkaProxyOptions();
-        options.Brokers.Add(new BrokerMapping { Upstream = new HostPort("127.0.0.1", closedPort), Listen = new HostPort("127.0.0.1", 0) });
+        options.Brokers.Add(new BrokerMapping { Upstream = new HostPort("127.0.0.1", closed.Port), Listen = new HostPort("127.0.0.1", 0) });
 
         var stopped = new ConcurrentQueue<Activity>();
         using var listener = new ActivityListener

@@ -146,11 +146,8 @@ public sealed class ListenerAndLimitTests
         const int limit = 2;
         const int connections = 500;
         var options = new KafkaProxyOptions { MaxConnections = limit };
-        // Bound but not listening for the whole test: dials are refused, and no other socket of the suite (a listener, or
-        // an outgoing connection's ephemeral port) can take the port meanwhile and answer.
-        using var closed = BoundNotListening();
-        int closedPort = ((System.Net.IPEndPoint)closed.LocalEndPoint!).Port;
-        options.Brokers.Add(new BrokerMapping { Upstream = new HostPort("127.0.0.1", closedPort), Listen = new HostPort("127.0.0.1", 0) });
+        using var closed = new RefusingPort(); // for the whole test
+        options.Brokers.Add(new BrokerMapping { Upstream = new HostPort("127.0.0.1", closed.Port), Listen = new HostPort("127.0.0.1", 0) });
         var logs = new CapturingLoggerProvider();
         await using var engine = new Core.Proxy.ProxyEngine(options, new Microsoft.Extensions.Logging.LoggerFactory([logs]));
         await engine.StartAsync();
@@ -247,13 +244,5 @@ public sealed class ListenerAndLimitTests
 
         Assert.Equal(0, read);
         Assert.Contains(logs.Lines, l => l.Contains("could not reach broker", StringComparison.Ordinal));
-    }
-
-    // A loopback port nobody listens on while the socket lives: dialing it is refused at once.
-    private static Socket BoundNotListening()
-    {
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
-        return socket;
     }
 }
