@@ -90,6 +90,6 @@ internal static partial class Log
     [LoggerMessage(1036, LogLevel.Debug, "Connection {ConnectionId} to broker {Broker}: a Fetch response streamed to the client lost node endpoints (KIP-951) ({Reason}: their rewritten addresses did not fit in the broker's bytes, or its tagged fields were longer than 64 KiB); the client asks for Metadata instead. Logged once per connection; proxy_node_endpoints_dropped_total counts such responses")]
     public static partial void NodeEndpointsDropped(ILogger logger, long connectionId, string broker, string reason);
 
-    [LoggerMessage(1037, LogLevel.Warning, "In-kernel forwarding is off for this process: the kernel refused to splice a socket ({Reason}). Big frames are copied through the proxy's memory instead, as on other systems; nothing is lost, but the proxy uses more CPU per byte")]
+    [LoggerMessage(1037, LogLevel.Warning, "In-kernel forwarding is off for this process: the kernel refused to splice a socket ({Reason}). Big frames are copied through the proxy's memory instead, as on other systems; nothing is lost, but the proxy uses more CPU per byte. Set KafkaProxy:ForwardInKernel to false (--in-kernel-forwarding-disable) to skip the attempt")]
     public static partial void SpliceUnsupported(ILogger logger, string reason);
 }
