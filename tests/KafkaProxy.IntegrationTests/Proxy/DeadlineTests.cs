@@ -1,7 +1,11 @@
 using System.Buffers;
+using System.Net;
 using System.Net.Sockets;
+using KafkaProxy.Core.Configuration;
+using KafkaProxy.Core.Proxy;
 using KafkaProxy.IntegrationTests.Support;
 using KafkaProxy.Protocol.Primitives;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace KafkaProxy.IntegrationTests.Proxy;
@@ -23,7 +27,7 @@ public sealed class DeadlineTests
         await client.SendAsync(18, 0, false, _ => { });
         _time.Advance(TimeSpan.FromSeconds(11));
 
-        await AssertClosedAsync(client.Stream);
+        await AssertClosedAsync(client.Stream.Socket);
         Assert.Contains(proxied.Logs.Lines, l => l.Contains("idle for 00:00:10 (IdleTimeout)", StringComparison.Ordinal));
         await Eventually.TrueAsync(() => proxied.Engine.OpenConnections == 0, () => $"{proxied.Engine.OpenConnections} open");
     }
@@ -118,6 +122,110 @@ public sealed class DeadlineTests
         await Eventually.TrueAsync(() => proxied.Engine.OpenConnections == 0, () => $"{proxied.Engine.OpenConnections} open");
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task WriteTimeout_BrokerStopsReadingInTheMiddleOfABigRequest_ConnectionClosed(bool forwardInKernel)
+    {
+        // A 4 MiB request: past its first read, in the kernel (splice) unless turned off. The broker reads none of it, so
+        // the move toward it waits for room; the write deadline must see that wait and end the connection.
+        using var broker = new TcpListener(IPAddress.Loopback, 0);
+        broker.Start();
+        var engine = await StartAsync(((IPEndPoint)broker.LocalEndpoint).Port, o =>
+        {
+            o.ForwardInKernel = forwardInKernel;
+            o.WriteTimeout = TimeSpan.FromSeconds(5);
+            o.UpstreamSockets.SendBufferSize = 64 * 1024;
+        });
+        await using var proxy = engine.Proxy;
+        var listener = proxy.Listeners[0].Advertised;
+        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await client.ConnectAsync(listener.Host, listener.Port);
+        using var accepted = await broker.AcceptSocketAsync().WaitAsync(Clients.Patience);
+
+        _ = client.SendAsync(BigProduceRequest(4 << 20)); // may stall too, once every buffer on the way is full
+        await AdvanceUntilAsync(() => engine.Logs.Lines.Any(l => l.Contains("(WriteTimeout)", StringComparison.Ordinal)), engine.Logs);
+
+        Assert.Contains(engine.Logs.Lines, l => l.Contains("a write to the broker blocked for more than 00:00:05 (WriteTimeout)", StringComparison.Ordinal));
+        await Eventually.TrueAsync(() => proxy.OpenConnections == 0, () => $"{proxy.OpenConnections} open");
+        await AssertClosedAsync(client);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task IdleTimeout_ClientFallsSilentInTheMiddleOfABigRequest_ConnectionClosed(bool forwardInKernel)
+    {
+        // The client sends the first 512 KiB of a 4 MiB request and nothing more: the move (or the reader) waits for the
+        // rest, and the idle deadline must still end the connection.
+        using var broker = new TcpListener(IPAddress.Loopback, 0);
+        broker.Start();
+        var engine = await StartAsync(((IPEndPoint)broker.LocalEndpoint).Port, o =>
+        {
+            o.ForwardInKernel = forwardInKernel;
+            o.IdleTimeout = TimeSpan.FromSeconds(10);
+        });
+        await using var proxy = engine.Proxy;
+        var listener = proxy.Listeners[0].Advertised;
+        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await client.ConnectAsync(listener.Host, listener.Port);
+        using var accepted = await broker.AcceptSocketAsync().WaitAsync(Clients.Patience);
+        byte[] request = BigProduceRequest(4 << 20);
+        const int Sent = 512 * 1024;
+        await client.SendAsync(request.AsMemory(0, Sent));
+
+        // Everything sent reaches the broker before the clock moves: the connection was busy until then.
+        var received = new byte[Sent];
+        int total = 0;
+        while (total < Sent)
+        {
+            int read = await accepted.ReceiveAsync(received.AsMemory(total)).AsTask().WaitAsync(Clients.Patience);
+            Assert.True(read > 0, $"the broker's connection ended after {total} bytes\n{engine.Logs}");
+            total += read;
+        }
+
+        Assert.True(request.AsSpan(0, Sent).SequenceEqual(received), "the broker received what the client sent");
+        _time.Advance(TimeSpan.FromSeconds(9));
+        await Task.Delay(50);
+        Assert.Equal(1, proxy.OpenConnections);
+        await AdvanceUntilAsync(() => engine.Logs.Lines.Any(l => l.Contains("(IdleTimeout)", StringComparison.Ordinal)), engine.Logs);
+
+        Assert.Contains(engine.Logs.Lines, l => l.Contains("idle for 00:00:10 (IdleTimeout)", StringComparison.Ordinal));
+        await Eventually.TrueAsync(() => proxy.OpenConnections == 0, () => $"{proxy.OpenConnections} open");
+        await AssertClosedAsync(accepted); // the broker's side too
+    }
+
+    // A Produce v7 request frame of the given size: a valid start (header, no transactional id, acks -1, timeout), then
+    // random bytes the proxy forwards without reading.
+    private static byte[] BigProduceRequest(int size)
+    {
+        var frame = new byte[size];
+        new Random(18).NextBytes(frame);
+        var prefix = new ArrayBufferWriter<byte>();
+        prefix.WriteInt32(size - 4);
+        prefix.WriteInt16(0);      // Produce
+        prefix.WriteInt16(7);      // v7
+        prefix.WriteInt32(1);      // correlation id
+        prefix.WriteInt16(-1);     // null client id
+        prefix.WriteInt16(-1);     // null transactional id
+        prefix.WriteInt16(-1);     // acks: all
+        prefix.WriteInt32(30_000); // timeout
+        prefix.WrittenSpan.CopyTo(frame);
+        return frame;
+    }
+
+    // An engine on the test's clock in front of one broker at a loopback port.
+    private async Task<(ProxyEngine Proxy, CapturingLoggerProvider Logs)> StartAsync(int brokerPort, Action<KafkaProxyOptions> configure)
+    {
+        var options = new KafkaProxyOptions();
+        options.Brokers.Add(new BrokerMapping { Upstream = new HostPort("127.0.0.1", brokerPort), Listen = new HostPort("127.0.0.1", 0) });
+        configure(options);
+        var logs = new CapturingLoggerProvider();
+        var engine = new ProxyEngine(Microsoft.Extensions.Options.Options.Create(options), new LoggerFactory([logs]), timeProvider: _time);
+        await engine.StartAsync();
+        return (engine, logs);
+    }
+
     // Moves the clock a second at a time (one tick of the engine's timer) until the condition holds.
     private async Task AdvanceUntilAsync(Func<bool> condition, CapturingLoggerProvider logs)
     {
@@ -130,14 +238,14 @@ public sealed class DeadlineTests
         }
     }
 
-    private static async Task AssertClosedAsync(NetworkStream stream)
+    private static async Task AssertClosedAsync(Socket socket)
     {
         // Closed by the proxy: an orderly end of stream or a reset, either is a close.
         try
         {
-            Assert.Equal(0, await stream.ReadAsync(new byte[1]).AsTask().WaitAsync(Clients.Patience));
+            Assert.Equal(0, await socket.ReceiveAsync(new byte[1]).WaitAsync(Clients.Patience));
         }
-        catch (IOException)
+        catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionReset or SocketError.NotConnected)
         {
         }
     }
