@@ -413,7 +413,6 @@ internal sealed class ProxyConnection : ISpliceProgress
                 _requestSplicer ??= new SocketSplicer(plain.Pipes, plain.Client, plain.Upstream.Connection, this, toClient: false, _context.Loggers.Engine);
                 long moved = await _requestSplicer.MoveAsync(remaining).ConfigureAwait(false);
                 remaining -= moved;
-                NoteSpliced(toClient: false, moved);
                 continue;
             }
 
@@ -715,8 +714,6 @@ internal sealed class ProxyConnection : ISpliceProgress
                     {
                         _streamedFetch!.PassedOver(moved);
                     }
-
-                    NoteSpliced(toClient: true, moved);
                 }
             }
 
@@ -939,14 +936,6 @@ internal sealed class ProxyConnection : ISpliceProgress
 
     private void Touch(ref long timestamp) => Interlocked.Exchange(ref timestamp, _clock.NowMs);
 
-    private void NoteSpliced(bool toClient, long moved)
-    {
-        if (moved > 0)
-        {
-            _context.Metrics.Spliced(toClient, moved);
-        }
-    }
-
     void ISpliceProgress.Arrived(bool toClient)
     {
         Touch(ref _lastActivity);
@@ -955,6 +944,8 @@ internal sealed class ProxyConnection : ISpliceProgress
             Touch(ref _lastUpstreamActivity);
         }
     }
+
+    void ISpliceProgress.Moved(bool toClient, long bytes) => _context.Metrics.Spliced(toClient, bytes);
 
     void ISpliceProgress.SendWaiting(bool toClient, bool waiting) =>
         Interlocked.Exchange(ref toClient ? ref _clientFlushStarted : ref _upstreamFlushStarted, waiting ? _clock.NowMs : 0);

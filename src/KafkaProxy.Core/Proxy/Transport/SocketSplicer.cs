@@ -96,6 +96,7 @@ internal sealed class SocketSplicer(KernelPipePool pipes, SocketReadStream from,
                     {
                         held -= sent;
                         moved += sent;
+                        progress.Moved(toClient, sent);
                         continue;
                     }
 
@@ -113,6 +114,7 @@ internal sealed class SocketSplicer(KernelPipePool pipes, SocketReadStream from,
                     held = 0;
                     await SendAsync(block, (int)sending).ConfigureAwait(false);
                     moved += sending;
+                    progress.Moved(toClient, sending);
                     break;
                 }
             }

@@ -48,6 +48,7 @@ public sealed class SocketSplicerTests : IAsyncLifetime, IDisposable
         long moved = await Splicer().MoveAsync(frame.Length);
 
         Assert.Equal(frame.Length, moved);
+        Assert.Equal(frame.Length, _progress.Moved);
         Assert.Equal(frame, await _broker.ReceiveAsync(frame.Length));
         await sending;
         Assert.Equal(next, await SocketPair.ReceiveExactlyAsync(_client.Receiver, next.Length)); // not one byte of it taken
@@ -75,6 +76,7 @@ public sealed class SocketSplicerTests : IAsyncLifetime, IDisposable
 
         Assert.Equal(frame, await _broker.ReceiveAsync(frame.Length));
         Assert.Equal(frame.Length, await moving);
+        Assert.Equal(frame.Length, _progress.Moved); // the bytes the socket engine sent count too
         await sending;
         Assert.Equal(0, _progress.WaitingSends);
         Assert.True(_progress.SendsWaited >= 1);
@@ -197,6 +199,24 @@ public sealed class SocketSplicerTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Move_TheBrokerGoesAwayHalfWay_FailsAndHasCountedWhatItMoved()
+    {
+        byte[] frame = Bytes(32 << 20, seed: 7);
+        var sending = _client.Sender.SendAsync(frame);
+        var moving = Splicer().MoveAsync(frame.Length).AsTask();
+        byte[] first = await _broker.ReceiveAsync(1 << 20);
+        _broker.Receiver.Close(); // with bytes unread: a reset
+
+        var error = await Record.ExceptionAsync(() => moving.WaitAsync(TimeSpan.FromSeconds(30)));
+
+        Assert.True(error is IOException or SocketException, $"{error}");
+        Assert.Equal(frame[..first.Length], first);
+        Assert.InRange(_progress.Moved, first.Length, frame.Length - 1); // counted as it went, not lost with the failure
+        _client.Sender.Close();
+        await Record.ExceptionAsync(() => sending);
+    }
+
+    [Fact]
     public void Pool_ADirtyPipeIsClosed_AndMakesRoomForANewOne()
     {
         var pool = new KernelPipePool(cap: 1);
@@ -237,6 +257,7 @@ public sealed class SocketSplicerTests : IAsyncLifetime, IDisposable
         private int _arrivals;
         private int _waiting;
         private int _waited;
+        private long _moved;
 
         public int Arrivals => Volatile.Read(ref _arrivals);
 
@@ -244,10 +265,19 @@ public sealed class SocketSplicerTests : IAsyncLifetime, IDisposable
 
         public int SendsWaited => Volatile.Read(ref _waited);
 
+        public long Moved => Interlocked.Read(ref _moved);
+
         public void Arrived(bool toClient)
         {
             Assert.False(toClient);
             Interlocked.Increment(ref _arrivals);
+        }
+
+        void ISpliceProgress.Moved(bool toClient, long bytes)
+        {
+            Assert.False(toClient);
+            Assert.True(bytes > 0);
+            Interlocked.Add(ref _moved, bytes);
         }
 
         public void SendWaiting(bool toClient, bool waiting)
