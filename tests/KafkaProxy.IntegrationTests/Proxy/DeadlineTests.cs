@@ -129,26 +129,19 @@ public sealed class DeadlineTests
     {
         // A 4 MiB request: past its first read, in the kernel (splice) unless turned off. The broker reads none of it, so
         // the move toward it waits for room; the write deadline must see that wait and end the connection.
-        using var broker = new TcpListener(IPAddress.Loopback, 0);
-        broker.Start();
-        var engine = await StartAsync(((IPEndPoint)broker.LocalEndpoint).Port, o =>
+        await using var through = await ConnectThroughAsync(o =>
         {
             o.ForwardInKernel = forwardInKernel;
             o.WriteTimeout = TimeSpan.FromSeconds(5);
             o.UpstreamSockets.SendBufferSize = 64 * 1024;
         });
-        await using var proxy = engine.Proxy;
-        var listener = proxy.Listeners[0].Advertised;
-        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        await client.ConnectAsync(listener.Host, listener.Port);
-        using var accepted = await broker.AcceptSocketAsync().WaitAsync(Clients.Patience);
 
-        _ = client.SendAsync(BigProduceRequest(4 << 20)); // may stall too, once every buffer on the way is full
-        await AdvanceUntilAsync(() => engine.Logs.Lines.Any(l => l.Contains("(WriteTimeout)", StringComparison.Ordinal)), engine.Logs);
+        _ = through.Client.SendAsync(BigProduceRequest(4 << 20)); // may stall too, once every buffer on the way is full
+        await AdvanceUntilAsync(() => through.Logs.Lines.Any(l => l.Contains("(WriteTimeout)", StringComparison.Ordinal)), through.Logs);
 
-        Assert.Contains(engine.Logs.Lines, l => l.Contains("a write to the broker blocked for more than 00:00:05 (WriteTimeout)", StringComparison.Ordinal));
-        await Eventually.TrueAsync(() => proxy.OpenConnections == 0, () => $"{proxy.OpenConnections} open");
-        await AssertClosedAsync(client);
+        Assert.Contains(through.Logs.Lines, l => l.Contains("a write to the broker blocked for more than 00:00:05 (WriteTimeout)", StringComparison.Ordinal));
+        await Eventually.TrueAsync(() => through.Proxy.OpenConnections == 0, () => $"{through.Proxy.OpenConnections} open");
+        await AssertClosedAsync(through.Client);
     }
 
     [Theory]
@@ -158,41 +151,34 @@ public sealed class DeadlineTests
     {
         // The client sends the first 512 KiB of a 4 MiB request and nothing more: the move (or the reader) waits for the
         // rest, and the idle deadline must still end the connection.
-        using var broker = new TcpListener(IPAddress.Loopback, 0);
-        broker.Start();
-        var engine = await StartAsync(((IPEndPoint)broker.LocalEndpoint).Port, o =>
+        await using var through = await ConnectThroughAsync(o =>
         {
             o.ForwardInKernel = forwardInKernel;
             o.IdleTimeout = TimeSpan.FromSeconds(10);
         });
-        await using var proxy = engine.Proxy;
-        var listener = proxy.Listeners[0].Advertised;
-        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        await client.ConnectAsync(listener.Host, listener.Port);
-        using var accepted = await broker.AcceptSocketAsync().WaitAsync(Clients.Patience);
         byte[] request = BigProduceRequest(4 << 20);
         const int Sent = 512 * 1024;
-        await client.SendAsync(request.AsMemory(0, Sent));
+        await through.Client.SendAsync(request.AsMemory(0, Sent));
 
         // Everything sent reaches the broker before the clock moves: the connection was busy until then.
         var received = new byte[Sent];
         int total = 0;
         while (total < Sent)
         {
-            int read = await accepted.ReceiveAsync(received.AsMemory(total)).AsTask().WaitAsync(Clients.Patience);
-            Assert.True(read > 0, $"the broker's connection ended after {total} bytes\n{engine.Logs}");
+            int read = await through.Broker.ReceiveAsync(received.AsMemory(total)).AsTask().WaitAsync(Clients.Patience);
+            Assert.True(read > 0, $"the broker's connection ended after {total} bytes\n{through.Logs}");
             total += read;
         }
 
         Assert.True(request.AsSpan(0, Sent).SequenceEqual(received), "the broker received what the client sent");
         _time.Advance(TimeSpan.FromSeconds(9));
         await Task.Delay(50);
-        Assert.Equal(1, proxy.OpenConnections);
-        await AdvanceUntilAsync(() => engine.Logs.Lines.Any(l => l.Contains("(IdleTimeout)", StringComparison.Ordinal)), engine.Logs);
+        Assert.Equal(1, through.Proxy.OpenConnections);
+        await AdvanceUntilAsync(() => through.Logs.Lines.Any(l => l.Contains("(IdleTimeout)", StringComparison.Ordinal)), through.Logs);
 
-        Assert.Contains(engine.Logs.Lines, l => l.Contains("idle for 00:00:10 (IdleTimeout)", StringComparison.Ordinal));
-        await Eventually.TrueAsync(() => proxy.OpenConnections == 0, () => $"{proxy.OpenConnections} open");
-        await AssertClosedAsync(accepted); // the broker's side too
+        Assert.Contains(through.Logs.Lines, l => l.Contains("idle for 00:00:10 (IdleTimeout)", StringComparison.Ordinal));
+        await Eventually.TrueAsync(() => through.Proxy.OpenConnections == 0, () => $"{through.Proxy.OpenConnections} open");
+        await AssertClosedAsync(through.Broker); // the broker's side too
     }
 
     // A Produce v7 request frame of the given size: a valid start (header, no transactional id, acks -1, timeout), then
@@ -214,16 +200,34 @@ public sealed class DeadlineTests
         return frame;
     }
 
-    // An engine on the test's clock in front of one broker at a loopback port.
-    private async Task<(ProxyEngine Proxy, CapturingLoggerProvider Logs)> StartAsync(int brokerPort, Action<KafkaProxyOptions> configure)
+    // An engine on the test's clock in front of a broker of the test's own (a bare listener), and one client connection
+    // through it, accepted at the broker.
+    private async Task<ConnectedThrough> ConnectThroughAsync(Action<KafkaProxyOptions> configure)
     {
+        var broker = new TcpListener(IPAddress.Loopback, 0);
+        broker.Start();
         var options = new KafkaProxyOptions();
-        options.Brokers.Add(new BrokerMapping { Upstream = new HostPort("127.0.0.1", brokerPort), Listen = new HostPort("127.0.0.1", 0) });
+        options.Brokers.Add(new BrokerMapping { Upstream = new HostPort("127.0.0.1", ((IPEndPoint)broker.LocalEndpoint).Port), Listen = new HostPort("127.0.0.1", 0) });
         configure(options);
         var logs = new CapturingLoggerProvider();
         var engine = new ProxyEngine(Microsoft.Extensions.Options.Options.Create(options), new LoggerFactory([logs]), timeProvider: _time);
         await engine.StartAsync();
-        return (engine, logs);
+        var listener = engine.Listeners[0].Advertised;
+        var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await client.ConnectAsync(listener.Host, listener.Port);
+        var accepted = await broker.AcceptSocketAsync().WaitAsync(Clients.Patience);
+        return new ConnectedThrough(broker, engine, logs, client, accepted);
+    }
+
+    private sealed record ConnectedThrough(TcpListener Listener, ProxyEngine Proxy, CapturingLoggerProvider Logs, Socket Client, Socket Broker) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            Client.Dispose();
+            Broker.Dispose();
+            await Proxy.DisposeAsync();
+            Listener.Dispose();
+        }
     }
 
     // Moves the clock a second at a time (one tick of the engine's timer) until the condition holds.
