@@ -49,8 +49,9 @@ internal sealed class ProxyConnection : ISpliceProgress
     private ResponseToFilter? _responseToFilter;
     // A Fetch response only the address rewriting wants, going out as it arrives (made on the first).
     private StreamedFetchRewrite? _streamedFetch;
-    // The response the filters see, reused for each of the connection's responses.
-    private KafkaResponse _response;
+    // The response the filters see, reused for each of the connection's responses (made for the first one filtered:
+    // most connections never have one, and idle connections are many).
+    private KafkaResponse? _response;
     // The writer toward the broker while the request filters run, and the sender their requests use (made once).
     private PipeWriter? _filterUpstream;
     private Func<short, short, ReadOnlyMemory<byte>, CancellationToken, Task<ReadOnlyMemory<byte>>>? _sendOwnRequest;
@@ -86,7 +87,6 @@ internal sealed class ProxyConnection : ISpliceProgress
         _ownRequests = new OwnRequests(_inFlight);
 
         _info = new KafkaConnectionInfo(id, client.RemoteEndPoint, route.Upstream, client.LocalEndPoint) { VirtualCluster = context.Options.VirtualCluster };
-        _response = new KafkaResponse(_info);
         _logScope = new ConnectionLogScope(id, client.RemoteEndPoint, route.MetricName) { VirtualCluster = context.Options.VirtualCluster };
     }
 
@@ -313,7 +313,7 @@ internal sealed class ProxyConnection : ISpliceProgress
         _logScope.Broker = route.MetricName;
         _span?.SetTag(ProxyTracing.BrokerTag, route.MetricName);
         _info = new KafkaConnectionInfo(Id, _client.RemoteEndPoint, route.Upstream, _client.LocalEndPoint) { ServerName = _info.ServerName, VirtualCluster = _info.VirtualCluster };
-        _response = new KafkaResponse(_info);
+        _response = null; // made again for the new info
     }
 
     // TLS with the client when the listeners speak it; the plain stream otherwise.
@@ -852,8 +852,9 @@ internal sealed class ProxyConnection : ISpliceProgress
         var reader = new KafkaReader(payload, entry.ApiKey, entry.ApiVersion);
         ResponseHeader.Skip(ref reader, entry.ApiKey, entry.ApiVersion);
         long headerLength = reader.Consumed;
-        _response.Reset(entry.ApiKey, entry.ApiVersion, entry.CorrelationId, payload.Slice(0, headerLength), payload.Slice(headerLength), wanted.AnsweredByProxy);
-        var running = wanted.Filters.RunAsync(_response, _responseFilterDeadline ??= new FilterDeadline(_clock.Provider), _context.Settings.Current.FilterTimeout);
+        var response = _response ??= new KafkaResponse(_info);
+        response.Reset(entry.ApiKey, entry.ApiVersion, entry.CorrelationId, payload.Slice(0, headerLength), payload.Slice(headerLength), wanted.AnsweredByProxy);
+        var running = wanted.Filters.RunAsync(response, _responseFilterDeadline ??= new FilterDeadline(_clock.Provider), _context.Settings.Current.FilterTimeout);
         if (running.IsCompletedSuccessfully)
         {
             running.GetAwaiter().GetResult();
@@ -879,7 +880,7 @@ internal sealed class ProxyConnection : ISpliceProgress
     private void SendFiltered(ResponseToFilter wanted, PipeWriter client)
     {
         var entry = wanted.Request;
-        var response = _response;
+        var response = _response!; // made by FilterResponseAsync
         if (response.CloseReason is { } reason)
         {
             _context.Metrics.RequestRefused(entry.ApiKey, "filter");
