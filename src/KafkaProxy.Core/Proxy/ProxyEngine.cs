@@ -299,8 +299,8 @@ public sealed class ProxyEngine : IAsyncDisposable
             listener.Dispose();
         }
 
-        // Every connection gives its slot back last thing: all are closed when none is held. One accepted just before the
-        // state changed is waited for too, though it may have missed the drain below (the timeout then ends it).
+        // Every connection gives its slot back last thing: all are closed when none is held, one accepted as the state
+        // changed included (Accept drains it if the loop below missed it).
         var allClosed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         Volatile.Write(ref _allClosed, allClosed);
         if (Volatile.Read(ref _open) == 0)
@@ -466,6 +466,11 @@ public sealed class ProxyEngine : IAsyncDisposable
         // Registered before it starts: a connection that ends at once (a refused dial) must find its entry to remove. It
         // runs on the pool, not on this accept loop; its task is not kept (StopAsync waits for the slots instead).
         _connections[id] = connection;
+        if (Volatile.Read(ref _state) != 1)
+        {
+            connection.BeginDrain(); // the stop began since the slot was taken: its drain may have missed this one
+        }
+
         ThreadPool.QueueUserWorkItem(static start => _ = start.Engine.RunConnectionAsync(start.Connection), (Engine: this, Connection: connection), preferLocal: false);
     }
 
