@@ -36,7 +36,7 @@ public sealed class ProxyEngine : IAsyncDisposable
     private readonly SniRouter? _sni;
     private readonly Filters.Audit.AuditSink? _audit;
     private readonly Chaos.ChaosProxies? _chaos;
-    private readonly ConcurrentDictionary<long, ProxyConnection> _connections = new();
+    private readonly ConcurrentDictionary<long, (ProxyConnection Connection, Task Run)> _connections = new();
     private readonly ConcurrentBag<(BrokerListener Listener, Task Accepting)> _listeners = [];
     private readonly bool _sharedSniListener; // the SNI listener is bound by VirtualClusters and shared with other engines
     private (BrokerListener Listener, ProxyListenerInfo Info)? _shared;
@@ -45,8 +45,6 @@ public sealed class ProxyEngine : IAsyncDisposable
     private string?[] _applied; // the reloadable settings as last applied
     private long _nextConnectionId;
     private int _open; // client connections holding a slot of the limit
-    // Completes when the last slot is given back once stopping has begun (made by StopAsync).
-    private TaskCompletionSource? _allClosed;
     // The filters around the api-key gate, which each settings snapshot builds anew: the audit before it (so that it
     // records what the gate refuses too), the policies and the user's filters after it.
     private readonly IKafkaFilter[] _filtersBeforeGate;
@@ -157,7 +155,7 @@ public sealed class ProxyEngine : IAsyncDisposable
     internal int OpenConnections => Volatile.Read(ref _open);
 
     /// <summary>True while some connection is writing toward a peer: a peer may hold the bytes before the write has ended.</summary>
-    internal bool AnyConnectionWriting => _connections.Values.Any(c => c.Writing);
+    internal bool AnyConnectionWriting => _connections.Values.Any(c => c.Connection.Writing);
 
     /// <summary>The engine's instruments (and the counters behind them that tests read).</summary>
     internal ProxyMetrics Metrics => _metrics;
@@ -299,35 +297,27 @@ public sealed class ProxyEngine : IAsyncDisposable
             listener.Dispose();
         }
 
-        // Every connection gives its slot back last thing: all are closed when none is held, one accepted as the state
-        // changed included (Accept drains it if the loop below missed it).
-        var allClosed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Volatile.Write(ref _allClosed, allClosed);
-        if (Volatile.Read(ref _open) == 0)
-        {
-            allClosed.TrySetResult();
-        }
-
         var drainTimeout = _settings.Current.DrainTimeout;
         Log.Draining(_loggers.Engine, _connections.Count, drainTimeout);
-        foreach (var connection in _connections.Values)
+        foreach (var (connection, _) in _connections.Values)
         {
             connection.BeginDrain();
         }
 
+        var all = Task.WhenAll(_connections.Values.Select(c => c.Run));
         try
         {
-            await allClosed.Task.WaitAsync(drainTimeout, _clock.Provider, cancellationToken).ConfigureAwait(false);
+            await all.WaitAsync(drainTimeout, _clock.Provider, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
         {
             Log.DrainTimedOut(_loggers.Engine, _connections.Count);
-            foreach (var connection in _connections.Values)
+            foreach (var (connection, _) in _connections.Values)
             {
                 connection.Abort();
             }
 
-            await allClosed.Task.ConfigureAwait(false);
+            await all.ConfigureAwait(false);
         }
 
         await Task.WhenAll(_listeners.Select(l => l.Accepting)).ConfigureAwait(false);
@@ -441,7 +431,7 @@ public sealed class ProxyEngine : IAsyncDisposable
         int limit = MaxConnections;
         if (Interlocked.Increment(ref _open) > limit || Volatile.Read(ref _state) != 1)
         {
-            int open = GiveSlotBack();
+            int open = Interlocked.Decrement(ref _open);
             Log.ConnectionRefused(_loggers.Listeners, client.LocalEndPoint?.ToString(), open, limit);
             _metrics.ConnectionRefused("max_connections");
             client.Dispose();
@@ -455,7 +445,7 @@ public sealed class ProxyEngine : IAsyncDisposable
         catch (SocketException)
         {
             // The client went away between accept and here.
-            GiveSlotBack();
+            Interlocked.Decrement(ref _open);
             client.Dispose();
             return;
         }
@@ -463,27 +453,10 @@ public sealed class ProxyEngine : IAsyncDisposable
         long id = Interlocked.Increment(ref _nextConnectionId);
         var connection = new ProxyConnection(id, client, route, _context, preread);
         _metrics.ConnectionOpened(route.MetricName);
-        // Registered before it starts: a connection that ends at once (a refused dial) must find its entry to remove. It
-        // runs on the pool, not on this accept loop; its task is not kept (StopAsync waits for the slots instead).
-        _connections[id] = connection;
-        if (Volatile.Read(ref _state) != 1)
-        {
-            connection.BeginDrain(); // the stop began since the slot was taken: its drain may have missed this one
-        }
-
-        ThreadPool.QueueUserWorkItem(static start => _ = start.Engine.RunConnectionAsync(start.Connection), (Engine: this, Connection: connection), preferLocal: false);
-    }
-
-    // Gives back a slot of MaxConnections; the last one given back while stopping tells StopAsync that all are closed.
-    private int GiveSlotBack()
-    {
-        int open = Interlocked.Decrement(ref _open);
-        if (open == 0 && Volatile.Read(ref _state) == 2)
-        {
-            Volatile.Read(ref _allClosed)?.TrySetResult();
-        }
-
-        return open;
+        // Registered before it starts: a connection that ends at once (a refused dial) must find its entry to remove.
+        var start = new Task<Task>(() => RunConnectionAsync(connection), TaskCreationOptions.DenyChildAttach);
+        _connections[id] = (connection, start.Unwrap());
+        start.Start(TaskScheduler.Default);
     }
 
     private async Task RunConnectionAsync(ProxyConnection connection)
@@ -502,8 +475,8 @@ public sealed class ProxyEngine : IAsyncDisposable
         {
             connection.Abort();
             _connections.TryRemove(connection.Id, out _);
+            Interlocked.Decrement(ref _open);
             _metrics.ConnectionClosed(connection.Route.MetricName);
-            GiveSlotBack(); // last: StopAsync may return once every slot is back
         }
     }
 
@@ -519,7 +492,7 @@ public sealed class ProxyEngine : IAsyncDisposable
         var settings = _settings.Current;
         foreach (var entry in _connections)
         {
-            entry.Value.CheckDeadlines(now, settings);
+            entry.Value.Connection.CheckDeadlines(now, settings);
         }
     }
 }

@@ -137,6 +137,9 @@ public sealed class DeadlineTests
         });
 
         _ = through.Client.SendAsync(BigProduceRequest(4 << 20)); // may stall too, once every buffer on the way is full
+        // The clock moves only once the proxy's write toward the broker waits: earlier, a dial not yet seen through could
+        // run out of its own (fake) time instead.
+        await Eventually.TrueAsync(() => through.Proxy.AnyConnectionWriting, () => $"the proxy never waited to write\n{through.Logs}");
         await AdvanceUntilAsync(() => through.Logs.Lines.Any(l => l.Contains("(WriteTimeout)", StringComparison.Ordinal)), through.Logs);
 
         Assert.Contains(through.Logs.Lines, l => l.Contains("a write to the broker blocked for more than 00:00:05 (WriteTimeout)", StringComparison.Ordinal));

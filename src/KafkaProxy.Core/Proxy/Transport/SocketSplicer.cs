@@ -114,7 +114,6 @@ internal sealed class SocketSplicer(KernelPipePool pipes, SocketReadStream from,
                     held = 0;
                     await SendAsync(block, (int)sending).ConfigureAwait(false);
                     moved += sending;
-                    progress.Moved(toClient, sending);
                     break;
                 }
             }
@@ -203,7 +202,9 @@ internal sealed class SocketSplicer(KernelPipePool pipes, SocketReadStream from,
             int sent = 0;
             while (sent < length)
             {
-                sent += await to.SendAsync(block.AsMemory(sent, length - sent), SocketFlags.None).ConfigureAwait(false);
+                int now = await to.SendAsync(block.AsMemory(sent, length - sent), SocketFlags.None).ConfigureAwait(false);
+                sent += now;
+                progress.Moved(toClient, now);
             }
         }
         finally
