@@ -1,4 +1,3 @@
-using Confluent.Kafka;
 using KafkaProxy.IntegrationTests.Support;
 using KafkaProxy.Testing;
 
@@ -22,25 +21,7 @@ public partial class ConsoleHostTests
         try
         {
             var (proxyHost, proxyPort) = Address(ListeningLine().Match(await output.WaitForLineAsync("Listening on ")).Groups[1].Value);
-            string bootstrap = $"{proxyHost}:{proxyPort}";
-            var random = new Random(1037);
-            var values = Enumerable.Range(0, 120).Select(i => $"{i:D4}:{Convert.ToBase64String(RandomBytes(random, 12 * 1024))}").ToList();
-
-            using (var producer = Clients.Producer(bootstrap, tune: c => { c.LingerMs = 100; c.BatchSize = 4 << 20; c.CompressionType = CompressionType.None; }))
-            {
-                foreach (string value in values)
-                {
-                    producer.Produce("bulk", new Message<string, string> { Key = "k", Value = value });
-                }
-
-                Assert.Equal(0, producer.Flush(Clients.Patience));
-            }
-
-            using (var consumer = Clients.Consumer(bootstrap, "bulk-readers"))
-            {
-                consumer.Subscribe("bulk");
-                Assert.Equal(values, Clients.Consume(consumer, values.Count).Select(r => r.Message.Value)); // in order, every byte
-            }
+            BigMessages.ProduceAndReadBack($"{proxyHost}:{proxyPort}", "bulk", BigMessages.Make(120, seed: 1037));
 
             string warning = await output.WaitForLineAsync("[1037]");
             Assert.Contains("Operation not permitted", warning, StringComparison.Ordinal);
@@ -59,12 +40,5 @@ public partial class ConsoleHostTests
         }
 
         Assert.DoesNotContain(output.Lines, HasStack);
-    }
-
-    private static byte[] RandomBytes(Random random, int length)
-    {
-        var bytes = new byte[length];
-        random.NextBytes(bytes);
-        return bytes;
     }
 }
