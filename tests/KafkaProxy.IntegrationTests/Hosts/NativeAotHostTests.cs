@@ -128,10 +128,13 @@ public sealed partial class NativeAotHostTests(NativeAotKafkaProxy published) : 
             string pid = host.Id.ToString(CultureInfo.InvariantCulture);
             string soft = SoftDescriptorLimit(host.Id);
 
-            // Exactly one descriptor left, so that a client is accepted and its broker socket cannot be had. What the
-            // process holds moves a little (it opens some things lazily), so start with none left and give one more
-            // whenever the accept has waited a while; a client served instead holds its two, and the next one tries.
-            long limit = Directory.GetFiles($"/proc/{pid}/fd").Length;
+            // Exactly one descriptor left, so that a client is accepted and its broker socket cannot be had. A new
+            // descriptor takes the lowest free number, which must be below the soft limit: with the limit at that number
+            // none is left, one above it one (a limit at the count of open descriptors left one for every number held
+            // above the count, and then every client was served). What the process holds moves a little (it opens some
+            // things lazily), so start with none left and, whenever the accept has waited a while, leave one again above
+            // what is held by then; a client served instead holds its two, and the next one tries.
+            int limit = LowestFreeDescriptor(pid);
             await SetSoftDescriptorLimitAsync(pid, limit.ToString(CultureInfo.InvariantCulture));
             var served = new List<TcpClient>();
             try
@@ -146,7 +149,8 @@ public sealed partial class NativeAotHostTests(NativeAotKafkaProxy published) : 
                     var answer = ReadAnswerOrCloseAsync(client);
                     while (await Task.WhenAny(answer, Task.Delay(TimeSpan.FromSeconds(2))) != answer)
                     {
-                        await SetSoftDescriptorLimitAsync(pid, (++limit).ToString(CultureInfo.InvariantCulture));
+                        limit = Math.Max(limit + 1, LowestFreeDescriptor(pid) + 1);
+                        await SetSoftDescriptorLimitAsync(pid, limit.ToString(CultureInfo.InvariantCulture));
                     }
 
                     closed = await answer is null;
@@ -173,6 +177,19 @@ public sealed partial class NativeAotHostTests(NativeAotKafkaProxy published) : 
         Assert.Contains(output.Lines, l => l.Contains("[1006]", StringComparison.Ordinal) && l.Contains("Too many open files", StringComparison.Ordinal));
         Assert.DoesNotContain(output.Lines, l => l.Contains("[1008]", StringComparison.Ordinal));
         Assert.DoesNotContain(output.Lines, HasStack);
+    }
+
+    // The lowest descriptor number process <paramref name="pid"/> does not hold: the one its next open takes.
+    private static int LowestFreeDescriptor(string pid)
+    {
+        var held = Directory.GetFiles($"/proc/{pid}/fd").Select(f => int.Parse(Path.GetFileName(f), CultureInfo.InvariantCulture)).ToHashSet();
+        int lowest = 0;
+        while (held.Contains(lowest))
+        {
+            lowest++;
+        }
+
+        return lowest;
     }
 
     [GeneratedRegex(@"warning IL\d+: [^\r\n\[]*")]
